@@ -1,0 +1,76 @@
+/**
+ * Station configuration: one file, validated once and completely at start-up. The zod schema
+ * is the single source of the type, the defaults and the checks.
+ */
+import { z } from "zod";
+
+export const CONFIG_VERSION = 1;
+
+const Port = z.number().int().min(0).max(65535);
+
+export const DeviceMode = z.enum(["sim", "hardware"]);
+
+export const StationConfig = z
+  .object({
+    version: z.literal(CONFIG_VERSION),
+    station: z
+      .object({
+        id: z
+          .string()
+          .regex(
+            /^[a-z0-9][a-z0-9-]{1,62}$/,
+            "lower-case letters, digits and '-' (it is used in MQTT topics)",
+          )
+          .default("demo-station-0001"),
+        countyId: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lower-case letters, digits and '-'")
+          .default("demo-county"),
+        clinicName: z.string().min(1).max(64).default("示范村卫生室（演示）"),
+        timezone: z.string().default("Asia/Shanghai"),
+        doctor: z
+          .object({ name: z.string(), phone: z.string() })
+          .default({ name: "王医生（演示）", phone: "0000-0000000" }),
+      })
+      .prefault({}),
+    server: z
+      .object({
+        host: z.string().default("127.0.0.1"),
+        port: Port.default(8080),
+      })
+      .prefault({}),
+    /** Records, outbox and counters. Relative paths resolve against the config file's folder. */
+    dataDir: z.string().default("var/data"),
+    roster: z
+      .object({
+        file: z.string().default("data/demo-roster.json"),
+      })
+      .prefault({}),
+    workflow: z
+      .object({
+        /** Back to the attract screen, with every personal detail cleared, after this much idle time. */
+        inactivitySeconds: z.number().int().min(10).max(600).default(90),
+        /** A high first reading is repeated after this pause, and the two are averaged. */
+        bpRepeatPauseSeconds: z.number().int().min(0).max(300).default(60),
+        bpRepeatAtSystolic: z.number().int().min(100).max(200).default(140),
+        bpRepeatAtDiastolic: z.number().int().min(60).max(130).default(90),
+        glucoseSkippable: z.boolean().default(true),
+        /** How long the result screen stays before returning to attract. */
+        resultSeconds: z.number().int().min(10).max(600).default(120),
+      })
+      .prefault({}),
+    devices: z
+      .object({
+        mode: DeviceMode.default("sim"),
+      })
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+      })
+      .prefault({}),
+  })
+  .strict();
+
+export type StationConfig = z.infer<typeof StationConfig>;
+export type StationConfigInput = z.input<typeof StationConfig>;

@@ -1,0 +1,84 @@
+/**
+ * Resident ID number (公民身份号码), GB 11643-1999.
+ * 6-digit address code, 8-digit birth date, 3-digit sequence (odd = male), check character
+ * computed with ISO 7064 MOD 11-2.
+ */
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const CHECK_CHARS = "10X98765432";
+
+export type IdNumberError =
+  | "format" // not 17 digits + digit/X
+  | "check-digit"
+  | "birth-date" // not a real calendar date, or in the future
+  | "region"; // address code cannot be a real region (province part out of range)
+
+export interface IdNumberInfo {
+  idNumber: string;
+  regionCode: string;
+  birthDate: string; // YYYY-MM-DD
+  sex: "male" | "female";
+}
+
+export function idCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17.charCodeAt(i) - 48) * WEIGHTS[i]!;
+  return CHECK_CHARS[sum % 11]!;
+}
+
+export function normaliseIdNumber(raw: string): string {
+  // Manual entry often uses lower-case x or full-width digits from a Chinese IME.
+  return raw
+    .trim()
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[xｘＸ]/g, "X");
+}
+
+export function isRealDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}
+
+/** Parses and validates; `today` (YYYY-MM-DD) rejects future birth dates. */
+export function parseIdNumber(
+  raw: string,
+  today?: string,
+): { ok: true; value: IdNumberInfo } | { ok: false; error: IdNumberError } {
+  const id = normaliseIdNumber(raw);
+  if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, error: "format" };
+  const province = Number(id.slice(0, 2));
+  if (province < 11 || province > 91) return { ok: false, error: "region" };
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  if (y < 1880 || !isRealDate(y, m, d)) return { ok: false, error: "birth-date" };
+  const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  if (today && birthDate > today) return { ok: false, error: "birth-date" };
+  if (idCheckChar(id.slice(0, 17)) !== id[17]) return { ok: false, error: "check-digit" };
+  const sex = Number(id[16]) % 2 === 1 ? "male" : "female";
+  return { ok: true, value: { idNumber: id, regionCode: id.slice(0, 6), birthDate, sex } };
+}
+
+/** Age in whole years on `onDate` (both YYYY-MM-DD). */
+export function ageOn(birthDate: string, onDate: string): number {
+  const [by, bm, bd] = birthDate.split("-").map(Number) as [number, number, number];
+  const [y, m, d] = onDate.split("-").map(Number) as [number, number, number];
+  let age = y - by;
+  if (m < bm || (m === bm && d < bd)) age--;
+  return age;
+}
+
+/** Shows only what a person standing behind the villager may see: 5101**********123X. */
+export function maskIdNumber(id: string): string {
+  if (id.length < 8) return "*".repeat(id.length);
+  return `${id.slice(0, 4)}${"*".repeat(id.length - 8)}${id.slice(-4)}`;
+}
+
+/** 张三丰 → 张*丰, 张三 → 张*; a slip or screen never carries the full name of someone else. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return name;
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${"*".repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
