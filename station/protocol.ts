@@ -1,0 +1,154 @@
+/**
+ * The one message contract between the station server and the kiosk UI (WebSocket). Both sides
+ * import it; the UI imports types only, the server validates every incoming message with zod.
+ *
+ * Server → UI: { topic, payload } where topic/payload pairs are `ServerMessage`. On connect the
+ * server replays the current state of every topic, so a reloaded screen redraws at once.
+ * UI → server: { topic: "action", payload: UiAction, transaction? } answered by an `ack` or an
+ * `error` message carrying the same transaction.
+ */
+import { z } from "zod";
+import { SAMPLE_TYPES } from "./domain/schema.js";
+
+export const UiAction = z.discriminatedUnion("type", [
+  /** identified: "this is me, start". */
+  z.object({ type: z.literal("confirm") }),
+  /** identified: "this is not me" — clear the screen at once. */
+  z.object({ type: z.literal("not-me") }),
+  z.object({ type: z.literal("consent"), accept: z.boolean() }),
+  z.object({ type: z.literal("cancel") }),
+  z.object({ type: z.literal("back") }),
+  z.object({ type: z.literal("retry") }),
+  /** bp rest: keep one reading; glucose: skip the test; bp done: go on. */
+  z.object({ type: z.literal("skip") }),
+  z.object({ type: z.literal("next") }),
+  z.object({ type: z.literal("sample-type"), sampleType: z.enum(SAMPLE_TYPES) }),
+  z.object({ type: z.literal("finish") }),
+  z.object({ type: z.literal("print") }),
+  z.object({ type: z.literal("help") }),
+  /** Manual identification by the village doctor when a card cannot be read. */
+  z.object({
+    type: z.literal("manual-id"),
+    idNumber: z.string().min(1).max(32),
+    name: z.string().max(30).optional(),
+  }),
+  /** Any touch: keeps the session alive. */
+  z.object({ type: z.literal("touch") }),
+]);
+export type UiAction = z.infer<typeof UiAction>;
+
+export const ClientMessage = z.object({
+  topic: z.literal("action"),
+  payload: UiAction,
+  transaction: z.string().max(64).optional(),
+});
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export interface TextView {
+  zh: string;
+  en: string;
+}
+
+export interface FaultView {
+  code: string;
+  message: TextView;
+  retryable: boolean;
+}
+
+/** What a screen may show of a person. Never the full ID number, never the address. */
+export interface PersonView {
+  name: string;
+  maskedId: string;
+  sex: string;
+  age: number;
+  /** Roster categories; empty when not on the county roster. */
+  categories: string[];
+  onRoster: boolean;
+  /** Free annual check-up applies (65+ or on the roster). */
+  freeCheckup: boolean;
+  doctor: { name: string; phone: string } | null;
+}
+
+export interface BpView {
+  systolic: number;
+  diastolic: number;
+  pulse: number | null;
+  unit: string;
+  statusFlags: string[];
+}
+
+export interface ResultView {
+  recordId: string;
+  bp: { class: string; systolic: number; diastolic: number; readingsAveraged: number } | null;
+  glucose: { class: string; mmolL: number; sampleType: string } | null;
+  urgent: boolean;
+  referralReasons: string[];
+  villagerAction: TextView;
+  doctorAlert: TextView | null;
+  advice: Array<{ key: string; zh: string; en: string }>;
+  followUpDue: string | null;
+  faults: Array<{ code: string; message: string }>;
+}
+
+export type ViewState =
+  | { step: "attract"; notice: FaultView | null }
+  | { step: "identified"; person: PersonView; notice: FaultView | null }
+  | { step: "consent"; person: PersonView }
+  | {
+      step: "bp";
+      person: PersonView;
+      phase: "ready" | "measuring" | "rest" | "fault" | "done";
+      /** Readings so far in this check-up (1 or 2). */
+      readings: BpView[];
+      /** A second reading is being taken because the first was high. */
+      repeat: boolean;
+      restUntil: string | null;
+      fault: FaultView | null;
+    }
+  | {
+      step: "glucose";
+      person: PersonView;
+      phase: "sample-type" | "waiting" | "fault";
+      sampleType: string | null;
+      skippable: boolean;
+      fault: FaultView | null;
+    }
+  | { step: "saving"; person: PersonView; error: FaultView | null }
+  | {
+      step: "result";
+      person: PersonView;
+      result: ResultView;
+      print: "printing" | "printed" | "failed";
+      printFault: FaultView | null;
+    };
+
+export type DeviceName = "cardReader" | "bp" | "glucose" | "printer" | "peripherals";
+
+export interface DeviceStatusView {
+  state: "connected" | "disconnected" | "error";
+  code?: string;
+  detail?: string;
+  since: string;
+}
+
+export interface StationInfoView {
+  stationId: string;
+  clinicName: string;
+  doctor: { name: string; phone: string };
+  version: string;
+  /** Device mode: simulated devices show a banner so no one mistakes a demo for a check-up. */
+  simulated: boolean;
+}
+
+export type VoiceView = { key: string; text: TextView; at: string };
+
+export interface TopicMap {
+  "workflow/state": ViewState;
+  "devices/status": Record<DeviceName, DeviceStatusView>;
+  "station/info": StationInfoView;
+  voice: VoiceView;
+  ack: { transaction: string };
+  error: { status: "error"; code: string; error: string; transaction?: string };
+}
+
+export type ServerMessage = { [K in keyof TopicMap]: { topic: K; payload: TopicMap[K] } }[keyof TopicMap];

@@ -1,0 +1,271 @@
+/**
+ * Runs the pure workflow: feeds device and UI events into `update`, performs the effects
+ * (timers, durable save, printing, voice, LEDs) and publishes the screen view on the hub.
+ * The constructor does nothing; start() wires devices, stop() unwires and clears timers.
+ */
+import { v7 as uuidv7 } from "uuid";
+import type { DeviceFault, DeviceSet } from "../../drivers/types.js";
+import type { CheckupRecord, Operator, Person, RosterEntry } from "../domain/schema.js";
+import type { UiAction } from "../protocol.js";
+import type { Roster } from "../roster/roster.js";
+import { StationError } from "../util/errors.js";
+import type { Logger } from "../util/logger.js";
+import { buildRecord, clockSuspect } from "../workflow/record.js";
+import { buildSlip } from "../workflow/slip.js";
+import type {
+  Effect,
+  Env,
+  Event,
+  Fault,
+  Model,
+  TimerName,
+  Update,
+  WorkflowConfig,
+} from "../workflow/types.js";
+import { ATTRACT } from "../workflow/update.js";
+import { toView } from "../workflow/view.js";
+import { VOICE } from "../workflow/voice.js";
+import { type Clock, localDate, localDateTime } from "./clock.js";
+import type { Hub } from "./hub.js";
+import { identifyFromCard, identifyManual } from "./identify.js";
+
+/** The part of the record store the check-up needs. */
+export interface RecordSink {
+  nextSeq(): Promise<number>;
+  save(record: CheckupRecord): Promise<void>;
+}
+
+export interface CheckupRuntimeOptions {
+  update: Update;
+  config: WorkflowConfig;
+  station: { id: string; clinicName: string; timezone: string; doctor: { name: string; phone: string } };
+  devices: DeviceSet;
+  store: RecordSink;
+  roster: Roster;
+  hub: Hub;
+  clock: Clock;
+  logger: Logger;
+  /** Called after a record is durably saved (the uploader picks it up from the outbox). */
+  onSaved?: (record: CheckupRecord) => void;
+}
+
+const SAVE_FAULTS: Record<string, Fault["message"]> = {
+  "disk-full": {
+    zh: "存储空间已满，结果未保存。请找医生。",
+    en: "Storage is full; the result is not saved. Please call the doctor.",
+  },
+  "disk-readonly": {
+    zh: "存储卡只读，结果未保存。请找医生。",
+    en: "Storage is read-only; the result is not saved. Please call the doctor.",
+  },
+};
+
+function deviceFault(f: DeviceFault): Fault {
+  return { code: f.code, message: { zh: f.message, en: f.message }, retryable: f.retryable };
+}
+
+export class CheckupRuntime {
+  #model: Model = ATTRACT;
+  readonly #timers = new Map<TimerName, NodeJS.Timeout>();
+  readonly #unwire: Array<() => void> = [];
+  #lastRecordMs: number | null = null;
+  #running = false;
+
+  constructor(private readonly o: CheckupRuntimeOptions) {}
+
+  get model(): Model {
+    return this.#model;
+  }
+
+  start(): void {
+    const { devices: d } = this.o;
+    this.#running = true;
+    this.#on(d.cardReader, "card", (card) => {
+      const r = identifyFromCard(card, this.#env().today);
+      if (!r.ok) return this.dispatch({ type: "card-rejected", fault: r.fault });
+      this.#identified(r.person, this.o.roster.get(r.person.idNumber), { kind: "self" });
+    });
+    this.#on(d.cardReader, "fault", (f) => this.dispatch({ type: "card-rejected", fault: deviceFault(f) }));
+    this.#on(d.bp, "measuring", () => this.dispatch({ type: "bp-measuring" }));
+    this.#on(d.bp, "reading", (reading) => this.dispatch({ type: "bp-reading", reading }));
+    this.#on(d.bp, "fault", (f) => this.dispatch({ type: "bp-fault", fault: deviceFault(f) }));
+    this.#on(d.glucose, "reading", (reading) => this.dispatch({ type: "glucose-reading", reading }));
+    this.#on(d.glucose, "fault", (f) => this.dispatch({ type: "glucose-fault", fault: deviceFault(f) }));
+    this.#on(d.peripherals, "help", () => this.dispatch({ type: "ui", action: { type: "help" } }));
+    this.#publish();
+    this.#perform({ type: "led", pattern: "ready" });
+  }
+
+  stop(): void {
+    this.#running = false;
+    for (const off of this.#unwire.splice(0)) off();
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  /** A UI action, validated by the caller. Manual ID entry is resolved here; its fault is thrown. */
+  action(action: UiAction): void {
+    if (action.type === "manual-id") {
+      const today = this.#env().today;
+      const roster = this.o.roster.get(action.idNumber.trim().toUpperCase());
+      const r = identifyManual(action.idNumber, action.name, roster, today);
+      if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
+      if (this.#model.step !== "attract" && this.#model.step !== "result")
+        throw new StationError(
+          "session-active",
+          "请先完成或取消当前检查 / finish or cancel the current check-up first",
+        );
+      this.#identified(r.person, this.o.roster.get(r.person.idNumber), {
+        kind: "doctor",
+        doctorId: "clinic",
+      });
+      return;
+    }
+    this.dispatch({ type: "ui", action });
+  }
+
+  dispatch(event: Event): void {
+    if (!this.#running) return;
+    const env = this.#env();
+    const { model, effects } = this.o.update(this.#model, event, env);
+    const changed = model !== this.#model;
+    this.#model = model;
+    if (changed) this.#publish();
+    for (const e of effects) this.#perform(e);
+  }
+
+  #identified(person: Person, roster: RosterEntry | null, operator: Operator): void {
+    this.dispatch({
+      type: "identified",
+      person,
+      roster,
+      recordId: uuidv7({ msecs: this.o.clock.now() }),
+      operator,
+    });
+  }
+
+  #on<E extends { on: (ev: never, fn: never) => unknown; off: (ev: never, fn: never) => unknown }>(
+    emitter: E,
+    event: string,
+    fn: (...args: never[]) => void,
+  ): void {
+    const on = emitter.on as unknown as (e: string, f: (...a: never[]) => void) => void;
+    const off = emitter.off as unknown as (e: string, f: (...a: never[]) => void) => void;
+    on.call(emitter, event, fn);
+    this.#unwire.push(() => off.call(emitter, event, fn));
+  }
+
+  #env(): Env {
+    const ms = this.o.clock.now();
+    return { now: new Date(ms).toISOString(), today: localDate(ms, this.o.station.timezone) };
+  }
+
+  #publish(): void {
+    this.o.hub.publish(
+      "workflow/state",
+      toView(this.#model, { glucoseSkippable: this.o.config.glucoseSkippable }),
+    );
+  }
+
+  #perform(e: Effect): void {
+    switch (e.type) {
+      case "set-timer": {
+        clearTimeout(this.#timers.get(e.name));
+        const t = setTimeout(() => {
+          this.#timers.delete(e.name);
+          this.dispatch({ type: "timer", name: e.name });
+        }, e.ms);
+        t.unref?.();
+        this.#timers.set(e.name, t);
+        return;
+      }
+      case "clear-timer":
+        clearTimeout(this.#timers.get(e.name));
+        this.#timers.delete(e.name);
+        return;
+      case "clear-all-timers":
+        for (const t of this.#timers.values()) clearTimeout(t);
+        this.#timers.clear();
+        return;
+      case "save":
+        void this.#save(e);
+        return;
+      case "print":
+        void this.#print(e);
+        return;
+      case "announce":
+        this.o.hub.publish("voice", { key: e.key, text: VOICE[e.key], at: this.#env().now });
+        return;
+      case "buzz":
+        this.o.devices.peripherals.buzz(e.pattern);
+        return;
+      case "led":
+        this.o.devices.peripherals.led(e.pattern);
+        return;
+      case "alert-doctor":
+        this.o.logger.warn(`doctor alert: ${e.reason}${e.recordId ? ` (record ${e.recordId})` : ""}`);
+        return;
+    }
+  }
+
+  async #save(e: Extract<Effect, { type: "save" }>): Promise<void> {
+    const nowMs = this.o.clock.now();
+    try {
+      const seq = await this.o.store.nextSeq();
+      const record = buildRecord(e.session, e.outcome, {
+        stationId: this.o.station.id,
+        seq,
+        createdAt: new Date(nowMs).toISOString(),
+        clockSuspect: clockSuspect(nowMs, this.#lastRecordMs),
+      });
+      if (record.clockSuspect)
+        this.o.logger.warn(`wall clock looks wrong (${record.createdAt}); record ${record.id} flagged`);
+      await this.o.store.save(record);
+      this.#lastRecordMs = Math.max(this.#lastRecordMs ?? 0, nowMs);
+      this.o.logger.info(`saved record ${record.id} seq ${seq}`);
+      this.dispatch({ type: "saved", recordId: record.id });
+      this.o.onSaved?.(record);
+    } catch (err) {
+      const code = err instanceof StationError ? err.code : "save-failed";
+      this.o.logger.error(`saving record ${e.session.recordId} failed (${code})`, err);
+      this.dispatch({
+        type: "save-failed",
+        fault: {
+          code,
+          message: SAVE_FAULTS[code] ?? {
+            zh: "结果保存失败，正在重试。请找医生。",
+            en: "Saving failed; retrying. Please call the doctor.",
+          },
+          retryable: true,
+        },
+      });
+    }
+  }
+
+  async #print(e: Extract<Effect, { type: "print" }>): Promise<void> {
+    const { station } = this.o;
+    const doctor = e.session.roster?.doctor ?? station.doctor;
+    try {
+      await this.o.devices.printer.print(
+        buildSlip(e.session, e.outcome, {
+          clinicName: station.clinicName,
+          stationId: station.id,
+          localTime: localDateTime(this.o.clock.now(), station.timezone),
+          doctor,
+        }),
+      );
+      this.dispatch({ type: "printed" });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "print-failed";
+      this.o.logger.warn(`printing failed (${code})`, err);
+      const message =
+        code === "paper-out"
+          ? { zh: "打印机没纸了，请找医生换纸。", en: "The printer is out of paper. Please ask the doctor." }
+          : {
+              zh: "打印失败，结果已保存，可以找医生重新打印。",
+              en: "Printing failed. The result is saved; the doctor can reprint it.",
+            };
+      this.dispatch({ type: "print-failed", fault: { code, message, retryable: true } });
+    }
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Turns a card read or a manual entry into a validated Person, or a specific fault the villager
+ * and the doctor can act on. Nothing unvalidated becomes a record's identity.
+ */
+import type { CardRead } from "../../drivers/types.js";
+import { normaliseIdNumber, parseIdNumber } from "../domain/id-number.js";
+import { type Person, Person as PersonSchema, type RosterEntry } from "../domain/schema.js";
+import type { Fault } from "../workflow/types.js";
+
+export type Identified = { ok: true; person: Person } | { ok: false; fault: Fault };
+
+const ID_FAULT: Record<string, Fault> = {
+  format: {
+    code: "id-invalid",
+    message: {
+      zh: "身份证号码格式不对，请找医生手动登记。",
+      en: "The ID number is malformed. Please ask the doctor to register you.",
+    },
+    retryable: false,
+  },
+  "check-digit": {
+    code: "id-invalid",
+    message: {
+      zh: "身份证号码校验不通过，请找医生手动登记。",
+      en: "The ID number fails its check digit. Please ask the doctor.",
+    },
+    retryable: false,
+  },
+  "birth-date": {
+    code: "id-invalid",
+    message: {
+      zh: "身份证上的出生日期不对，请找医生。",
+      en: "The birth date in the ID number is impossible. Please ask the doctor.",
+    },
+    retryable: false,
+  },
+  region: {
+    code: "id-invalid",
+    message: {
+      zh: "身份证号码的地区码不对，请找医生。",
+      en: "The ID number has an impossible region code. Please ask the doctor.",
+    },
+    retryable: false,
+  },
+};
+
+export const CARD_EXPIRED: Fault = {
+  code: "card-expired",
+  message: {
+    zh: "身份证已过期，请找医生手动登记。",
+    en: "This ID card has expired. Please ask the doctor to register you.",
+  },
+  retryable: false,
+};
+
+const INCONSISTENT: Fault = {
+  code: "id-inconsistent",
+  message: {
+    zh: "身份证信息不一致，请找医生核对。",
+    en: "The card's details disagree with its ID number. Please ask the doctor.",
+  },
+  retryable: false,
+};
+
+export function identifyFromCard(card: CardRead, today: string): Identified {
+  const parsed = parseIdNumber(card.idNumber, today);
+  if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
+  if (card.card.validTo && card.card.validTo < today) return { ok: false, fault: CARD_EXPIRED };
+  const candidate = {
+    idNumber: parsed.value.idNumber,
+    name: card.name.trim(),
+    sex: card.sex === "unknown" ? parsed.value.sex : card.sex,
+    birthDate: card.birthDate,
+    source: "card",
+    card: card.card,
+  };
+  const r = PersonSchema.safeParse(candidate);
+  if (!r.success) return { ok: false, fault: INCONSISTENT };
+  return { ok: true, person: r.data };
+}
+
+export const NOT_ON_ROSTER_NEEDS_NAME: Fault = {
+  code: "name-required",
+  message: { zh: "此人不在花名册上，请同时输入姓名。", en: "Not on the roster: please enter the name too." },
+  retryable: true,
+};
+
+/** Manual entry by the village doctor: name comes from the roster, or must be typed. */
+export function identifyManual(
+  rawId: string,
+  name: string | undefined,
+  roster: RosterEntry | null,
+  today: string,
+): Identified {
+  const parsed = parseIdNumber(normaliseIdNumber(rawId), today);
+  if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
+  const finalName = roster?.name ?? name?.trim();
+  if (!finalName) return { ok: false, fault: NOT_ON_ROSTER_NEEDS_NAME };
+  const r = PersonSchema.safeParse({
+    idNumber: parsed.value.idNumber,
+    name: finalName,
+    sex: parsed.value.sex,
+    birthDate: parsed.value.birthDate,
+    source: "manual",
+  });
+  if (!r.success) return { ok: false, fault: INCONSISTENT };
+  return { ok: true, person: r.data };
+}
+
+export { normaliseIdNumber };

@@ -1,0 +1,153 @@
+/**
+ * Check-up workflow: model, events and effects as discriminated unions. `update` (update.ts) is
+ * pure; the effect handler (station/runtime) does all I/O and feeds results back as events.
+ */
+import type {
+  Assessment,
+  BpReading,
+  GlucoseReading,
+  Operator,
+  Person,
+  RosterEntry,
+  SampleType,
+} from "../domain/schema.js";
+import type { UiAction } from "../protocol.js";
+
+export interface Text {
+  zh: string;
+  en: string;
+}
+
+export interface Fault {
+  code: string;
+  message: Text;
+  retryable: boolean;
+}
+
+export interface AdviceItem {
+  key: string;
+  zh: string;
+  en: string;
+}
+
+/** What the assessment module returns for a finished check-up. */
+export interface AssessmentOutcome {
+  assessment: Assessment;
+  faults: Array<{ code: string; message: string }>;
+  villagerAction: Text;
+  doctorAlert: Text | null;
+  advice: AdviceItem[];
+}
+
+export interface Session {
+  recordId: string;
+  person: Person;
+  roster: RosterEntry | null;
+  age: number;
+  operator: Operator;
+  startedAt: string;
+  consentAt: string | null;
+  bpReadings: BpReading[];
+  glucose: GlucoseReading | null;
+  /** Glucose sample type the villager chose; a meter's own meal flag does not override it. */
+  sampleType: SampleType | null;
+}
+
+export type BpPhase = "ready" | "measuring" | "rest" | "fault" | "done";
+export type GlucosePhase = "sample-type" | "waiting" | "fault";
+export type PrintState = "printing" | "printed" | "failed";
+
+export type Model =
+  | { step: "attract"; notice: Fault | null }
+  | { step: "identified"; session: Session; notice: Fault | null }
+  | { step: "consent"; session: Session }
+  | { step: "bp"; session: Session; phase: BpPhase; fault: Fault | null; restUntil: string | null }
+  | { step: "glucose"; session: Session; phase: GlucosePhase; fault: Fault | null }
+  | { step: "saving"; session: Session; outcome: AssessmentOutcome; error: Fault | null }
+  | {
+      step: "result";
+      session: Session;
+      outcome: AssessmentOutcome;
+      print: PrintState;
+      printFault: Fault | null;
+    };
+
+export type StepName = Model["step"];
+
+export type TimerName = "inactivity" | "bp-rest" | "result" | "save-retry" | "notice";
+
+export type Event =
+  /** A person was identified (card or manual entry), validated and looked up by the handler. */
+  | {
+      type: "identified";
+      person: Person;
+      roster: RosterEntry | null;
+      recordId: string;
+      operator: Operator;
+    }
+  /** A card was presented but cannot be used (invalid, expired, unreadable). */
+  | { type: "card-rejected"; fault: Fault }
+  | { type: "ui"; action: UiAction }
+  | { type: "bp-measuring" }
+  | { type: "bp-reading"; reading: BpReading }
+  | { type: "bp-fault"; fault: Fault }
+  | { type: "glucose-reading"; reading: GlucoseReading }
+  | { type: "glucose-fault"; fault: Fault }
+  | { type: "timer"; name: TimerName }
+  | { type: "saved"; recordId: string }
+  | { type: "save-failed"; fault: Fault }
+  | { type: "printed" }
+  | { type: "print-failed"; fault: Fault };
+
+export type VoiceKey =
+  | "welcome"
+  | "confirm-identity"
+  | "consent"
+  | "bp-ready"
+  | "bp-repeat"
+  | "bp-fault"
+  | "glucose-sample-type"
+  | "glucose-ready"
+  | "glucose-fault"
+  | "result-normal"
+  | "result-abnormal"
+  | "result-urgent"
+  | "save-failed"
+  | "card-rejected"
+  | "goodbye";
+
+export type Effect =
+  | { type: "set-timer"; name: TimerName; ms: number }
+  | { type: "clear-timer"; name: TimerName }
+  | { type: "clear-all-timers" }
+  | { type: "save"; session: Session; outcome: AssessmentOutcome }
+  | { type: "print"; session: Session; outcome: AssessmentOutcome }
+  | { type: "announce"; key: VoiceKey }
+  | { type: "buzz"; pattern: "prompt" | "alert" }
+  | { type: "led"; pattern: "ready" | "busy" | "fault" }
+  | { type: "alert-doctor"; reason: "urgent-referral" | "help" | "save-failed"; recordId: string | null };
+
+export interface Env {
+  /** Wall time of the event, ISO 8601 with offset. */
+  now: string;
+  /** Local calendar date in the station's time zone. */
+  today: string;
+}
+
+export interface WorkflowConfig {
+  inactivityMs: number;
+  bpRepeatPauseMs: number;
+  bpRepeatAtSystolic: number;
+  bpRepeatAtDiastolic: number;
+  glucoseSkippable: boolean;
+  resultMs: number;
+  saveRetryMs: number;
+}
+
+export interface WorkflowDeps {
+  config: WorkflowConfig;
+  /** Pure assessment of a finished session (station/assessment). */
+  assess(session: Session, env: Env): AssessmentOutcome;
+}
+
+export type Update = (model: Model, event: Event, env: Env) => { model: Model; effects: Effect[] };
