@@ -1,0 +1,49 @@
+/**
+ * The file-system operations the store uses, behind one small interface so tests can record the
+ * order of calls (temp → sync → rename → directory sync) and inject ENOSPC/EIO without mocking
+ * node:fs.
+ */
+import * as fsp from "node:fs/promises";
+
+export interface FileHandleLike {
+  writeFile(data: string): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface FsLayer {
+  /** flags as for fs.open: "wx" for a new temp file, "r" to open a directory for fsync. */
+  open(path: string, flags: string): Promise<FileHandleLike>;
+  readFile(path: string): Promise<string>;
+  rename(from: string, to: string): Promise<void>;
+  link(existing: string, newPath: string): Promise<void>;
+  copyFile(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  mkdir(path: string): Promise<void>;
+  readdir(path: string): Promise<string[]>;
+}
+
+export const nodeFs: FsLayer = {
+  open: async (path, flags) => {
+    const fh = await fsp.open(path, flags, 0o644);
+    return {
+      writeFile: (data) => fh.writeFile(data, "utf8"),
+      sync: () => fh.sync(),
+      close: () => fh.close(),
+    };
+  },
+  readFile: (path) => fsp.readFile(path, "utf8"),
+  rename: (from, to) => fsp.rename(from, to),
+  link: (existing, newPath) => fsp.link(existing, newPath),
+  copyFile: (from, to) => fsp.copyFile(from, to),
+  unlink: (path) => fsp.unlink(path),
+  mkdir: async (path) => {
+    await fsp.mkdir(path, { recursive: true });
+  },
+  readdir: (path) => fsp.readdir(path),
+};
+
+export function errnoCode(err: unknown): string | undefined {
+  if (err && typeof err === "object" && "code" in err && typeof err.code === "string") return err.code;
+  return undefined;
+}

@@ -1,0 +1,118 @@
+/**
+ * On-disk layout of the file store, and the shapes of its small JSON files.
+ *
+ *   records/<day>.json        {v, day, records: {id: CheckupRecord}}   one shard per station-local day
+ *   outbox/<day>.json         {v, ids: [id]}                           pending ids of that day; deleted when empty
+ *   people/<year>/<bb>.json   {v, people: {idNumber: [id]}}            256 hashed buckets per year
+ *   meta/seq.json             {v, reserved}                            highest sequence number reserved
+ *
+ * No file whose size grows with the total record count is rewritten on a save: every file a save
+ * touches is bounded by one day's (shard, outbox) or one year's share of a bucket (people).
+ */
+import { join } from "node:path";
+import { CheckupRecord, formatIssues } from "../domain/schema.js";
+import { storeCorrupt } from "./errors.js";
+import type { QuarantinedRecord } from "./types.js";
+
+export interface ShardFile {
+  v: 1;
+  day: string;
+  records: Record<string, unknown>;
+}
+export interface OutboxFile {
+  v: 1;
+  ids: string[];
+}
+export interface PeopleFile {
+  v: 1;
+  people: Record<string, string[]>;
+}
+export interface SeqFile {
+  v: 1;
+  reserved: number;
+}
+
+export class Layout {
+  readonly records: string;
+  readonly outbox: string;
+  readonly people: string;
+  readonly meta: string;
+  constructor(readonly root: string) {
+    this.records = join(root, "records");
+    this.outbox = join(root, "outbox");
+    this.people = join(root, "people");
+    this.meta = join(root, "meta");
+  }
+  shard(day: string): string {
+    return join(this.records, `${day}.json`);
+  }
+  outboxDay(day: string): string {
+    return join(this.outbox, `${day}.json`);
+  }
+  peopleYear(year: string): string {
+    return join(this.people, year);
+  }
+  peopleBucket(year: string, bucket: string): string {
+    return join(this.people, year, `${bucket}.json`);
+  }
+  seq(): string {
+    return join(this.meta, "seq.json");
+  }
+}
+
+/** `2024-05-01.json` → `2024-05-01`; anything else (temps, backups) → null. */
+export function dayOfFileName(name: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})\.json$/.exec(name);
+  return m ? m[1]! : null;
+}
+
+export interface LoadedShard {
+  day: string;
+  file: string;
+  /** Exactly what is on disk, invalid entries included, so a rewrite never drops them. */
+  raw: Record<string, unknown>;
+  valid: Map<string, CheckupRecord>;
+  invalid: QuarantinedRecord[];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Validates every record of a shard read from disk; a shard of the wrong shape is corrupt. */
+export function decodeShard(day: string, file: string, data: unknown): LoadedShard {
+  if (data === null) return { day, file, raw: {}, valid: new Map(), invalid: [] };
+  if (!isObject(data) || !isObject(data.records)) throw storeCorrupt(file, "not a record shard");
+  const raw = data.records;
+  const valid = new Map<string, CheckupRecord>();
+  const invalid: QuarantinedRecord[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const parsed = CheckupRecord.safeParse(value);
+    if (parsed.success && parsed.data.id === key) valid.set(key, parsed.data);
+    else {
+      const issues = parsed.success ? [`id: stored under key ${key}`] : formatIssues(parsed.error);
+      invalid.push({ file, id: key, issues, raw: value });
+    }
+  }
+  return { day, file, raw, valid, invalid };
+}
+
+export function decodeOutbox(file: string, data: unknown): string[] {
+  if (data === null) return [];
+  if (!isObject(data) || !Array.isArray(data.ids) || !data.ids.every((x) => typeof x === "string"))
+    throw storeCorrupt(file, "not an outbox file");
+  return data.ids as string[];
+}
+
+export function decodePeople(file: string, data: unknown): Record<string, string[]> {
+  if (data === null) return {};
+  if (!isObject(data) || !isObject(data.people)) throw storeCorrupt(file, "not a person index");
+  return data.people as Record<string, string[]>;
+}
+
+export function decodeSeq(file: string, data: unknown): number | null {
+  if (data === null) return null;
+  if (!isObject(data) || typeof data.reserved !== "number" || !Number.isInteger(data.reserved))
+    throw storeCorrupt(file, "not a sequence file");
+  return data.reserved;
+}

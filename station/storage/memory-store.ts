@@ -1,0 +1,125 @@
+/**
+ * In-memory RecordStore with the same semantics as the file store (same contract suite): for
+ * tests, demos and the UI's fake station. Data lives as long as the object, across close/open.
+ */
+import { CheckupRecord, formatIssues, SyncState } from "../domain/schema.js";
+import { StationError } from "../util/errors.js";
+import {
+  DAY_RE,
+  DEFAULT_DAY_OFFSET_MINUTES,
+  isUuidV7,
+  newestFirst,
+  oldestFirst,
+  shardDayOf,
+} from "./keys.js";
+import type { InspectableRecordStore, QuarantinedRecord } from "./types.js";
+
+export interface MemoryStoreOptions {
+  /** Raw records to start with, validated on open() exactly as the file store validates what it reads. */
+  initial?: unknown[];
+  dayOffsetMinutes?: number;
+}
+
+export function createMemoryStore(opts: MemoryStoreOptions = {}): InspectableRecordStore {
+  const offset = opts.dayOffsetMinutes ?? DEFAULT_DAY_OFFSET_MINUTES;
+  const records = new Map<string, CheckupRecord>();
+  const quarantine = new Map<string, QuarantinedRecord>();
+  let seq = 0;
+  let isOpen = false;
+  let seeded = false;
+
+  const assertOpen = (): void => {
+    if (!isOpen) throw new StationError("store-closed", "记录库未打开 / record store is not open");
+  };
+  const put = (rec: CheckupRecord): void => {
+    // Structured clone: callers mutating their object afterwards must not change what is "stored".
+    records.set(rec.id, structuredClone(rec));
+    quarantine.delete(rec.id);
+    seq = Math.max(seq, rec.seq);
+  };
+  const copy = (r: CheckupRecord): CheckupRecord => structuredClone(r);
+
+  return {
+    async open() {
+      if (!seeded) {
+        for (const raw of opts.initial ?? []) {
+          const parsed = CheckupRecord.safeParse(raw);
+          if (parsed.success) put(parsed.data);
+          else {
+            const id = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : null;
+            quarantine.set(id ?? `#${quarantine.size}`, {
+              file: "memory",
+              id,
+              issues: formatIssues(parsed.error),
+              raw,
+            });
+          }
+        }
+        seeded = true;
+      }
+      isOpen = true;
+    },
+    async close() {
+      isOpen = false;
+    },
+    async nextSeq() {
+      assertOpen();
+      seq += 1;
+      return seq;
+    },
+    async save(record) {
+      assertOpen();
+      const parsed = CheckupRecord.safeParse(record);
+      if (!parsed.success)
+        throw new StationError("record-invalid", "记录格式不正确 / record failed validation", {
+          issues: formatIssues(parsed.error),
+        });
+      put(parsed.data);
+    },
+    async get(id) {
+      assertOpen();
+      const r = isUuidV7(id) ? records.get(id) : undefined;
+      return r ? copy(r) : null;
+    },
+    async byPerson(idNumber, limit = Number.POSITIVE_INFINITY) {
+      assertOpen();
+      return [...records.values()]
+        .filter((r) => r.person.idNumber === idNumber)
+        .sort(newestFirst)
+        .slice(0, limit)
+        .map(copy);
+    },
+    async pending(limit = Number.POSITIVE_INFINITY) {
+      assertOpen();
+      return [...records.values()]
+        .filter((r) => r.sync.status === "pending")
+        .sort(oldestFirst(offset))
+        .slice(0, limit)
+        .map(copy);
+    },
+    async updateSync(id, sync) {
+      assertOpen();
+      const state = SyncState.parse(sync);
+      const rec = records.get(id);
+      if (!rec) throw new StationError("record-not-found", `找不到记录 / no record ${id}`, { id });
+      records.set(id, { ...rec, sync: state });
+    },
+    async count() {
+      assertOpen();
+      return records.size;
+    },
+    async listByDay(day) {
+      assertOpen();
+      if (!DAY_RE.test(day))
+        throw new StationError("bad-request", `日期格式应为 YYYY-MM-DD / bad day ${day}`);
+      return [...records.values()]
+        .filter((r) => shardDayOf(r.id, offset) === day)
+        .sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1))
+        .map(copy);
+    },
+    async quarantined() {
+      assertOpen();
+      return [...quarantine.values()];
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** The station's local record store. Both implementations pass tests/storage/contract.ts. */
+import type { CheckupRecord, SyncState } from "../domain/schema.js";
+
+export interface RecordStore {
+  /** Create folders, clean up after a crash, load the small indexes. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** Durable monotonic per-station sequence; may skip numbers after a crash, never goes back. */
+  nextSeq(): Promise<number>;
+  /** Durable upsert by id: resolves only once the record and its index entries are on disk. */
+  save(record: CheckupRecord): Promise<void>;
+  get(id: string): Promise<CheckupRecord | null>;
+  /** Newest first. */
+  byPerson(idNumber: string, limit?: number): Promise<CheckupRecord[]>;
+  /** sync.status === "pending", oldest first (shard day, then seq). */
+  pending(limit?: number): Promise<CheckupRecord[]>;
+  /** Durable; the record leaves the outbox when status is not "pending". */
+  updateSync(id: string, sync: SyncState): Promise<void>;
+  count(): Promise<number>;
+  /** day = YYYY-MM-DD, the shard key (station-local day of the id's timestamp); ordered by seq. */
+  listByDay(day: string): Promise<CheckupRecord[]>;
+}
+
+/** A stored record that no longer passes CheckupRecord validation. Kept on disk as it was, never dropped. */
+export interface QuarantinedRecord {
+  /** Shard file (file store) or "memory". */
+  file: string;
+  id: string | null;
+  issues: string[];
+  raw: unknown;
+}
+
+export interface InspectableRecordStore extends RecordStore {
+  /** Every stored record that failed validation (scans all shards on first call). */
+  quarantined(): Promise<QuarantinedRecord[]>;
+}
