@@ -43,7 +43,7 @@ export const StationConfig = z
     dataDir: z.string().default("var/data"),
     roster: z
       .object({
-        file: z.string().default("data/demo-roster.json"),
+        file: z.string().default("station/data/demo-roster.json"),
       })
       .prefault({}),
     workflow: z

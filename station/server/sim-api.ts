@@ -1,0 +1,142 @@
+/**
+ * /api/sim: lets a person (the /sim page) or a script drive simulated devices. Only mounted
+ * when the station runs on simulated devices; on hardware these routes do not exist.
+ */
+import { z } from "zod";
+import type { SimDeviceSet } from "../../drivers/sim/devices.js";
+import type { CardRead } from "../../drivers/types.js";
+import { ageOn, idCheckChar, parseIdNumber } from "../domain/id-number.js";
+import { formatIssues, type RosterEntry } from "../domain/schema.js";
+import { UiAction } from "../protocol.js";
+import type { Roster } from "../roster/roster.js";
+import { StationError } from "../util/errors.js";
+
+const CardBody = z.union([
+  z.object({ idNumber: z.string().min(1).max(32) }).strict(),
+  z.object({ fault: z.enum(["expired", "invalid-id", "unreadable"]) }).strict(),
+]);
+const BpBody = z
+  .object({
+    profile: z.enum(["normal", "high", "urgent", "error", "implausible"]),
+    systolic: z.number().optional(),
+    diastolic: z.number().optional(),
+    pulse: z.number().optional(),
+  })
+  .strict();
+const GlucoseBody = z
+  .object({
+    profile: z.enum(["normal", "high", "low", "urgent-high", "error"]),
+    mmolL: z.number().optional(),
+  })
+  .strict();
+const DeviceBody = z
+  .object({ name: z.enum(["cardReader", "bp", "glucose", "printer", "peripherals"]), plugged: z.boolean() })
+  .strict();
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (!r.success) throw new StationError("bad-request", formatIssues(r.error).join("; "));
+  return r.data;
+}
+
+export function cardFor(p: RosterEntry, validTo: string | null = "2040-01-01"): CardRead {
+  const info = parseIdNumber(p.idNumber);
+  if (!info.ok) throw new StationError("bad-request", "roster entry has an invalid ID number");
+  return {
+    name: p.name,
+    idNumber: p.idNumber,
+    sex: info.value.sex,
+    birthDate: info.value.birthDate,
+    card: {
+      issuer: "示范县公安局（演示）",
+      validFrom: "2020-01-01",
+      validTo,
+      nation: "01",
+      address: `${p.village}（演示）`,
+    },
+  };
+}
+
+export interface SimApiDeps {
+  sim: SimDeviceSet;
+  roster: Roster;
+  today: () => string;
+  action: (a: UiAction) => void;
+}
+
+export type SimRoute = (body: unknown, query: URLSearchParams) => unknown;
+
+export function simRoutes(d: SimApiDeps): Record<string, SimRoute> {
+  return {
+    "GET /api/sim/roster": (_b, q) => {
+      const limit = Math.min(Math.max(Number(q.get("limit") ?? 20) || 20, 1), 200);
+      const today = d.today();
+      return d.roster.search(q.get("q") ?? "", limit).map((p) => {
+        const info = parseIdNumber(p.idNumber);
+        return {
+          idNumber: p.idNumber,
+          name: p.name,
+          village: p.village,
+          categories: p.categories,
+          age: info.ok ? ageOn(info.value.birthDate, today) : null,
+        };
+      });
+    },
+    "POST /api/sim/card": (body) => {
+      const b = parse(CardBody, body);
+      const first = d.roster.all()[0];
+      if ("idNumber" in b) {
+        const p = d.roster.get(b.idNumber.trim().toUpperCase());
+        if (!p) throw new StationError("not-on-roster", `no roster villager with ID ${b.idNumber}`);
+        d.sim.cardReader.present(cardFor(p));
+      } else if (b.fault === "unreadable") {
+        d.sim.cardReader.fault({
+          code: "read-failed",
+          message: "读卡失败，请重新放卡 / card read failed",
+          retryable: true,
+        });
+      } else if (first) {
+        const card = cardFor(first, b.fault === "expired" ? "2020-01-01" : "2040-01-01");
+        if (b.fault === "invalid-id") {
+          // Flip the check character so only the check digit is wrong.
+          const bad = idCheckChar(card.idNumber.slice(0, 17)) === "0" ? "1" : "0";
+          card.idNumber = card.idNumber.slice(0, 17) + bad;
+        }
+        d.sim.cardReader.present(card);
+      }
+      return { ok: true };
+    },
+    "POST /api/sim/card/remove": () => {
+      d.sim.cardReader.lift();
+      return { ok: true };
+    },
+    "POST /api/sim/bp": (body) => {
+      const b = parse(BpBody, body);
+      const override = Object.fromEntries(
+        (["systolic", "diastolic", "pulse"] as const).flatMap((k) => (b[k] === undefined ? [] : [[k, b[k]]])),
+      );
+      d.sim.bp.measure(b.profile, override);
+      return { ok: true };
+    },
+    "POST /api/sim/glucose": (body) => {
+      const b = parse(GlucoseBody, body);
+      d.sim.glucose.measure(b.profile, b.mmolL);
+      return { ok: true };
+    },
+    "POST /api/sim/action": (body) => {
+      d.action(parse(UiAction, body));
+      return { ok: true };
+    },
+    "POST /api/sim/device": (body) => {
+      const b = parse(DeviceBody, body);
+      const dev = d.sim[b.name];
+      if (b.plugged) dev.plug();
+      else dev.unplug();
+      return { ok: true, status: dev.status };
+    },
+    "POST /api/sim/help": () => {
+      d.sim.peripherals.pressHelp();
+      return { ok: true };
+    },
+  };
+}
