@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite needs, on a fresh Debian 12/13 or Raspberry Pi OS:
+#   chromium + fonts-noto-cjk  end-to-end UI tests (playwright-core drives Debian's Chromium)
+#   socat                      real pseudo-terminals for the serial-device integration tests
+# Idempotent: skips apt entirely when everything is present.
+set -euo pipefail
+
+PKGS=(chromium fonts-noto-cjk socat)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-test-deps: all present (${PKGS[*]})"
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-test-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "install-test-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-test-deps: done"

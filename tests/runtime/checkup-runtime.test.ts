@@ -1,0 +1,194 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createSimDevices, type SimDeviceSet } from "../../drivers/sim/devices.js";
+import type { CheckupRecord } from "../../station/domain/schema.js";
+import type { ServerMessage, ViewState } from "../../station/protocol.js";
+import { createRoster } from "../../station/roster/roster.js";
+import { CheckupRuntime, type RecordSink } from "../../station/runtime/checkup.js";
+import { Hub } from "../../station/runtime/hub.js";
+import { cardFor } from "../../station/server/sim-api.js";
+import { createMemoryStore } from "../../station/storage/memory-store.js";
+import { StationError } from "../../station/util/errors.js";
+import { silentLogger } from "../../station/util/logger.js";
+import { createUpdate } from "../../station/workflow/update.js";
+import { CONFIG, fakeAssess, ROSTER } from "../workflow/fixtures.js";
+
+const NOW = Date.parse("2026-11-22T02:00:00.000Z");
+
+function setup(store: RecordSink = createMemoryStore()) {
+  const devices = createSimDevices();
+  const hub = new Hub();
+  const messages: ServerMessage[] = [];
+  hub.subscribe((m) => messages.push(m));
+  const clock = { now: () => Date.now() };
+  const runtime = new CheckupRuntime({
+    update: createUpdate({ config: CONFIG, assess: fakeAssess() }),
+    config: CONFIG,
+    station: {
+      id: "test-station",
+      clinicName: "测试卫生室",
+      timezone: "Asia/Shanghai",
+      doctor: { name: "王医生", phone: "1" },
+    },
+    devices,
+    store,
+    roster: createRoster({ version: 1, county: "测试县", synthetic: true, people: [ROSTER] }),
+    hub,
+    clock,
+    logger: silentLogger,
+  });
+  const view = () => hub.get("workflow/state") as ViewState;
+  return { devices, hub, messages, runtime, view, store };
+}
+
+async function start(devices: SimDeviceSet, runtime: CheckupRuntime) {
+  for (const d of Object.values(devices)) await d.start();
+  runtime.start();
+}
+
+describe("CheckupRuntime", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: NOW });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("runs a whole check-up from card to saved record and printed slip", async () => {
+    const store = createMemoryStore();
+    await store.open();
+    const { devices, runtime, view, messages } = setup(store);
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    expect(view()).toMatchObject({
+      step: "identified",
+      person: { name: "杨*花", maskedId: "5101**********3797", onRoster: true },
+    });
+    runtime.action({ type: "confirm" });
+    runtime.action({ type: "consent", accept: true });
+    devices.bp.measure("normal");
+    expect(view()).toMatchObject({ step: "bp", phase: "done" });
+    runtime.action({ type: "next" });
+    runtime.action({ type: "sample-type", sampleType: "fasting" });
+    devices.glucose.measure("normal");
+    await vi.waitFor(() => expect(view().step).toBe("result"));
+    const v = view();
+    if (v.step !== "result") throw new Error("unreachable");
+    const saved = await store.get(v.result.recordId);
+    expect(saved).not.toBeNull();
+    expect(saved?.person.idNumber).toBe(ROSTER.idNumber);
+    expect(saved?.readings.map((r) => r.kind)).toEqual(["bp", "glucose"]);
+    expect(saved?.sync.status).toBe("pending");
+    expect(saved?.consent.given).toBe(true);
+    await vi.waitFor(() => expect(devices.printer.printed).toHaveLength(1));
+    const slip = devices.printer.printed[0]!;
+    expect(slip.qr).toBe(v.result.recordId);
+    expect(JSON.stringify(slip)).not.toContain(ROSTER.idNumber);
+    expect(messages.some((m) => m.topic === "voice" && m.payload.key === "result-normal")).toBe(true);
+  });
+
+  it("never publishes a full ID number or the card address to the screen", async () => {
+    const { devices, runtime, messages } = setup();
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    const all = JSON.stringify(messages);
+    expect(all).not.toContain(ROSTER.idNumber);
+    expect(all).not.toContain("演示一村（演示）");
+  });
+
+  it("an expired card is rejected with a notice and no session", async () => {
+    const { devices, runtime, view } = setup();
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER, "2020-01-01"));
+    expect(view()).toMatchObject({ step: "attract", notice: { code: "card-expired" } });
+  });
+
+  it("a card whose ID fails its check digit is rejected", async () => {
+    const { devices, runtime, view } = setup();
+    await start(devices, runtime);
+    const card = cardFor(ROSTER);
+    card.idNumber = `${card.idNumber.slice(0, 17)}0`;
+    devices.cardReader.present(card);
+    expect(view()).toMatchObject({ step: "attract", notice: { code: "id-invalid" } });
+  });
+
+  it("manual entry: roster villager by ID alone; an unknown ID needs a name; a bad ID is refused", async () => {
+    const { devices, runtime, view } = setup();
+    await start(devices, runtime);
+    expect(() => runtime.action({ type: "manual-id", idNumber: "110105194912310021" })).toThrow(StationError);
+    expect(() => runtime.action({ type: "manual-id", idNumber: "11010519491231002x" })).toThrow(/姓名/);
+    runtime.action({ type: "manual-id", idNumber: ROSTER.idNumber });
+    expect(view()).toMatchObject({ step: "identified", person: { onRoster: true } });
+    expect(runtime.model.step === "identified" && runtime.model.session.operator).toEqual({
+      kind: "doctor",
+      doctorId: "clinic",
+    });
+  });
+
+  it("inactivity returns to attract after the configured time", async () => {
+    const { devices, runtime, view } = setup();
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    vi.advanceTimersByTime(CONFIG.inactivityMs - 1);
+    expect(view().step).toBe("identified");
+    vi.advanceTimersByTime(1);
+    expect(view()).toEqual({ step: "attract", notice: null });
+  });
+
+  it("a failing disk keeps the result on screen and saves it once the disk recovers", async () => {
+    const records: CheckupRecord[] = [];
+    let failures = 2;
+    const store: RecordSink = {
+      nextSeq: async () => records.length + 1,
+      save: async (r) => {
+        if (failures-- > 0) throw new StationError("disk-full", "ENOSPC");
+        records.push(r);
+      },
+    };
+    const { devices, runtime, view } = setup(store);
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    runtime.action({ type: "confirm" });
+    runtime.action({ type: "consent", accept: true });
+    devices.bp.measure("normal");
+    runtime.action({ type: "next" });
+    runtime.action({ type: "skip" });
+    await vi.waitFor(() => expect(view()).toMatchObject({ step: "saving", error: { code: "disk-full" } }));
+    vi.advanceTimersByTime(CONFIG.inactivityMs * 2);
+    expect(view().step).toBe("saving");
+    await vi.advanceTimersByTimeAsync(CONFIG.saveRetryMs);
+    await vi.advanceTimersByTimeAsync(CONFIG.saveRetryMs);
+    await vi.waitFor(() => expect(view().step).toBe("result"));
+    expect(records).toHaveLength(1);
+  });
+
+  it("an unplugged BP monitor produces no readings; plugging back in resumes", async () => {
+    const { devices, runtime, view } = setup();
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    runtime.action({ type: "confirm" });
+    runtime.action({ type: "consent", accept: true });
+    devices.bp.unplug();
+    devices.bp.measure("normal");
+    expect(view()).toMatchObject({ step: "bp", phase: "ready" });
+    devices.bp.plug();
+    devices.bp.measure("normal");
+    expect(view()).toMatchObject({ step: "bp", phase: "done" });
+  });
+
+  it("paper-out is reported on the result screen", async () => {
+    const store = createMemoryStore();
+    await store.open();
+    const { devices, runtime, view } = setup(store);
+    await start(devices, runtime);
+    devices.printer.paperOut = true;
+    devices.cardReader.present(cardFor(ROSTER));
+    runtime.action({ type: "confirm" });
+    runtime.action({ type: "consent", accept: true });
+    devices.bp.measure("normal");
+    runtime.action({ type: "next" });
+    runtime.action({ type: "skip" });
+    await vi.waitFor(() =>
+      expect(view()).toMatchObject({ step: "result", print: "failed", printFault: { code: "paper-out" } }),
+    );
+  });
+});

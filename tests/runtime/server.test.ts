@@ -1,0 +1,198 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { createSimDevices } from "../../drivers/sim/devices.js";
+import type { UiAction } from "../../station/protocol.js";
+import { createRoster } from "../../station/roster/roster.js";
+import { Hub } from "../../station/runtime/hub.js";
+import { StationServer } from "../../station/server/server.js";
+import { simRoutes } from "../../station/server/sim-api.js";
+import { StationError } from "../../station/util/errors.js";
+import { silentLogger } from "../../station/util/logger.js";
+import { ROSTER } from "../workflow/fixtures.js";
+
+let server: StationServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+async function boot(opts: { sim?: boolean; staticDir?: string } = {}) {
+  const hub = new Hub();
+  const actions: UiAction[] = [];
+  const sim = createSimDevices();
+  for (const d of Object.values(sim)) await d.start();
+  const cards: unknown[] = [];
+  sim.cardReader.on("card", (c) => cards.push(c));
+  server = new StationServer({
+    hub,
+    action: (a) => {
+      if (a.type === "manual-id") throw new StationError("id-invalid", "bad id");
+      actions.push(a);
+    },
+    health: () => ({ ok: true }),
+    staticDir: opts.staticDir ?? mkdtempSync(join(tmpdir(), "ui-")),
+    simRoutes:
+      opts.sim === false
+        ? null
+        : simRoutes({
+            sim,
+            roster: createRoster({ version: 1, county: "t", synthetic: true, people: [ROSTER] }),
+            today: () => "2026-11-22",
+            action: (a) => actions.push(a),
+          }),
+    logger: silentLogger,
+  });
+  const port = await server.listen("127.0.0.1", 0);
+  return { hub, actions, sim, cards, base: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/ws` };
+}
+
+function connect(
+  url: string,
+): Promise<{ ws: WebSocket; next: () => Promise<{ topic: string; payload: Record<string, unknown> }> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const queue: Array<{ topic: string; payload: Record<string, unknown> }> = [];
+    const waiters: Array<(m: { topic: string; payload: Record<string, unknown> }) => void> = [];
+    ws.on("message", (d) => {
+      const m = JSON.parse(d.toString());
+      const w = waiters.shift();
+      if (w) w(m);
+      else queue.push(m);
+    });
+    ws.on("error", reject);
+    ws.on("open", () =>
+      resolve({ ws, next: () => new Promise((r) => (queue.length ? r(queue.shift()!) : waiters.push(r))) }),
+    );
+  });
+}
+
+describe("WebSocket", () => {
+  it("replays the current state on connect, so a reloaded screen redraws at once", async () => {
+    const s = await boot();
+    s.hub.publish("workflow/state", { step: "attract", notice: null });
+    const c = await connect(s.ws);
+    expect(await c.next()).toEqual({ topic: "workflow/state", payload: { step: "attract", notice: null } });
+    c.ws.close();
+  });
+
+  it("acks a valid action and passes it on", async () => {
+    const s = await boot();
+    const c = await connect(s.ws);
+    c.ws.send(
+      JSON.stringify({ topic: "action", payload: { type: "consent", accept: true }, transaction: "t1" }),
+    );
+    expect(await c.next()).toEqual({ topic: "ack", payload: { transaction: "t1" } });
+    expect(s.actions).toEqual([{ type: "consent", accept: true }]);
+    c.ws.close();
+  });
+
+  it("answers malformed input with a specific error and changes nothing", async () => {
+    const s = await boot();
+    const c = await connect(s.ws);
+    c.ws.send("{not json");
+    expect(await c.next()).toMatchObject({ topic: "error", payload: { status: "error", code: "bad-json" } });
+    c.ws.send(
+      JSON.stringify({ topic: "action", payload: { type: "consent", accept: "yes" }, transaction: "t2" }),
+    );
+    const e = await c.next();
+    expect(e).toMatchObject({ topic: "error", payload: { code: "bad-message", transaction: "t2" } });
+    expect(String(e.payload.error)).toContain("accept");
+    c.ws.send(JSON.stringify({ topic: "action", payload: { type: "launch-missiles" } }));
+    expect(await c.next()).toMatchObject({ topic: "error", payload: { code: "bad-message" } });
+    expect(s.actions).toEqual([]);
+    c.ws.close();
+  });
+
+  it("turns a refused action into an error envelope with its code", async () => {
+    const s = await boot();
+    const c = await connect(s.ws);
+    c.ws.send(
+      JSON.stringify({ topic: "action", payload: { type: "manual-id", idNumber: "1" }, transaction: "t3" }),
+    );
+    expect(await c.next()).toEqual({
+      topic: "error",
+      payload: { status: "error", code: "id-invalid", error: "bad id", transaction: "t3" },
+    });
+    c.ws.close();
+  });
+});
+
+describe("HTTP", () => {
+  it("validates POST /api/action", async () => {
+    const s = await boot();
+    const bad = await fetch(`${s.base}/api/action`, {
+      method: "POST",
+      body: JSON.stringify({ type: "nope" }),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ status: "error", code: "bad-request" });
+    const notJson = await fetch(`${s.base}/api/action`, { method: "POST", body: "{" });
+    expect(await notJson.json()).toMatchObject({ code: "bad-json" });
+    const ok = await fetch(`${s.base}/api/action`, {
+      method: "POST",
+      body: JSON.stringify({ type: "finish" }),
+    });
+    expect(ok.status).toBe(200);
+    expect(s.actions).toEqual([{ type: "finish" }]);
+  });
+
+  it("sim API presents a roster villager's card and refuses unknown people", async () => {
+    const s = await boot();
+    const r = await fetch(`${s.base}/api/sim/card`, {
+      method: "POST",
+      body: JSON.stringify({ idNumber: ROSTER.idNumber }),
+    });
+    expect(r.status).toBe(200);
+    expect(s.cards).toMatchObject([
+      { idNumber: ROSTER.idNumber, name: ROSTER.name, birthDate: "1944-12-21" },
+    ]);
+    const unknown = await fetch(`${s.base}/api/sim/card`, {
+      method: "POST",
+      body: JSON.stringify({ idNumber: "11010519491231002X" }),
+    });
+    expect(await unknown.json()).toMatchObject({ code: "not-on-roster" });
+    const roster = await (await fetch(`${s.base}/api/sim/roster?limit=5`)).json();
+    expect(roster).toEqual([
+      {
+        idNumber: ROSTER.idNumber,
+        name: ROSTER.name,
+        village: ROSTER.village,
+        categories: ROSTER.categories,
+        age: 81,
+      },
+    ]);
+  });
+
+  it("sim API does not exist on real devices", async () => {
+    const s = await boot({ sim: false });
+    const r = await fetch(`${s.base}/api/sim/bp`, {
+      method: "POST",
+      body: JSON.stringify({ profile: "normal" }),
+    });
+    expect(r.status).toBe(404);
+    expect(await r.json()).toMatchObject({ code: "sim-disabled" });
+  });
+
+  it("serves the built UI and nothing outside it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ui-"));
+    mkdirSync(join(dir, "assets"));
+    writeFileSync(join(dir, "index.html"), "<h1>kiosk</h1>");
+    writeFileSync(join(dir, "assets", "a.js"), "1");
+    writeFileSync(join(tmpdir(), "secret.txt"), "FILE-CONTENT-7f3a");
+    const s = await boot({ staticDir: dir });
+    expect(await (await fetch(`${s.base}/`)).text()).toBe("<h1>kiosk</h1>");
+    expect((await fetch(`${s.base}/assets/a.js`)).headers.get("cache-control")).toContain("immutable");
+    const trav = await fetch(`${s.base}/..%2f..%2fsecret.txt`);
+    expect(trav.status).toBe(404);
+    expect(await trav.text()).not.toContain("FILE-CONTENT-7f3a");
+  });
+
+  it("says the UI is not built instead of a blank page", async () => {
+    const s = await boot();
+    const r = await fetch(`${s.base}/`);
+    expect(await r.json()).toMatchObject({ code: "ui-not-built" });
+  });
+});
