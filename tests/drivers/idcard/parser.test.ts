@@ -5,7 +5,7 @@ import type { BadFrame } from "../../../drivers/serial/frame-parser.js";
 import { CARD_FOUND_RSP, FIND_FAILED_RSP, GARBAGE, OK_RSP, OK_RSP_BAD_CHK } from "./fixtures.js";
 
 /** Feeds chunks, ends the stream, returns frames (hex) and bad-frame reasons. */
-export async function run(
+async function run(
   chunks: Buffer[],
 ): Promise<{ frames: string[]; bad: string[]; parser: IdCardFrameParser }> {
   const parser = new IdCardFrameParser();
