@@ -1,0 +1,103 @@
+/** Picks the screen for the current state; the frame stays the same around it. */
+import { useEffect } from "preact/hooks";
+import type { DeviceName, ViewState } from "../../station/protocol.js";
+import { Button, Screen, useT } from "./components/common.js";
+import { ActionErrorToast, BottomBar, ConnectingOverlay, TopBar } from "./components/shell.js";
+import { useModels } from "./context.js";
+import type { TextKey } from "./i18n.js";
+import type { LocalScreen } from "./models/station-model.js";
+import { missingDevice } from "./screen-rules.js";
+import { AttractScreen } from "./screens/attract.js";
+import { BpScreen } from "./screens/bp.js";
+import { GlucoseScreen } from "./screens/glucose.js";
+import { ConsentScreen, IdentifiedScreen } from "./screens/identify.js";
+import { KeypadScreen } from "./screens/keypad.js";
+import { ResultScreen } from "./screens/result.js";
+import { SavingScreen } from "./screens/saving.js";
+
+function DeviceMissingScreen({ device }: { device: DeviceName }) {
+  const { station, keypad } = useModels();
+  const { tr } = useT();
+  const manual = device === "cardReader" && station.view.value?.step === "attract";
+  return (
+    <Screen
+      name="device-missing"
+      tone="warning"
+      actions={
+        manual ? (
+          <Button
+            label={tr("manualEntry")}
+            variant="quiet"
+            testId="manual-entry"
+            onPress={() => {
+              keypad.open();
+              station.openKeypad();
+            }}
+          />
+        ) : null
+      }
+    >
+      <p class="huge warning-text" data-testid="device-missing" data-device={device}>
+        ⚠ {tr("deviceMissing", { device: tr(`dev${device}` as TextKey) })}
+      </p>
+    </Screen>
+  );
+}
+
+function CurrentScreen({ view, local }: { view: ViewState | null; local: LocalScreen }) {
+  if (local === "keypad") return <KeypadScreen />;
+  if (!view) return null;
+  switch (view.step) {
+    case "attract":
+      return <AttractScreen notice={view.notice} />;
+    case "identified":
+      return <IdentifiedScreen person={view.person} notice={view.notice} />;
+    case "consent":
+      return <ConsentScreen />;
+    case "bp":
+      return (
+        <BpScreen phase={view.phase} readings={view.readings} restUntil={view.restUntil} fault={view.fault} />
+      );
+    case "glucose":
+      return <GlucoseScreen phase={view.phase} skippable={view.skippable} fault={view.fault} />;
+    case "saving":
+      return <SavingScreen error={view.error} />;
+    case "result":
+      return (
+        <ResultScreen
+          person={view.person}
+          result={view.result}
+          print={view.print}
+          printFault={view.printFault}
+        />
+      );
+  }
+}
+
+export function App() {
+  const { station } = useModels();
+  const view = station.view.value;
+  const local = station.local.value;
+  const missing = missingDevice(view, local, station.devices.value);
+  const error = station.actionError.value;
+  useEffect(() => {
+    if (!error) return;
+    const timer = setTimeout(station.dismissError, 6_000);
+    return () => clearTimeout(timer);
+  }, [error, station]);
+  return (
+    <div
+      class="kiosk"
+      lang={station.lang.value === "zh" ? "zh-CN" : "en"}
+      onPointerDownCapture={station.touch}
+    >
+      <TopBar />
+      <main class="stage" data-step={view?.step ?? "none"}>
+        {missing ? <DeviceMissingScreen device={missing} /> : <CurrentScreen view={view} local={local} />}
+      </main>
+      <BottomBar />
+      <ActionErrorToast />
+      {station.connection.value !== "open" ? <ConnectingOverlay /> : null}
+    </div>
+  );
+}

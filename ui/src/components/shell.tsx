@@ -1,0 +1,124 @@
+/** The frame around every screen: top bar, fixed back/cancel row with device strip, overlays. */
+import type { DeviceName } from "../../../station/protocol.js";
+import { useModels } from "../context.js";
+import type { TextKey } from "../i18n.js";
+import type { DeviceMap } from "../models/station-model.js";
+import { navButtons } from "../screen-rules.js";
+import { useT } from "./common.js";
+
+const DEVICE_ORDER: DeviceName[] = ["cardReader", "bp", "glucose", "printer"];
+const STATE_KEYS: Record<string, TextKey> = {
+  connected: "deviceConnected",
+  disconnected: "deviceDisconnected",
+  error: "deviceError",
+};
+
+export function TopBar() {
+  const { station } = useModels();
+  const { lang, tr } = useT();
+  const info = station.info.value;
+  const prompt = station.prompt.value;
+  const muted = station.muted.value;
+  return (
+    <header class="topbar">
+      <div class="topbar-left">
+        {info?.simulated ? (
+          <span class="demo-banner" data-testid="demo-banner">
+            {tr("demoBanner")}
+          </span>
+        ) : (
+          <span class="clinic">{info?.clinicName ?? ""}</span>
+        )}
+      </div>
+      <div class="prompt" aria-live="polite" data-testid="prompt">
+        {prompt ? (
+          <>
+            <span aria-hidden="true">🔊 </span>
+            {prompt[lang]}
+          </>
+        ) : null}
+      </div>
+      <button type="button" class="chip" data-testid="mute" aria-pressed={muted} onClick={station.toggleMute}>
+        {muted ? `🔇 ${tr("unmute")}` : `🔊 ${tr("mute")}`}
+      </button>
+      <button type="button" class="chip" data-testid="lang" onClick={station.toggleLang}>
+        English / 中文
+      </button>
+    </header>
+  );
+}
+
+export function DeviceStrip({ devices }: { devices: DeviceMap }) {
+  const { tr } = useT();
+  return (
+    <ul class="devices" data-testid="devices">
+      {DEVICE_ORDER.map((name) => {
+        const status = devices[name];
+        const state = status?.state ?? "unknown";
+        const key = STATE_KEYS[state];
+        return (
+          <li key={name} class={`device device-${state}`} data-device={name} data-state={state}>
+            <span class="dot" aria-hidden="true" />
+            {tr(`dev${name}` as TextKey)}
+            {key && state !== "connected" ? `·${tr(key)}` : ""}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function BottomBar() {
+  const { station, keypad } = useModels();
+  const { tr } = useT();
+  const local = station.local.value;
+  const nav = navButtons(station.view.value, local);
+  const back = () => (local ? keypad.close() : void station.send({ type: "back" }));
+  const cancel = () => (local ? keypad.close() : void station.send({ type: "cancel" }));
+  return (
+    <footer class="bottombar">
+      <button
+        type="button"
+        class="btn btn-nav"
+        data-testid="back"
+        style={{ visibility: nav.back ? "visible" : "hidden" }}
+        onClick={back}
+      >
+        ‹ {tr("back")}
+      </button>
+      <DeviceStrip devices={station.devices.value} />
+      <button
+        type="button"
+        class="btn btn-nav btn-cancel"
+        data-testid="cancel"
+        style={{ visibility: nav.cancel ? "visible" : "hidden" }}
+        onClick={cancel}
+      >
+        ✕ {tr("cancel")}
+      </button>
+    </footer>
+  );
+}
+
+export function ConnectingOverlay() {
+  const { tr } = useT();
+  return (
+    <div class="overlay" role="alertdialog" data-testid="connecting">
+      <div class="spinner" aria-hidden="true" />
+      <p class="overlay-title">{tr("connecting")}</p>
+      <p class="overlay-hint">{tr("connectingHint")}</p>
+    </div>
+  );
+}
+
+export function ActionErrorToast() {
+  const { station } = useModels();
+  const { tr } = useT();
+  const error = station.actionError.value;
+  if (!error) return null;
+  return (
+    <div class="toast" role="alert" data-testid="action-error">
+      {tr("actionFailed", { code: error.code })}
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+/**
+ * Kiosk state as signals, fed by the station client, plus the actions a screen may take.
+ * Components read these signals and call these actions; they never talk to the client.
+ */
+import { batch, computed, type ReadonlySignal, signal } from "@preact/signals-core";
+import type {
+  DeviceName,
+  DeviceStatusView,
+  ServerMessage,
+  StationInfoView,
+  TextView,
+  UiAction,
+  ViewState,
+  VoiceView,
+} from "../../../station/protocol.js";
+import type { ConnectionState, StationClient } from "../client/station-client.js";
+import type { Lang } from "../i18n.js";
+
+/** Speaks a prompt; the browser one wraps speechSynthesis, tests pass a recorder. */
+export interface Speaker {
+  speak(text: string, lang: Lang): void;
+  cancel(): void;
+}
+
+export interface ModelDeps {
+  speaker?: Speaker;
+  /** Wall clock in ms; injectable so tests control throttling and voice freshness. */
+  now?: () => number;
+}
+
+export type DeviceMap = Partial<Record<DeviceName, DeviceStatusView>>;
+export type LocalScreen = "keypad" | null;
+
+export const TOUCH_INTERVAL_MS = 5_000;
+/** A replayed voice message older than this is shown but not spoken again. */
+export const VOICE_FRESH_MS = 15_000;
+
+export function createStationModel(client: StationClient, deps: ModelDeps = {}) {
+  const now = deps.now ?? Date.now;
+  const speaker = deps.speaker;
+
+  const view = signal<ViewState | null>(null);
+  const devices = signal<DeviceMap>({});
+  const info = signal<StationInfoView | null>(null);
+  const connection = signal<ConnectionState>("connecting");
+  const lang = signal<Lang>("zh");
+  const muted = signal(false);
+  /** The last voice prompt, shown on screen too (for those who cannot hear it). */
+  const prompt = signal<TextView | null>(null);
+  /** Last failed action, shown briefly; cleared by the next successful one. */
+  const actionError = signal<{ code: string } | null>(null);
+  /** A UI-only screen over the attract screen (the doctor's keypad). */
+  const local = signal<LocalScreen>(null);
+  const step = computed(() => view.value?.step ?? null);
+
+  let lastTouch = Number.NEGATIVE_INFINITY;
+  const spoken = new Set<string>();
+
+  function speak(text: TextView): void {
+    if (!speaker || muted.value) return;
+    speaker.cancel();
+    speaker.speak(text[lang.value], lang.value);
+  }
+
+  function applyView(next: ViewState): void {
+    const previous = view.value;
+    batch(() => {
+      if (next.step !== "attract") local.value = null;
+      if (next.step === "attract" && previous && previous.step !== "attract") {
+        // The person has gone: drop everything shown for them, and start the next one in Chinese.
+        prompt.value = null;
+        actionError.value = null;
+        lang.value = "zh";
+        speaker?.cancel();
+      }
+      view.value = next;
+    });
+  }
+
+  function applyVoice(voice: VoiceView): void {
+    prompt.value = voice.text;
+    const id = `${voice.key}|${voice.at}`;
+    if (spoken.has(id)) return;
+    spoken.add(id);
+    if (spoken.size > 50) spoken.delete(spoken.values().next().value as string);
+    const at = Date.parse(voice.at);
+    if (!Number.isNaN(at) && now() - at > VOICE_FRESH_MS) return;
+    speak(voice.text);
+  }
+
+  function handle(message: ServerMessage): void {
+    switch (message.topic) {
+      case "workflow/state":
+        applyView(message.payload);
+        break;
+      case "devices/status":
+        devices.value = message.payload;
+        break;
+      case "station/info":
+        info.value = message.payload;
+        break;
+      case "voice":
+        applyVoice(message.payload);
+        break;
+      case "error":
+        // Errors for our own transactions surface through send(); others are logged only.
+        break;
+      case "ack":
+        break;
+    }
+  }
+
+  const unsubscribers = [
+    client.onMessage(handle),
+    client.onConnection((state) => {
+      connection.value = state;
+    }),
+  ];
+
+  async function send(action: UiAction): Promise<boolean> {
+    try {
+      await client.send(action);
+      if (action.type !== "touch") actionError.value = null;
+      return true;
+    } catch (err) {
+      if (action.type !== "touch") {
+        const code = (err as { code?: unknown }).code;
+        actionError.value = { code: typeof code === "string" ? code : "unknown" };
+      }
+      return false;
+    }
+  }
+
+  /** Any touch keeps the server session alive; at most one message per TOUCH_INTERVAL_MS. */
+  function touch(): void {
+    if (connection.value !== "open") return;
+    const t = now();
+    if (t - lastTouch < TOUCH_INTERVAL_MS) return;
+    lastTouch = t;
+    void send({ type: "touch" });
+  }
+
+  function toggleLang(): void {
+    lang.value = lang.value === "zh" ? "en" : "zh";
+    if (prompt.value) speak(prompt.value);
+  }
+
+  function toggleMute(): void {
+    muted.value = !muted.value;
+    if (muted.value) speaker?.cancel();
+  }
+
+  function openKeypad(): void {
+    if (view.value?.step === "attract") local.value = "keypad";
+  }
+
+  function closeKeypad(): void {
+    local.value = null;
+  }
+
+  function dismissError(): void {
+    actionError.value = null;
+  }
+
+  function dispose(): void {
+    for (const off of unsubscribers) off();
+    speaker?.cancel();
+  }
+
+  return {
+    view: view as ReadonlySignal<ViewState | null>,
+    devices: devices as ReadonlySignal<DeviceMap>,
+    info: info as ReadonlySignal<StationInfoView | null>,
+    connection: connection as ReadonlySignal<ConnectionState>,
+    lang: lang as ReadonlySignal<Lang>,
+    muted: muted as ReadonlySignal<boolean>,
+    prompt: prompt as ReadonlySignal<TextView | null>,
+    actionError: actionError as ReadonlySignal<{ code: string } | null>,
+    local: local as ReadonlySignal<LocalScreen>,
+    step,
+    send,
+    touch,
+    toggleLang,
+    toggleMute,
+    openKeypad,
+    closeKeypad,
+    dismissError,
+    dispose,
+  };
+}
+
+export type StationModel = ReturnType<typeof createStationModel>;

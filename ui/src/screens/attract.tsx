@@ -1,0 +1,47 @@
+/** Waiting for a card: one big instruction, a picture, the date, and the doctor's way in. */
+import { useEffect, useState } from "preact/hooks";
+import type { FaultView } from "../../../station/protocol.js";
+import { Button, NoticeBox, Screen, useT } from "../components/common.js";
+import { CardReaderPicture } from "../components/illustrations.js";
+import { useModels } from "../context.js";
+import { formatToday } from "../format.js";
+
+/** Re-renders at midnight-ish granularity; a kiosk runs for days. */
+function useToday(): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+export function AttractScreen({ notice }: { notice: FaultView | null }) {
+  const { station, keypad } = useModels();
+  const { lang, tr } = useT();
+  const today = useToday();
+  const openKeypad = () => {
+    keypad.open();
+    station.openKeypad();
+  };
+  return (
+    <Screen
+      name="attract"
+      actions={
+        <Button label={tr("manualEntry")} variant="quiet" testId="manual-entry" onPress={openKeypad} />
+      }
+    >
+      <div class="attract">
+        <CardReaderPicture />
+        <div class="attract-text">
+          <p class="huge">{tr("swipeCard")}</p>
+          <p class="sub">{tr("swipeCardHint")}</p>
+          {notice ? <NoticeBox text={notice.message[lang]} testId="notice" /> : null}
+          <p class="meta">
+            {station.info.value?.clinicName ?? ""} · {formatToday(today, lang)}
+          </p>
+        </div>
+      </div>
+    </Screen>
+  );
+}

@@ -1,0 +1,77 @@
+/** "Is this you?" and the consent question: one decision each. */
+import type { FaultView, PersonView } from "../../../station/protocol.js";
+import { Button, NoticeBox, Screen, useT } from "../components/common.js";
+import { useModels } from "../context.js";
+import { categoryLabel } from "../labels.js";
+
+export function IdentifiedScreen({ person, notice }: { person: PersonView; notice: FaultView | null }) {
+  const { station } = useModels();
+  const { lang, tr } = useT();
+  const categories = person.categories.map((c) => categoryLabel(c, lang)).join("、");
+  return (
+    <Screen
+      name="identified"
+      actions={
+        <>
+          <Button
+            label={tr("notMe")}
+            variant="secondary"
+            testId="not-me"
+            onPress={() => void station.send({ type: "not-me" })}
+          />
+          <Button
+            label={tr("confirmMe")}
+            testId="confirm"
+            wide
+            onPress={() => void station.send({ type: "confirm" })}
+          />
+        </>
+      }
+    >
+      <p class="huge" data-testid="person-name">
+        {tr("hello", { name: person.name })}
+      </p>
+      <p class="sub">
+        {tr("idLabel")} {person.maskedId} · {tr("age", { age: person.age })}
+      </p>
+      <p class={`entitlement ${person.freeCheckup ? "ok" : "no"}`} data-testid="entitlement">
+        {person.freeCheckup ? `✓ ${tr("freeYes")}` : tr("freeNo")}
+        {categories ? `（${categories}）` : ""}
+      </p>
+      {notice ? <NoticeBox text={notice.message[lang]} /> : null}
+    </Screen>
+  );
+}
+
+export function ConsentScreen() {
+  const { station } = useModels();
+  const { tr } = useT();
+  return (
+    <Screen
+      name="consent"
+      title={tr("consentTitle")}
+      actions={
+        <>
+          <Button
+            label={tr("disagree")}
+            variant="secondary"
+            testId="disagree"
+            onPress={() => void station.send({ type: "consent", accept: false })}
+          />
+          <Button
+            label={tr("agree")}
+            testId="agree"
+            wide
+            onPress={() => void station.send({ type: "consent", accept: true })}
+          />
+        </>
+      }
+    >
+      <ul class="plain-list">
+        <li>{tr("consentBp")}</li>
+        <li>{tr("consentSave")}</li>
+        <li>{tr("consentFree")}</li>
+      </ul>
+    </Screen>
+  );
+}

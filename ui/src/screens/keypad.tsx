@@ -1,0 +1,67 @@
+/** The doctor's manual ID entry: 18 characters on a big keypad, optional name. */
+import { Button, NoticeBox, Screen, useT } from "../components/common.js";
+import { useModels } from "../context.js";
+import { groupIdNumber } from "../format.js";
+import type { TextKey } from "../i18n.js";
+
+const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0"];
+const PROBLEM_KEYS: Record<string, TextKey> = {
+  length: "keypadBadLength",
+  check: "keypadBadCheck",
+  rejected: "keypadRejected",
+};
+
+export function KeypadScreen() {
+  const { keypad } = useModels();
+  const { tr } = useT();
+  const id = keypad.id.value;
+  const problem = keypad.problem.value;
+  return (
+    <Screen
+      name="keypad"
+      actions={
+        <Button
+          label={tr("keypadSubmit")}
+          testId="keypad-submit"
+          disabled={!keypad.complete.value || keypad.busy.value}
+          onPress={() => void keypad.submit()}
+        />
+      }
+    >
+      <div class="keypad-layout">
+        <div class="keypad-fields">
+          <h1 class="screen-title">{tr("keypadTitle")}</h1>
+          <label class="field-label" for="kp-id">
+            {tr("keypadId")}
+          </label>
+          <output id="kp-id" class="id-display" data-testid="keypad-id">
+            {groupIdNumber(id) || "\u00a0"}
+          </output>
+          <label class="field-label" for="kp-name">
+            {tr("keypadName")}
+          </label>
+          <input
+            id="kp-name"
+            class="name-input"
+            type="text"
+            autocomplete="off"
+            maxLength={30}
+            value={keypad.name.value}
+            onInput={(e) => keypad.setName(e.currentTarget.value)}
+          />
+          {problem ? <NoticeBox text={tr(PROBLEM_KEYS[problem]!)} testId="keypad-problem" /> : null}
+        </div>
+        <fieldset class="keypad">
+          {KEYS.map((key) => (
+            <button key={key} type="button" class="key" data-key={key} onClick={() => keypad.press(key)}>
+              {key}
+            </button>
+          ))}
+          <button type="button" class="key key-del" data-key="del" aria-label="⌫" onClick={keypad.backspace}>
+            ⌫
+          </button>
+        </fieldset>
+      </div>
+    </Screen>
+  );
+}
