@@ -43,7 +43,8 @@ export const StationConfig = z
     dataDir: z.string().default("var/data"),
     roster: z
       .object({
-        file: z.string().default("station/data/demo-roster.json"),
+        /** null = the bundled synthetic demo roster (station/data/demo-roster.json). */
+        file: z.string().nullable().default(null),
       })
       .prefault({}),
     workflow: z

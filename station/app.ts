@@ -1,0 +1,169 @@
+/**
+ * Composition root: builds every module from the validated config and wires them by
+ * constructor injection. Constructors do nothing; start() brings the station up in order.
+ */
+
+import { createSimDevices, type SimDeviceSet } from "../drivers/sim/devices.js";
+import type { DeviceSet } from "../drivers/types.js";
+import { loadDefaultPolicy } from "./assessment/index.js";
+import { type LoadedConfig, resolvePath } from "./config/load.js";
+import type { DeviceName, DeviceStatusView } from "./protocol.js";
+import type { Roster } from "./roster/roster.js";
+import { loadRoster } from "./roster/roster.js";
+import { assessSession } from "./runtime/assess-session.js";
+import { CheckupRuntime } from "./runtime/checkup.js";
+import { type Clock, localDate, systemClock } from "./runtime/clock.js";
+import { Hub } from "./runtime/hub.js";
+import { StationServer } from "./server/server.js";
+import { simRoutes } from "./server/sim-api.js";
+import { createFileStore } from "./storage/file-store.js";
+import type { RecordStore } from "./storage/types.js";
+import type { Logger } from "./util/logger.js";
+import { createUpdate } from "./workflow/update.js";
+
+export interface StationAppOptions {
+  loaded: LoadedConfig;
+  logger: Logger;
+  /** Folder holding ui/dist. */
+  projectRoot: string;
+  clock?: Clock;
+  version?: string;
+}
+
+export class StationApp {
+  readonly hub = new Hub();
+  #store: RecordStore | null = null;
+  #runtime: CheckupRuntime | null = null;
+  #server: StationServer | null = null;
+  #devices: DeviceSet | null = null;
+  #sim: SimDeviceSet | null = null;
+  #roster: Roster | null = null;
+  #startedAt = 0;
+
+  constructor(private readonly o: StationAppOptions) {}
+
+  get runtime(): CheckupRuntime | null {
+    return this.#runtime;
+  }
+  get store(): RecordStore | null {
+    return this.#store;
+  }
+
+  async start(): Promise<{ port: number; url: string }> {
+    const { config, baseDir } = this.o.loaded;
+    const log = this.o.logger;
+    const clock = this.o.clock ?? systemClock;
+    this.#startedAt = clock.now();
+
+    const roster = loadRoster(
+      config.roster.file
+        ? resolvePath(baseDir, config.roster.file)
+        : resolvePath(this.o.projectRoot, "station/data/demo-roster.json"),
+    );
+    this.#roster = roster;
+    log.info(
+      `roster: ${roster.size} people of ${roster.county}${roster.synthetic ? " (synthetic demo data)" : ""}`,
+    );
+
+    const policy = loadDefaultPolicy();
+    const store = createFileStore({ dir: resolvePath(baseDir, config.dataDir), logger: log.child("store") });
+    await store.open();
+    this.#store = store;
+
+    // Hardware drivers arrive with the device-driver issue; until then only simulated devices exist.
+    if (config.devices.mode !== "sim")
+      throw new Error(`devices.mode "${config.devices.mode}" is not supported by this build; use "sim"`);
+    const sim = createSimDevices();
+    this.#sim = sim;
+    this.#devices = sim;
+    const devices: DeviceSet = sim;
+    const publishDevices = () => this.hub.publish("devices/status", this.#deviceStatus());
+    for (const d of Object.values(devices)) d.on("status", publishDevices);
+    for (const d of Object.values(devices)) await d.start();
+    publishDevices();
+
+    const wf = config.workflow;
+    const workflowConfig = {
+      inactivityMs: wf.inactivitySeconds * 1000,
+      bpRepeatPauseMs: wf.bpRepeatPauseSeconds * 1000,
+      bpRepeatAtSystolic: wf.bpRepeatAtSystolic,
+      bpRepeatAtDiastolic: wf.bpRepeatAtDiastolic,
+      glucoseSkippable: wf.glucoseSkippable,
+      resultMs: wf.resultSeconds * 1000,
+      saveRetryMs: 10_000,
+    };
+    const update = createUpdate({
+      config: workflowConfig,
+      assess: (s, env) => assessSession(s, env, policy),
+    });
+    const runtime = new CheckupRuntime({
+      update,
+      config: workflowConfig,
+      station: config.station,
+      devices,
+      store,
+      roster,
+      hub: this.hub,
+      clock,
+      logger: log.child("checkup"),
+    });
+    this.#runtime = runtime;
+    this.hub.publish("station/info", {
+      stationId: config.station.id,
+      clinicName: config.station.clinicName,
+      doctor: config.station.doctor,
+      version: this.o.version ?? "dev",
+      simulated: true,
+    });
+    runtime.start();
+
+    const server = new StationServer({
+      hub: this.hub,
+      action: (a) => runtime.action(a),
+      health: () => this.#health(),
+      staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
+      simRoutes: simRoutes({
+        sim,
+        roster,
+        today: () => localDate(clock.now(), config.station.timezone),
+        action: (a) => runtime.action(a),
+      }),
+      logger: log.child("http"),
+    });
+    this.#server = server;
+    const port = await server.listen(config.server.host, config.server.port);
+    return { port, url: `http://${config.server.host}:${port}` };
+  }
+
+  async stop(): Promise<void> {
+    this.#runtime?.stop();
+    await this.#server?.close();
+    for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
+    await this.#store?.close();
+  }
+
+  #deviceStatus(): Record<DeviceName, DeviceStatusView> {
+    const d = this.#devices;
+    if (!d) throw new Error("devices not started");
+    return {
+      cardReader: d.cardReader.status,
+      bp: d.bp.status,
+      glucose: d.glucose.status,
+      printer: d.printer.status,
+      peripherals: d.peripherals.status,
+    };
+  }
+
+  #health() {
+    const { config } = this.o.loaded;
+    return {
+      ok: true,
+      stationId: config.station.id,
+      uptimeSeconds: Math.round(((this.o.clock ?? systemClock).now() - this.#startedAt) / 1000),
+      step: this.#runtime?.model.step ?? null,
+      devices: this.#devices ? this.#deviceStatus() : null,
+      rosterSize: this.#roster?.size ?? 0,
+      simulated: this.#sim !== null,
+    };
+  }
+}

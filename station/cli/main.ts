@@ -1,0 +1,46 @@
+/** `health-station <command>`: one binary for the kiosk service and the field tools. */
+import { runStation } from "../main.js";
+
+const USAGE = `usage: health-station <command> [options]
+
+commands:
+  start [--config FILE]     run the station (kiosk server, devices, upload)
+  assess --sbp N --dbp N …  assess readings against a county policy pack (prints JSON)
+  help                      this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case "start":
+      return runStation(rest);
+    case "assess": {
+      const { runAssess } = await import("./assess.js");
+      const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(Date.now());
+      return runAssess(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        today,
+      });
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`health-station: unknown command "${cmd}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    console.error(`health-station: ${(e as Error).message}`);
+    process.exitCode = 1;
+  },
+);

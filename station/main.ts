@@ -1,0 +1,70 @@
+/**
+ * Station entry point: `node dist/station/main.js [--config FILE]` (or HEALTH_STATION_CONFIG).
+ * Prints `READY <url>` on stdout once it serves, and tells systemd when run as a notify unit.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { StationApp } from "./app.js";
+import { loadConfig } from "./config/load.js";
+import { StationError } from "./util/errors.js";
+import { createLogger } from "./util/logger.js";
+import { projectRoot } from "./util/project-root.js";
+
+export async function runStation(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { config: { type: "string", short: "c" } },
+    strict: true,
+  });
+  const root = projectRoot();
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig(values.config ?? process.env.HEALTH_STATION_CONFIG ?? null, root);
+  } catch (e) {
+    // Refuse to start on invalid config, listing every problem with its path.
+    console.error(`health-station: ${(e as Error).message}`);
+    return 78; // EX_CONFIG
+  }
+  const logger = createLogger("station", loaded.config.log.level);
+  const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string })
+    .version;
+  const app = new StationApp({ loaded, logger, projectRoot: root, version });
+  let url: string;
+  try {
+    ({ url } = await app.start());
+  } catch (e) {
+    logger.error(
+      e instanceof StationError ? `${e.code}: ${e.message}` : `start failed: ${(e as Error).stack}`,
+    );
+    await app.stop().catch(() => {});
+    return 1;
+  }
+  logger.info(`serving ${url} (kiosk at ${url}/, simulator at ${url}/sim)`);
+  process.stdout.write(`READY ${url}\n`);
+  if (process.env.NOTIFY_SOCKET)
+    spawn("systemd-notify", ["--ready"], { stdio: "ignore" }).on("error", () => {});
+
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      logger.info(`${sig}: shutting down`);
+      resolve();
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  await app.stop();
+  return 0;
+}
+
+const isEntry = process.argv[1] && /station[\\/]main\.(ts|js)$/.test(process.argv[1]);
+if (isEntry) {
+  runStation(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
