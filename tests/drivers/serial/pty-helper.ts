@@ -1,0 +1,60 @@
+/**
+ * A pair of linked pseudo-terminals from socat, so the real serialport binding talks to a
+ * simulator with no hardware. Missing socat is a failure, not a skip.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface PtyPair {
+  a: string;
+  b: string;
+  close(): Promise<void>;
+}
+
+export async function openPtyPair(): Promise<PtyPair> {
+  const probe = spawnSync("socat", ["-V"], { encoding: "utf8" });
+  if (probe.error)
+    throw new Error(
+      `socat is required for the serial integration tests but could not be run (${probe.error.message}). Install it: apt-get install -y socat`,
+    );
+  const dir = await mkdtemp(join(tmpdir(), "pty-"));
+  const a = join(dir, "ttyA");
+  const b = join(dir, "ttyB");
+  const proc: ChildProcess = spawn(
+    "socat",
+    ["-d", "-d", `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let log = "";
+    const timer = setTimeout(() => reject(new Error(`socat did not start: ${log}`)), 10_000);
+    proc.stderr!.on("data", (d: Buffer) => {
+      log += d.toString();
+      // socat logs this once both ends exist and it is copying bytes.
+      if (log.includes("starting data transfer loop")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`socat exited with ${code}: ${log}`));
+    });
+  });
+  return {
+    a,
+    b,
+    async close() {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once("exit", r));
+        proc.kill("SIGTERM");
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
