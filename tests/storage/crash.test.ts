@@ -1,0 +1,137 @@
+/**
+ * SIGKILL a saving process at random moments, hundreds of times over the same folder, and check
+ * after each kill that nothing reported saved was lost. (A kill tests crash atomicity; fsync's
+ * part, surviving a power cut, is shown by the call-order test in durable-adapter.test.ts.)
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+import type { CheckupRecord } from "../../station/domain/schema.js";
+import { createFileStore } from "../../station/storage/file-store.js";
+import { shardDayOf } from "../../station/storage/keys.js";
+import { assertEveryJsonParses } from "./fixtures/tree.js";
+
+const KILLS_PER_LANE = 100;
+const LANES = 2; // one folder per lane, run side by side; damage accumulates within a lane
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const worker = fileURLToPath(new URL("./fixtures/crash-worker.ts", import.meta.url));
+
+interface Expect {
+  confirmed: CheckupRecord | null;
+  inflight: CheckupRecord | null;
+}
+
+/** Runs the worker once and kills it; returns its complete stdout lines. */
+function runAndKill(dir: string, killAtRandomAfterStart: boolean): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", worker, dir], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    let timer: NodeJS.Timeout | undefined;
+    const kill = (ms: number) => {
+      timer ??= setTimeout(() => child.kill("SIGKILL"), ms);
+    };
+    // Now and then kill during start-up, while open() may be repairing the outbox.
+    if (killAtRandomAfterStart) kill(50 + Math.random() * 900);
+    child.stdout.on("data", (b: Buffer) => {
+      out += b.toString("utf8");
+      if (out.includes("SAVED ")) kill(5 + Math.random() * 145);
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      err += b.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (signal !== "SIGKILL") reject(new Error(`worker exited ${code} ${signal}: ${err.slice(0, 2000)}`));
+      // A line without its newline was cut by the kill; it confirms nothing.
+      else resolve(out.split("\n").slice(0, -1));
+    });
+  });
+}
+
+async function lane(dir: string): Promise<{ kills: number; confirmed: number }> {
+  const known = new Map<string, Expect>();
+  let lastSeq = 0;
+  let confirmedTotal = 0;
+  for (let kill = 0; kill < KILLS_PER_LANE; kill++) {
+    const lines = await runAndKill(dir, kill % 10 === 9);
+    for (const line of lines) {
+      const [kind, id, json] = [
+        line.slice(0, line.indexOf(" ")),
+        line.split(" ")[1]!,
+        line.slice(line.indexOf("{")),
+      ];
+      if (kind !== "INTENT" && kind !== "SAVED" && kind !== "ACKED") continue;
+      const rec = JSON.parse(json) as CheckupRecord;
+      const e = known.get(id) ?? { confirmed: null, inflight: null };
+      if (kind === "INTENT") {
+        if (!known.has(id)) {
+          expect(rec.seq, `seq went backwards at kill ${kill}`).toBeGreaterThan(lastSeq);
+          lastSeq = rec.seq;
+        }
+        e.inflight = rec;
+      } else {
+        if (e.confirmed === null) confirmedTotal++;
+        e.confirmed = rec;
+        e.inflight = null;
+      }
+      known.set(id, e);
+    }
+
+    expect(await assertEveryJsonParses(dir)).toBeGreaterThan(0);
+    const store = createFileStore({ dir });
+    await store.open();
+    const pendingIds = new Set((await store.pending()).map((r) => r.id));
+    const days = new Set<string>();
+    for (const [id, e] of known) {
+      days.add(shardDayOf(id));
+      const stored = await store.get(id);
+      if (e.confirmed) {
+        expect(stored, `record ${id} reported saved but missing after kill ${kill}`).not.toBeNull();
+        const ok = [e.confirmed, e.inflight].some((v) => v && JSON.stringify(v) === JSON.stringify(stored));
+        if (!ok) expect(stored).toEqual(e.confirmed);
+      }
+      if (stored?.sync.status === "pending")
+        expect(pendingIds.has(id), `pending record ${id} not in outbox after kill ${kill}`).toBe(true);
+      // What is stored now is the baseline for the next round.
+      known.set(id, { confirmed: stored ?? e.confirmed, inflight: null });
+    }
+    let maxStored = 0;
+    for (const day of days)
+      for (const r of await store.listByDay(day)) maxStored = Math.max(maxStored, r.seq);
+    const next = await store.nextSeq();
+    expect(next, `seq went backwards after kill ${kill}`).toBeGreaterThan(Math.max(maxStored, lastSeq));
+    lastSeq = next;
+    await store.close();
+  }
+  // Once more: recovery left no temp files behind anywhere.
+  const store = createFileStore({ dir });
+  await store.open();
+  await store.close();
+  const temps = (await readdir(dir, { recursive: true })).filter((n) => String(n).endsWith(".tmp"));
+  expect(temps).toEqual([]);
+  return { kills: KILLS_PER_LANE, confirmed: confirmedTotal };
+}
+
+it(`loses no saved record across ${KILLS_PER_LANE * LANES} SIGKILLs`, async () => {
+  const dirs = await Promise.all(
+    Array.from({ length: LANES }, () => mkdtemp(join(tmpdir(), "store-crash-"))),
+  );
+  try {
+    const results = await Promise.all(dirs.map((d) => lane(d)));
+    const kills = results.reduce((s, r) => s + r.kills, 0);
+    const confirmed = results.reduce((s, r) => s + r.confirmed, 0);
+    console.log(`crash test: ${kills} kills, ${confirmed} records confirmed saved, none lost`);
+    expect(kills).toBeGreaterThanOrEqual(200);
+    expect(confirmed).toBeGreaterThan(kills); // the kills really landed mid-burst
+  } finally {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  }
+}, 420_000);
