@@ -22,6 +22,8 @@ export interface DeviceFault {
   message: string;
   /** True where trying again is the right advice (cuff refit, sit still, re-insert strip). */
   retryable: boolean;
+  /** What the villager should do, in plain words; the station falls back to its own table by code. */
+  guidance?: { zh: string; en: string };
 }
 
 export type DeviceEvents = {

@@ -4,7 +4,7 @@
  * The constructor does nothing; start() wires devices, stop() unwires and clears timers.
  */
 import { v7 as uuidv7 } from "uuid";
-import type { DeviceFault, DeviceSet } from "../../drivers/types.js";
+import type { DeviceSet } from "../../drivers/types.js";
 import type { CheckupRecord, Operator, Person, RosterEntry } from "../domain/schema.js";
 import type { UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
@@ -26,6 +26,7 @@ import { ATTRACT } from "../workflow/update.js";
 import { toView } from "../workflow/view.js";
 import { VOICE } from "../workflow/voice.js";
 import { type Clock, localDate, localDateTime } from "./clock.js";
+import { faultFor } from "./fault-text.js";
 import type { Hub } from "./hub.js";
 import { identifyFromCard, identifyManual } from "./identify.js";
 
@@ -60,10 +61,6 @@ const SAVE_FAULTS: Record<string, Fault["message"]> = {
   },
 };
 
-function deviceFault(f: DeviceFault): Fault {
-  return { code: f.code, message: { zh: f.message, en: f.message }, retryable: f.retryable };
-}
-
 export class CheckupRuntime {
   #model: Model = ATTRACT;
   readonly #timers = new Map<TimerName, NodeJS.Timeout>();
@@ -85,12 +82,16 @@ export class CheckupRuntime {
       if (!r.ok) return this.dispatch({ type: "card-rejected", fault: r.fault });
       this.#identified(r.person, this.o.roster.get(r.person.idNumber), { kind: "self" });
     });
-    this.#on(d.cardReader, "fault", (f) => this.dispatch({ type: "card-rejected", fault: deviceFault(f) }));
+    this.#on(d.cardReader, "fault", (f) =>
+      this.dispatch({ type: "card-rejected", fault: faultFor("card-reader", f) }),
+    );
     this.#on(d.bp, "measuring", () => this.dispatch({ type: "bp-measuring" }));
     this.#on(d.bp, "reading", (reading) => this.dispatch({ type: "bp-reading", reading }));
-    this.#on(d.bp, "fault", (f) => this.dispatch({ type: "bp-fault", fault: deviceFault(f) }));
+    this.#on(d.bp, "fault", (f) => this.dispatch({ type: "bp-fault", fault: faultFor("bp", f) }));
     this.#on(d.glucose, "reading", (reading) => this.dispatch({ type: "glucose-reading", reading }));
-    this.#on(d.glucose, "fault", (f) => this.dispatch({ type: "glucose-fault", fault: deviceFault(f) }));
+    this.#on(d.glucose, "fault", (f) =>
+      this.dispatch({ type: "glucose-fault", fault: faultFor("glucose", f) }),
+    );
     this.#on(d.peripherals, "help", () => this.dispatch({ type: "ui", action: { type: "help" } }));
     this.#publish();
     this.#perform({ type: "led", pattern: "ready" });

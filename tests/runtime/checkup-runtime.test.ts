@@ -175,6 +175,30 @@ describe("CheckupRuntime", () => {
     expect(view()).toMatchObject({ step: "bp", phase: "done" });
   });
 
+  it("a device fault reaches the screen as plain guidance, never the driver's technician text", async () => {
+    const { devices, runtime, view } = setup();
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    runtime.action({ type: "confirm" });
+    runtime.action({ type: "consent", accept: true });
+    devices.bp.measure("error");
+    const v = view();
+    expect(v).toMatchObject({ step: "bp", phase: "fault", fault: { code: "cuff-loose", retryable: true } });
+    if (v.step === "bp") {
+      expect(v.fault?.message.zh).toContain("袖带");
+      expect(JSON.stringify(v.fault)).not.toContain("simulated");
+    }
+  });
+
+  it("an unknown fault code from a newer driver still gets a safe Chinese instruction", async () => {
+    const { devices, runtime, view } = setup();
+    await start(devices, runtime);
+    devices.cardReader.fault({ code: "brand-new-code", message: "technician text", retryable: true });
+    const v = view();
+    expect(v).toMatchObject({ step: "attract", notice: { code: "brand-new-code" } });
+    if (v.step === "attract") expect(v.notice?.message.zh).toContain("找医生");
+  });
+
   it("paper-out is reported on the result screen", async () => {
     const store = createMemoryStore();
     await store.open();
