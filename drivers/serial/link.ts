@@ -133,6 +133,15 @@ export class SerialLink<F> extends TypedEmitter<SerialLinkEvents<F>> {
     });
   }
 
+  /** Writes a command that has no response, in turn with requests (never interleaved with one). */
+  send(command: string, bytes: Buffer): Promise<void> {
+    return this.#mutex.run(async () => {
+      if (!this.connected)
+        throw new StationError("disconnected", `${command}: serial port ${this.#opts.path} is not open`);
+      await this.write(bytes);
+    });
+  }
+
   #now(): string {
     return (this.#opts.now?.() ?? new Date()).toISOString();
   }
