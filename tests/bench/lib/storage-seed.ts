@@ -23,7 +23,7 @@ export function makeHistory(total: number, now = Date.now()): CheckupRecord[] {
     const at = now - Math.floor(back / PER_DAY) * DAY_MS - (back % PER_DAY) * 60_000;
     const p = i % people;
     const person = idNumber(`19${String(30 + (p % 60)).padStart(2, "0")}0101`, (p % 997) + 1);
-    out.push(makeRecord({ seq: i + 1, at, person: `${person}`, sync: ackedSync() }));
+    out.push(makeRecord({ seq: i + 1, at, person, sync: ackedSync() }));
   }
   return out;
 }
@@ -42,7 +42,7 @@ export async function seedStoreFiles(dir: string, records: CheckupRecord[]): Pro
     shards.set(day, shard);
     const key = `${day.slice(0, 4)}/${personBucket(r.person.idNumber)}`;
     const people = buckets.get(key) ?? {};
-    (people[r.person.idNumber] ??= []).push(r.id);
+    people[r.person.idNumber] = [...(people[r.person.idNumber] ?? []), r.id];
     buckets.set(key, people);
     maxSeq = Math.max(maxSeq, r.seq);
   }
