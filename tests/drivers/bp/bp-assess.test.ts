@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseHex } from "../../../drivers/ble/bytes.js";
 import { SFLOAT_NAN, SFLOAT_NRES } from "../../../drivers/ble/sfloat.js";
 import {
   BP_GUIDANCE,
