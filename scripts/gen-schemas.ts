@@ -1,0 +1,41 @@
+/**
+ * Writes the published JSON Schema files for the MQTT payloads from the zod contract, so the
+ * files an external archive reads and the code's own validation come from one source:
+ *   npx tsx scripts/gen-schemas.ts          (write)
+ *   npx tsx scripts/gen-schemas.ts --check  (exit 1 if a committed file is stale)
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { AckMessage, RecordMessage } from "../station/mqtt/contract.js";
+
+const dir = join(import.meta.dirname, "../docs/schemas");
+const schemas = {
+  "record-message.v1.json": { schema: RecordMessage, title: "Check-up record, station → county archive" },
+  "ack-message.v1.json": { schema: AckMessage, title: "Archive acknowledgement, county archive → station" },
+};
+
+let stale = 0;
+for (const [file, { schema, title }] of Object.entries(schemas)) {
+  const json = {
+    $id: `https://health-station.invalid/schemas/${file}`,
+    title,
+    ...z.toJSONSchema(schema, { io: "input" }),
+  };
+  const text = `${JSON.stringify(json, null, 2)}\n`;
+  const path = join(dir, file);
+  if (process.argv.includes("--check")) {
+    let current = "";
+    try {
+      current = readFileSync(path, "utf8");
+    } catch {}
+    if (current !== text) {
+      console.error(`stale: docs/schemas/${file} (run npx tsx scripts/gen-schemas.ts)`);
+      stale++;
+    }
+  } else {
+    writeFileSync(path, text);
+    console.log(`wrote docs/schemas/${file}`);
+  }
+}
+process.exitCode = stale ? 1 : 0;
