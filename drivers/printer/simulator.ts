@@ -59,6 +59,11 @@ export class PrinterSimulator extends TypedEmitter<PrinterSimulatorEvents> {
     };
   }
 
+  /** Bytes held back waiting for the rest of a command (at most one GS ( k block). */
+  get pendingBytes(): number {
+    return this.#pending.length;
+  }
+
   /** All printed text, one line per entry. */
   get text(): string[] {
     return this.lines.map((l) => l.text);

@@ -2,6 +2,7 @@
  * One serial port with its frame parser, hot-plug recovery and request/response discipline.
  * The binding is injected (MockBinding in unit tests); by default it is serialport's native one.
  */
+import { access } from "node:fs/promises";
 import { type OpenOptions, SerialPortStream } from "@serialport/stream";
 import { SerialPort } from "serialport";
 import { TypedEmitter } from "../../station/util/emitter.js";
@@ -29,10 +30,27 @@ export function backoffDelay(attempt: number, opts: BackoffOptions = {}, random:
   return Math.round(exp / 2 + (random() * exp) / 2);
 }
 
+export interface PresenceOptions {
+  intervalMs?: number;
+  exists?: (path: string) => Promise<boolean>;
+}
+
+const pathExists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
 export interface SerialLinkOptions<F> {
   path: string;
   baudRate: number;
   binding?: SerialBinding;
+  /**
+   * Watches the device node while open. The native binding does not always report a vanished
+   * device (a pty whose master closed never errors), but udev removes /dev/ttyUSB* and its
+   * by-id link on unplug. On by default for the native binding (every 1 s); off for injected ones.
+   */
+  presence?: PresenceOptions | false;
   createParser: () => FrameParser<F>;
   logger?: Logger;
   backoff?: BackoffOptions;
@@ -58,6 +76,8 @@ export class SerialLink<F> extends TypedEmitter<SerialLinkEvents<F>> {
   #running = false;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #presence: Required<PresenceOptions> | undefined;
   readonly stats = { badFrames: 0, reconnects: 0, opens: 0 };
 
   constructor(opts: SerialLinkOptions<F>) {
@@ -65,6 +85,10 @@ export class SerialLink<F> extends TypedEmitter<SerialLinkEvents<F>> {
     this.#opts = opts;
     this.#log = opts.logger ?? silentLogger;
     this.#status = { state: "disconnected", code: "not-started", since: this.#now() };
+    const presence = opts.presence ?? (opts.binding ? false : {});
+    this.#presence = presence
+      ? { intervalMs: presence.intervalMs ?? 1000, exists: presence.exists ?? pathExists }
+      : undefined;
   }
 
   get status(): DeviceStatus {
@@ -200,6 +224,18 @@ export class SerialLink<F> extends TypedEmitter<SerialLinkEvents<F>> {
     this.stats.opens++;
     this.#log.info(`${this.#opts.path}: open at ${this.#opts.baudRate} baud`);
     this.#setStatus("connected");
+    this.#watchPresence(port);
+  }
+
+  #watchPresence(port: SerialPortStream): void {
+    const presence = this.#presence;
+    if (!presence) return;
+    this.#presenceTimer = setTimeout(async () => {
+      this.#presenceTimer = undefined;
+      if (this.#port !== port) return;
+      if (await presence.exists(this.#opts.path)) this.#watchPresence(port);
+      else this.#onPortTrouble(port, "unplugged", `${this.#opts.path} vanished`);
+    }, presence.intervalMs);
   }
 
   #onPortTrouble(port: SerialPortStream, code: string, detail?: string): void {
@@ -210,6 +246,8 @@ export class SerialLink<F> extends TypedEmitter<SerialLinkEvents<F>> {
   }
 
   #detach(code: string, reason: string): void {
+    clearTimeout(this.#presenceTimer);
+    this.#presenceTimer = undefined;
     const port = this.#port;
     if (port && this.#parser) port.unpipe(this.#parser);
     this.#port = undefined;

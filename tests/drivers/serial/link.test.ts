@@ -162,6 +162,29 @@ describe("SerialLink", () => {
     expect(link.status.state).toBe("connected");
   });
 
+  it("presence watch: a vanished device node means unplugged within the interval, even with no port error", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const path = `/dev/ttyMOCK-link-${seq++}`;
+    binding.createPort(path, { record: true, echo: false });
+    let present = true;
+    const link = new SerialLink<Buffer>({
+      path,
+      baudRate: 9600,
+      binding,
+      createParser: () => new IdCardFrameParser(),
+      presence: { intervalMs: 1000, exists: async () => present },
+      random: () => 0.5,
+    });
+    links.push(link);
+    await link.start();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(link.status.state).toBe("connected");
+    present = false;
+    binding.reset();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(link.status).toMatchObject({ state: "disconnected", code: "unplugged" });
+  });
+
   it("stop() closes the port and does not reconnect", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const { link } = makeLink();

@@ -10,16 +10,20 @@ import { join } from "node:path";
 export interface PtyPair {
   a: string;
   b: string;
+  dir: string;
+  /** Stops socat (both ends vanish, like an unplugged adapter) but keeps the folder. */
+  kill(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openPtyPair(): Promise<PtyPair> {
+/** Starts socat; pass `dir` to bring a killed pair back under the same link names. */
+export async function openPtyPair(existingDir?: string): Promise<PtyPair> {
   const probe = spawnSync("socat", ["-V"], { encoding: "utf8" });
   if (probe.error)
     throw new Error(
       `socat is required for the serial integration tests but could not be run (${probe.error.message}). Install it: apt-get install -y socat`,
     );
-  const dir = await mkdtemp(join(tmpdir(), "pty-"));
+  const dir = existingDir ?? (await mkdtemp(join(tmpdir(), "pty-")));
   const a = join(dir, "ttyA");
   const b = join(dir, "ttyB");
   const proc: ChildProcess = spawn(
@@ -45,15 +49,20 @@ export async function openPtyPair(): Promise<PtyPair> {
       reject(new Error(`socat exited with ${code}: ${log}`));
     });
   });
+  const kill = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await exited;
+    }
+  };
   return {
     a,
     b,
+    dir,
+    kill,
     async close() {
-      if (proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once("exit", r));
-        proc.kill("SIGTERM");
-        await exited;
-      }
+      await kill();
       await rm(dir, { recursive: true, force: true });
     },
   };
