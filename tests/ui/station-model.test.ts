@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { VoiceView } from "../../station/protocol.js";
+import type { ViewState, VoiceView } from "../../station/protocol.js";
 import { createStationModel, TOUCH_INTERVAL_MS, VOICE_FRESH_MS } from "../../ui/src/models/station-model.js";
 import { attract, bpReady, FakeClient, identified, RecordingSpeaker } from "./fakes.js";
 
@@ -135,5 +135,17 @@ describe("StationModel", () => {
     expect(client.listenerCount).toBe(2);
     model.dispose();
     expect(client.listenerCount).toBe(0);
+  });
+});
+
+describe("prompt follows the screen", () => {
+  it("drops the previous screen's prompt when the step or phase changes, not on a re-send", () => {
+    const { client, model } = setup();
+    client.emit({ topic: "workflow/state", payload: bpReady });
+    client.emit({ topic: "voice", payload: voice("bp-ready", T0) });
+    client.emit({ topic: "workflow/state", payload: { ...bpReady } });
+    expect(model.prompt.value?.zh).toBe("中文-bp-ready");
+    client.emit({ topic: "workflow/state", payload: { ...bpReady, phase: "done" } as ViewState });
+    expect(model.prompt.value).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
 import { useEffect } from "preact/hooks";
 import type { DeviceName, ViewState } from "../../station/protocol.js";
 import { Button, Screen, useT } from "./components/common.js";
+import { WarningIcon } from "./components/icons.js";
 import { ActionErrorToast, BottomBar, ConnectingOverlay, TopBar } from "./components/shell.js";
 import { useModels } from "./context.js";
 import type { TextKey } from "./i18n.js";
@@ -38,7 +39,7 @@ function DeviceMissingScreen({ device }: { device: DeviceName }) {
       }
     >
       <p class="huge warning-text" data-testid="device-missing" data-device={device}>
-        ⚠ {tr("deviceMissing", { device: tr(`dev${device}` as TextKey) })}
+        <WarningIcon /> {tr("deviceMissing", { device: tr(`dev${device}` as TextKey) })}
       </p>
     </Screen>
   );
@@ -55,9 +56,7 @@ function CurrentScreen({ view, local }: { view: ViewState | null; local: LocalSc
     case "consent":
       return <ConsentScreen />;
     case "bp":
-      return (
-        <BpScreen phase={view.phase} readings={view.readings} restUntil={view.restUntil} fault={view.fault} />
-      );
+      return <BpScreen {...view} />;
     case "glucose":
       return <GlucoseScreen phase={view.phase} skippable={view.skippable} fault={view.fault} />;
     case "saving":
@@ -91,7 +90,7 @@ export function App() {
       lang={station.lang.value === "zh" ? "zh-CN" : "en"}
       onPointerDownCapture={station.touch}
     >
-      <TopBar />
+      <TopBar showPrompt={missing === null} />
       <main class="stage" data-step={view?.step ?? "none"}>
         {missing ? <DeviceMissingScreen device={missing} /> : <CurrentScreen view={view} local={local} />}
       </main>

@@ -5,6 +5,7 @@ import type { TextKey } from "../i18n.js";
 import type { DeviceMap } from "../models/station-model.js";
 import { navButtons } from "../screen-rules.js";
 import { useT } from "./common.js";
+import { BackIcon, CrossIcon, SpeakerIcon, SpeakerOffIcon } from "./icons.js";
 
 const DEVICE_ORDER: DeviceName[] = ["cardReader", "bp", "glucose", "printer"];
 const STATE_KEYS: Record<string, TextKey> = {
@@ -13,11 +14,12 @@ const STATE_KEYS: Record<string, TextKey> = {
   error: "deviceError",
 };
 
-export function TopBar() {
+/** `showPrompt` is off while a device problem replaces the screen the prompt was for. */
+export function TopBar({ showPrompt }: { showPrompt: boolean }) {
   const { station } = useModels();
   const { lang, tr } = useT();
   const info = station.info.value;
-  const prompt = station.prompt.value;
+  const prompt = showPrompt ? station.prompt.value : null;
   const muted = station.muted.value;
   return (
     <header class="topbar">
@@ -33,13 +35,14 @@ export function TopBar() {
       <div class="prompt" aria-live="polite" data-testid="prompt">
         {prompt ? (
           <>
-            <span aria-hidden="true">🔊 </span>
+            <SpeakerIcon />
             {prompt[lang]}
           </>
         ) : null}
       </div>
       <button type="button" class="chip" data-testid="mute" aria-pressed={muted} onClick={station.toggleMute}>
-        {muted ? `🔇 ${tr("unmute")}` : `🔊 ${tr("mute")}`}
+        {muted ? <SpeakerOffIcon /> : <SpeakerIcon />}
+        {muted ? tr("unmute") : tr("mute")}
       </button>
       <button type="button" class="chip" data-testid="lang" onClick={station.toggleLang}>
         English / 中文
@@ -84,7 +87,8 @@ export function BottomBar() {
         style={{ visibility: nav.back ? "visible" : "hidden" }}
         onClick={back}
       >
-        ‹ {tr("back")}
+        <BackIcon />
+        {tr("back")}
       </button>
       <DeviceStrip devices={station.devices.value} />
       <button
@@ -94,7 +98,8 @@ export function BottomBar() {
         style={{ visibility: nav.cancel ? "visible" : "hidden" }}
         onClick={cancel}
       >
-        ✕ {tr("cancel")}
+        <CrossIcon />
+        {tr("cancel")}
       </button>
     </footer>
   );

@@ -35,6 +35,11 @@ export const TOUCH_INTERVAL_MS = 5_000;
 /** A replayed voice message older than this is shown but not spoken again. */
 export const VOICE_FRESH_MS = 15_000;
 
+/** Step plus phase: a change means a different screen. */
+export function screenKey(v: ViewState): string {
+  return "phase" in v ? `${v.step}:${v.phase}` : v.step;
+}
+
 export function createStationModel(client: StationClient, deps: ModelDeps = {}) {
   const now = deps.now ?? Date.now;
   const speaker = deps.speaker;
@@ -66,6 +71,9 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
     const previous = view.value;
     batch(() => {
       if (next.step !== "attract") local.value = null;
+      // The station announces after it publishes a state, so a prompt from the previous screen
+      // is dropped here and the new screen's prompt (if any) follows.
+      if (previous && screenKey(previous) !== screenKey(next)) prompt.value = null;
       if (next.step === "attract" && previous && previous.step !== "attract") {
         // The person has gone: drop everything shown for them, and start the next one in Chinese.
         prompt.value = null;

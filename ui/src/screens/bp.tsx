@@ -11,12 +11,15 @@ export interface BpScreenProps {
   readings: BpView[];
   restUntil: string | null;
   fault: FaultView | null;
+  repeat: boolean;
 }
 
 function useSecondsLeft(until: string | null): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!until) return;
+    // This component stays mounted across phases, so take a fresh reading of the clock now.
+    setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, [until]);
@@ -54,7 +57,7 @@ function Readings({ readings }: { readings: BpView[] }) {
   );
 }
 
-export function BpScreen({ phase, readings, restUntil, fault }: BpScreenProps) {
+export function BpScreen({ phase, readings, restUntil, fault, repeat }: BpScreenProps) {
   const { station } = useModels();
   const { lang, tr } = useT();
   const left = useSecondsLeft(phase === "rest" ? restUntil : null);
@@ -63,7 +66,10 @@ export function BpScreen({ phase, readings, restUntil, fault }: BpScreenProps) {
     case "ready":
     case "measuring":
       return (
-        <Screen name={`bp-${phase}`} title={tr("bpTitle")}>
+        <Screen
+          name={`bp-${phase}`}
+          title={repeat ? `${tr("bpTitle")} · ${tr("reading", { n: readings.length + 1 })}` : tr("bpTitle")}
+        >
           <div class="with-picture">
             <CuffPicture />
             <p class={phase === "measuring" ? "big pulse-text" : "big"}>
@@ -81,11 +87,15 @@ export function BpScreen({ phase, readings, restUntil, fault }: BpScreenProps) {
             <Button label={tr("skipRepeat")} variant="secondary" testId="skip" onPress={send("skip")} />
           }
         >
-          <p class="big">{tr("bpRest")}</p>
-          <p class="countdown" data-testid="countdown">
-            {left > 0 ? tr("bpRestCountdown", { s: left }) : tr("bpRestReady")}
-          </p>
-          <Readings readings={readings} />
+          <div class="side-by-side">
+            <div>
+              <p class="big">{tr("bpRest")}</p>
+              <p class="countdown" data-testid="countdown">
+                {left > 0 ? tr("bpRestCountdown", { s: left }) : tr("bpRestReady")}
+              </p>
+            </div>
+            <Readings readings={readings} />
+          </div>
         </Screen>
       );
     case "fault":

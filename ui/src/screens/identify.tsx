@@ -1,6 +1,7 @@
 /** "Is this you?" and the consent question: one decision each. */
 import type { FaultView, PersonView } from "../../../station/protocol.js";
 import { Button, NoticeBox, Screen, useT } from "../components/common.js";
+import { CheckIcon } from "../components/icons.js";
 import { useModels } from "../context.js";
 import { categoryLabel } from "../labels.js";
 
@@ -35,7 +36,8 @@ export function IdentifiedScreen({ person, notice }: { person: PersonView; notic
         {tr("idLabel")} {person.maskedId} · {tr("age", { age: person.age })}
       </p>
       <p class={`entitlement ${person.freeCheckup ? "ok" : "no"}`} data-testid="entitlement">
-        {person.freeCheckup ? `✓ ${tr("freeYes")}` : tr("freeNo")}
+        {person.freeCheckup ? <CheckIcon /> : null}
+        {person.freeCheckup ? tr("freeYes") : tr("freeNo")}
         {categories ? `（${categories}）` : ""}
       </p>
       {notice ? <NoticeBox text={notice.message[lang]} /> : null}

@@ -1,5 +1,6 @@
 /** The doctor's manual ID entry: 18 characters on a big keypad, optional name. */
 import { Button, NoticeBox, Screen, useT } from "../components/common.js";
+import { BackspaceIcon } from "../components/icons.js";
 import { useModels } from "../context.js";
 import { groupIdNumber } from "../format.js";
 import type { TextKey } from "../i18n.js";
@@ -57,8 +58,14 @@ export function KeypadScreen() {
               {key}
             </button>
           ))}
-          <button type="button" class="key key-del" data-key="del" aria-label="⌫" onClick={keypad.backspace}>
-            ⌫
+          <button
+            type="button"
+            class="key key-del"
+            data-key="del"
+            aria-label="删除 delete"
+            onClick={keypad.backspace}
+          >
+            <BackspaceIcon />
           </button>
         </fieldset>
       </div>

@@ -1,6 +1,7 @@
 /** Results in plain words and colour, what to do next, and who to call. */
 import type { FaultView, PersonView, ResultView, StationInfoView } from "../../../station/protocol.js";
 import { Button, Screen, type Translate, useT } from "../components/common.js";
+import { CheckIcon, WarningIcon } from "../components/icons.js";
 import { useModels } from "../context.js";
 import { formatBp, formatGlucose, formatIsoDate } from "../format.js";
 import type { Lang } from "../i18n.js";
@@ -23,13 +24,15 @@ export interface ResultScreenProps {
 function Tile(props: { label: string; tone: Tone; cls: string; value: string; unit: string; note?: string }) {
   return (
     <div class={`tile tone-${props.tone}`} data-testid="result-tile" data-tone={props.tone}>
-      <div class="tile-label">{props.label}</div>
-      <div class="tile-class">{props.cls}</div>
+      <div class="tile-head">
+        <span class="tile-label">{props.label}</span>
+        <span class="tile-class">{props.cls}</span>
+      </div>
       <div class="tile-value">
         {props.value}
         <span class="unit"> {props.unit}</span>
+        {props.note ? <span class="tile-note"> · {props.note}</span> : null}
       </div>
-      {props.note ? <div class="tile-note">{props.note}</div> : null}
     </div>
   );
 }
@@ -107,8 +110,16 @@ export function ResultScreen({ person, result, print, printFault }: ResultScreen
   const doctor = person.doctor ?? station.info.value?.doctor ?? null;
   const printLabel = {
     printing: tr("printing"),
-    printed: `✓ ${tr("printed")}`,
-    failed: `⚠ ${tr("printFailed")}`,
+    printed: (
+      <>
+        <CheckIcon /> {tr("printed")}
+      </>
+    ),
+    failed: (
+      <>
+        <WarningIcon /> {tr("printFailed")}
+      </>
+    ),
   }[print];
   return (
     <Screen
@@ -142,7 +153,7 @@ export function ResultScreen({ person, result, print, printFault }: ResultScreen
       <div class="result" data-record-id={result.recordId}>
         {result.urgent ? (
           <div class="urgent-banner" role="alert" data-testid="urgent">
-            ⚠ {tr("urgent")}
+            <WarningIcon /> {tr("urgent")}
           </div>
         ) : null}
         <Tiles result={result} lang={lang} tr={tr} />

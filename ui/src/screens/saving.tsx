@@ -1,6 +1,7 @@
 /** Saving the record; a failure asks for the doctor in big type. */
 import type { FaultView } from "../../../station/protocol.js";
 import { Button, NoticeBox, Screen, useT } from "../components/common.js";
+import { WarningIcon } from "../components/icons.js";
 import { useModels } from "../context.js";
 
 export function SavingScreen({ error }: { error: FaultView | null }) {
@@ -29,7 +30,9 @@ export function SavingScreen({ error }: { error: FaultView | null }) {
         />
       }
     >
-      <p class="huge warning-text">⚠ {tr("saveFailed")}</p>
+      <p class="huge warning-text">
+        <WarningIcon /> {tr("saveFailed")}
+      </p>
       <NoticeBox text={error.message[lang]} testId="fault" />
     </Screen>
   );

@@ -1,0 +1,238 @@
+/**
+ * End to end: the real station (child process, simulated devices) and the real kiosk UI in
+ * Debian's Chromium. A villager is identified by the simulated card reader, goes through the
+ * screens by touch, and the record is found on disk. Screens are captured at 800×480 and
+ * 1280×800 into test-results/screens/ and checked for off-screen buttons.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ViewState } from "../../station/protocol.js";
+import { Kiosks, launchChromium, shotPath } from "./kiosk-driver.js";
+import { ensureUiBuilt, type RunningStation, startStation } from "./station-process.js";
+
+interface Villager {
+  idNumber: string;
+  name: string;
+  village: string;
+  categories: string[];
+  age: number;
+}
+
+let station: RunningStation;
+let browser: Browser;
+let kiosks: Kiosks;
+let villagers: Villager[];
+
+async function findRecord(dataDir: string, recordId: string): Promise<Record<string, unknown> | null> {
+  const dir = join(dataDir, "records");
+  for (const file of await readdir(dir)) {
+    const shard = JSON.parse(await readFile(join(dir, file), "utf8")) as {
+      records?: Record<string, unknown>;
+    };
+    const record = shard.records?.[recordId];
+    if (record) return record as Record<string, unknown>;
+  }
+  return null;
+}
+
+async function tap(testId: string): Promise<void> {
+  await kiosks.main.click(`[data-testid="${testId}"]`);
+}
+
+async function swipeCard(v: Villager): Promise<void> {
+  await kiosks.post("/api/sim/card", { idNumber: v.idNumber });
+  await kiosks.waitFor("identified");
+  await kiosks.post("/api/sim/card/remove", {});
+}
+
+beforeAll(async () => {
+  // Chromium first: a missing browser must fail loudly with the setup hint, not skip.
+  browser = await launchChromium();
+  ensureUiBuilt();
+  station = await startStation();
+  kiosks = await Kiosks.open(browser, station.url);
+  villagers = await kiosks.get<Villager[]>("/api/sim/roster?q=&limit=20");
+  expect(villagers.length).toBeGreaterThan(3);
+}, 180_000);
+
+afterAll(async () => {
+  await kiosks?.close();
+  await browser?.close();
+  await station?.stop();
+});
+
+beforeEach(async () => {
+  // A keypad left open is UI-only state: close it so each test starts at the attract screen.
+  for (const page of kiosks.pages)
+    if (await page.isVisible('[data-screen="keypad"]')) await page.click('[data-testid="cancel"]');
+  await kiosks.post("/api/sim/action", { type: "cancel" });
+  await kiosks.waitFor("attract");
+});
+
+describe("kiosk end to end", () => {
+  it("does a full check-up by touch and the record with its readings is on disk", async () => {
+    await kiosks.capture("01-attract");
+    const villager = villagers[0]!;
+    await swipeCard(villager);
+    const shownName = await kiosks.main.textContent('[data-testid="person-name"]');
+    expect(shownName).toContain("您好");
+    await kiosks.capture("02-identified");
+
+    await tap("lang");
+    await kiosks.main.waitForSelector("text=It's me, start");
+    await kiosks.capture("02b-identified-en");
+    await tap("lang");
+
+    await tap("confirm");
+    await kiosks.waitFor("consent");
+    await kiosks.capture("03-consent");
+    await tap("agree");
+    await kiosks.waitFor("bp-ready");
+    await kiosks.capture("04-bp-ready");
+
+    // A high first reading asks for a rest and a second reading.
+    await kiosks.post("/api/sim/bp", { profile: "high" });
+    await kiosks.waitFor("bp-rest");
+    await kiosks.capture("05-bp-rest");
+    await kiosks.waitFor("bp-ready");
+    await kiosks.capture("06-bp-ready-repeat");
+    await kiosks.post("/api/sim/bp", { profile: "normal" });
+    await kiosks.waitFor("bp-done");
+    await kiosks.capture("07-bp-done");
+    const bpState = await kiosks.get<Extract<ViewState, { step: "bp" }>>("/api/state");
+    expect(bpState.readings.map((r) => [r.systolic, r.diastolic])).toEqual([
+      [152, 94],
+      [118, 76],
+    ]);
+    expect(await kiosks.main.locator('[data-testid="bp-reading"]').count()).toBe(2);
+
+    await tap("next");
+    await kiosks.waitFor("glucose-sample-type");
+    await kiosks.capture("08-glucose-sample-type");
+    await tap("sample-fasting");
+    await kiosks.waitFor("glucose-waiting");
+    await kiosks.capture("09-glucose-waiting");
+    await kiosks.post("/api/sim/glucose", { profile: "normal" });
+    await kiosks.waitFor("result");
+    await kiosks.main.waitForSelector('[data-testid="print-status"]:not(:has-text("打印中"))');
+    await kiosks.capture("10-result");
+
+    const recordId = await kiosks.main.getAttribute("[data-record-id]", "data-record-id");
+    expect(recordId).toMatch(/^[0-9a-f-]{36}$/);
+    const record = await findRecord(station.dataDir, recordId!);
+    expect(record, `record ${recordId} under ${station.dataDir}/records`).not.toBeNull();
+    const readings = record!.readings as Array<Record<string, unknown>>;
+    expect(readings.filter((r) => r.kind === "bp").map((r) => [r.systolic, r.diastolic])).toEqual([
+      [152, 94],
+      [118, 76],
+    ]);
+    expect(readings.find((r) => r.kind === "glucose")).toMatchObject({ mmolL: 5.4, sampleType: "fasting" });
+
+    await tap("finish");
+    await kiosks.waitFor("attract");
+    expect(await kiosks.main.content()).not.toContain(recordId!);
+    expect(kiosks.pageErrors).toEqual([]);
+  }, 90_000);
+
+  it("shows an urgent result with the red banner and the doctor's note", async () => {
+    await swipeCard(villagers[1]!);
+    await tap("confirm");
+    await kiosks.waitFor("consent");
+    await tap("agree");
+    await kiosks.waitFor("bp-ready");
+    await kiosks.post("/api/sim/bp", { profile: "urgent" });
+    await kiosks.waitFor("bp-rest");
+    await tap("skip");
+    await kiosks.waitFor("bp-done");
+    await tap("next");
+    await kiosks.waitFor("glucose-sample-type");
+    await tap("sample-random");
+    await kiosks.waitFor("glucose-waiting");
+    await kiosks.post("/api/sim/glucose", { profile: "error" });
+    await kiosks.waitFor("glucose-fault");
+    await kiosks.capture("11-glucose-fault");
+    await tap("retry");
+    await kiosks.waitFor("glucose-waiting");
+    await kiosks.post("/api/sim/glucose", { profile: "high" });
+    await kiosks.waitFor("result");
+    expect(await kiosks.main.textContent('[data-testid="urgent"]')).toContain("请马上找医生");
+    expect(await kiosks.main.getAttribute('[data-testid="result-tile"]', "data-tone")).toBe("urgent");
+    await kiosks.capture("12-result-urgent");
+    await tap("lang");
+    await kiosks.capture("12b-result-urgent-en");
+  }, 60_000);
+
+  it("redraws the same screen at once after a reload mid-check-up", async () => {
+    await swipeCard(villagers[2]!);
+    await tap("confirm");
+    await kiosks.waitFor("consent");
+    await tap("agree");
+    await kiosks.waitFor("bp-ready");
+    await kiosks.post("/api/sim/bp", { profile: "error" });
+    await kiosks.waitFor("bp-fault");
+    await kiosks.capture("13-bp-fault");
+    await kiosks.main.reload();
+    // No device event or touch happens here: only the server's replay can draw this screen.
+    await kiosks.main.waitForSelector('[data-screen="bp-fault"]', { timeout: 5_000 });
+    expect(await kiosks.main.textContent('[data-testid="fault"]')).not.toBe("");
+    expect(await kiosks.get<ViewState>("/api/state")).toMatchObject({ step: "bp", phase: "fault" });
+  }, 60_000);
+
+  it("leaves no personal detail in the page after cancel", async () => {
+    const villager = villagers[3]!;
+    await swipeCard(villager);
+    const state = await kiosks.get<Extract<ViewState, { step: "identified" }>>("/api/state");
+    await tap("confirm");
+    await kiosks.waitFor("consent");
+    await tap("cancel");
+    await kiosks.waitFor("attract");
+    for (const page of kiosks.pages) {
+      const html = await page.content();
+      expect(html).not.toContain(state.person.name);
+      expect(html).not.toContain(state.person.maskedId);
+      expect(html).not.toContain(villager.name);
+      expect(html).not.toContain(villager.idNumber);
+    }
+  }, 60_000);
+
+  it("lets the doctor enter an ID by keypad, and explains an unplugged device", async () => {
+    const villager = villagers[4]!;
+    // Both sizes type the number so both can be captured; the small one submits.
+    for (const page of kiosks.pages) {
+      await page.click('[data-testid="manual-entry"]');
+      await page.waitForSelector('[data-screen="keypad"]');
+      for (const ch of villager.idNumber) await page.click(`[data-key="${ch}"]`);
+    }
+    await kiosks.capture("14-keypad", "keypad");
+    await tap("keypad-submit");
+    await kiosks.waitFor("identified");
+    await tap("confirm");
+    await kiosks.waitFor("consent");
+    await tap("agree");
+    await kiosks.waitFor("bp-ready");
+    await kiosks.post("/api/sim/device", { name: "bp", plugged: false });
+    await kiosks.waitFor("device-missing");
+    expect(await kiosks.main.textContent('[data-testid="device-missing"]')).toContain(
+      "血压计未连接，请找医生",
+    );
+    await kiosks.capture("15-device-missing");
+    await kiosks.post("/api/sim/device", { name: "bp", plugged: true });
+    await kiosks.waitFor("bp-ready");
+  }, 60_000);
+
+  it("shows a card notice on the attract screen and the simulator page", async () => {
+    await kiosks.post("/api/sim/card", { fault: "expired" });
+    await kiosks.main.waitForSelector('[data-testid="notice"]');
+    await kiosks.capture("16-attract-notice");
+    await kiosks.post("/api/sim/card/remove", {});
+    expect(await kiosks.main.isVisible('[data-testid="demo-banner"]')).toBe(true);
+    const sim = await kiosks.pages[1]!.context().newPage();
+    await sim.goto(`${station.url}/sim`);
+    await sim.waitForSelector('[data-testid="sim-swipe"]');
+    await sim.waitForSelector('[data-testid="sim-step"]:has-text("attract")');
+    await sim.screenshot({ path: await shotPath(1, "17-sim") });
+    await sim.close();
+  }, 60_000);
+});
