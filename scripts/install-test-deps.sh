@@ -2,10 +2,13 @@
 # Installs the Debian packages the test suite needs, on a fresh Debian 12/13 or Raspberry Pi OS:
 #   chromium + fonts-noto-cjk  end-to-end UI tests (playwright-core drives Debian's Chromium)
 #   socat                      real pseudo-terminals for the serial-device integration tests
+#   mosquitto                  the real broker the MQTT integration and fault tests start
+#   postgresql                 the real archive database the county-receiver tests start
+#   openssl                    throwaway CA and server certificates for the TLS tests
 # Idempotent: skips apt entirely when everything is present.
 set -euo pipefail
 
-PKGS=(chromium fonts-noto-cjk socat)
+PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl)
 
 missing=()
 for p in "${PKGS[@]}"; do
