@@ -6,98 +6,59 @@
 import type { SimCard } from "../../../drivers/idcard/simulator.js";
 import { idCheckChar } from "../../../station/domain/id-number.js";
 
-// prettier-ignore
+// biome-ignore format: one byte group per line, each with its comment
 export const FIND_CMD = Buffer.from([
-  0xaa,
-  0xaa,
-  0xaa,
-  0x96,
-  0x69, // preamble
-  0x00,
-  0x03, //                   LEN = 3: CMD, PARA, CHK
-  0x20,
-  0x01, //                   CMD 20 PARA 01: find card
+  0xaa, 0xaa, 0xaa, 0x96, 0x69, // preamble
+  0x00, 0x03, //                   LEN = 3: CMD, PARA, CHK
+  0x20, 0x01, //                   CMD 20 PARA 01: find card
   0x22, //                         CHK = 00^03^20^01
 ]);
 
+// biome-ignore format: one byte group per line, each with its comment
 export const SAM_STATUS_CMD = Buffer.from([
-  0xaa,
-  0xaa,
-  0xaa,
-  0x96,
-  0x69, // preamble
-  0x00,
-  0x03, //                   LEN = 3
-  0x11,
-  0xff, //                   CMD 11 PARA FF: SAM status
+  0xaa, 0xaa, 0xaa, 0x96, 0x69, // preamble
+  0x00, 0x03, //                   LEN = 3
+  0x11, 0xff, //                   CMD 11 PARA FF: SAM status
   0xed, //                         CHK = 00^03^11^FF
 ]);
 
+// biome-ignore format: one byte group per line, each with its comment
 export const CARD_FOUND_RSP = Buffer.from([
-  0xaa,
-  0xaa,
-  0xaa,
-  0x96,
-  0x69, // preamble
-  0x00,
-  0x04, //                   LEN = 4: SW1, SW2, SW3, CHK
-  0x00,
-  0x00,
-  0x9f, //             SW1 SW2 SW3 = 9F: card found
+  0xaa, 0xaa, 0xaa, 0x96, 0x69, // preamble
+  0x00, 0x04, //                   LEN = 4: SW1, SW2, SW3, CHK
+  0x00, 0x00, 0x9f, //             SW1 SW2 SW3 = 9F: card found
   0x9b, //                         CHK = 00^04^00^00^9F
 ]);
 
+// biome-ignore format: one byte group per line, each with its comment
 export const FIND_FAILED_RSP = Buffer.from([
-  0xaa,
-  0xaa,
-  0xaa,
-  0x96,
-  0x69, // preamble
-  0x00,
-  0x04, //                   LEN = 4
-  0x00,
-  0x00,
-  0x80, //             SW3 = 80: find failed
+  0xaa, 0xaa, 0xaa, 0x96, 0x69, // preamble
+  0x00, 0x04, //                   LEN = 4
+  0x00, 0x00, 0x80, //             SW3 = 80: find failed
   0x84, //                         CHK = 00^04^00^00^80
 ]);
 
+// biome-ignore format: one byte group per line, each with its comment
 export const OK_RSP = Buffer.from([
-  0xaa,
-  0xaa,
-  0xaa,
-  0x96,
-  0x69, // preamble
-  0x00,
-  0x04, //                   LEN = 4
-  0x00,
-  0x00,
-  0x90, //             SW3 = 90: OK
+  0xaa, 0xaa, 0xaa, 0x96, 0x69, // preamble
+  0x00, 0x04, //                   LEN = 4
+  0x00, 0x00, 0x90, //             SW3 = 90: OK
   0x94, //                         CHK = 00^04^00^00^90
 ]);
 
+// biome-ignore format: one byte group per line, each with its comment
 export const OK_RSP_BAD_CHK = Buffer.from([
-  0xaa,
-  0xaa,
-  0xaa,
-  0x96,
-  0x69, // preamble
-  0x00,
-  0x04, //                   LEN = 4
-  0x00,
-  0x00,
-  0x90, //             SW3 = 90
+  0xaa, 0xaa, 0xaa, 0x96, 0x69, // preamble
+  0x00, 0x04, //                   LEN = 4
+  0x00, 0x00, 0x90, //             SW3 = 90
   0x95, //                         CHK wrong on purpose (should be 94)
 ]);
 
+// biome-ignore format: one byte group per line, each with its comment
 export const GARBAGE = Buffer.from([
-  0x00,
-  0xff,
-  0x13, //             line noise
-  0xaa,
-  0xaa, //                   a partial preamble that goes nowhere
-  0x96,
-  0x69,
-  0x55, //             more noise
+  0x00, 0xff, 0x13, //             line noise
+  0xaa, 0xaa, //                   a partial preamble that goes nowhere
+  0x96, 0x69, 0x55, //             more noise
 ]);
 
 /** A valid fictional ID number for a woman born 1949-12-31 (GB 11643 worked example form). */

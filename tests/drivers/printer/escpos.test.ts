@@ -4,54 +4,16 @@ import { PrinterSimulator } from "../../../drivers/printer/simulator.js";
 
 describe("ESC/POS encoder", () => {
   it("QR code: GS ( k model, size, EC, store (pL pH = len+3), print — exact bytes", () => {
-    expect(qrCode("R1", { moduleSize: 6, ec: "M" })).toEqual(
-      // prettier-ignore
-      Buffer.from([
-        0x1d,
-        0x28,
-        0x6b,
-        0x04,
-        0x00,
-        0x31,
-        0x41,
-        0x32,
-        0x00, // fn 165 (41): model 2 (32)
-        0x1d,
-        0x28,
-        0x6b,
-        0x03,
-        0x00,
-        0x31,
-        0x43,
-        0x06, //       fn 167 (43): module size 6
-        0x1d,
-        0x28,
-        0x6b,
-        0x03,
-        0x00,
-        0x31,
-        0x45,
-        0x31, //       fn 169 (45): EC level M (31)
-        0x1d,
-        0x28,
-        0x6b,
-        0x05,
-        0x00,
-        0x31,
-        0x50,
-        0x30, //       fn 180 (50): store, pL=5 = 2 data bytes + 3
-        0x52,
-        0x31, //                                            data "R1"
-        0x1d,
-        0x28,
-        0x6b,
-        0x03,
-        0x00,
-        0x31,
-        0x51,
-        0x30, //       fn 181 (51): print
-      ]),
-    );
+    // biome-ignore format: one command per line, each with its comment
+    const expected = Buffer.from([
+      0x1d, 0x28, 0x6b, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00, // fn 165 (41): model 2 (32)
+      0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43, 0x06, //       fn 167 (43): module size 6
+      0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x45, 0x31, //       fn 169 (45): EC level M (31)
+      0x1d, 0x28, 0x6b, 0x05, 0x00, 0x31, 0x50, 0x30, //       fn 180 (50): store, pL=5 = 2 data bytes + 3
+      0x52, 0x31, //                                            data "R1"
+      0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x51, 0x30, //       fn 181 (51): print
+    ]);
+    expect(qrCode("R1", { moduleSize: 6, ec: "M" })).toEqual(expected);
   });
 
   it("QR store length crosses into pH for long data", () => {
@@ -65,22 +27,15 @@ describe("ESC/POS encoder", () => {
 
   it("Chinese mode FS & / FS . around GBK text", () => {
     const bytes = new EscPosBuilder().init().chinese(true).line("血压").chinese(false).build();
-    // prettier-ignore
-    expect(bytes).toEqual(
-      Buffer.from([
-        0x1b,
-        0x40, //             ESC @ init
-        0x1c,
-        0x26, //             FS & enter Chinese mode
-        0xd1,
-        0xaa,
-        0xd1,
-        0xb9, // "血压" in GBK
-        0x0a, //                   LF
-        0x1c,
-        0x2e, //             FS . leave Chinese mode
-      ]),
-    );
+    // biome-ignore format: one command per line, each with its comment
+    const expected = Buffer.from([
+      0x1b, 0x40, //             ESC @ init
+      0x1c, 0x26, //             FS & enter Chinese mode
+      0xd1, 0xaa, 0xd1, 0xb9, // "血压" in GBK
+      0x0a, //                   LF
+      0x1c, 0x2e, //             FS . leave Chinese mode
+    ]);
+    expect(bytes).toEqual(expected);
   });
 
   it("sends the half-width ¥ as the full-width ￥ (A3 A4), never a GB18030 4-byte sequence", () => {
