@@ -155,11 +155,17 @@ describe("kiosk end to end", () => {
     await kiosks.capture("11-glucose-fault");
     await tap("retry");
     await kiosks.waitFor("glucose-waiting");
+    // The printer is unplugged, so the slip fails and can be printed again once it is back.
+    await kiosks.post("/api/sim/device", { name: "printer", plugged: false });
     await kiosks.post("/api/sim/glucose", { profile: "high" });
     await kiosks.waitFor("result");
     expect(await kiosks.main.textContent('[data-testid="urgent"]')).toContain("请马上找医生");
     expect(await kiosks.main.getAttribute('[data-testid="result-tile"]', "data-tone")).toBe("urgent");
-    await kiosks.capture("12-result-urgent");
+    await kiosks.main.waitForSelector('[data-testid="print-status"]:has-text("打印失败")');
+    await kiosks.capture("12-result-urgent-print-failed");
+    await kiosks.post("/api/sim/device", { name: "printer", plugged: true });
+    await tap("reprint");
+    await kiosks.main.waitForSelector('[data-testid="print-status"]:has-text("已打印")');
     await tap("lang");
     await kiosks.capture("12b-result-urgent-en");
   }, 60_000);
@@ -221,6 +227,18 @@ describe("kiosk end to end", () => {
     await kiosks.post("/api/sim/device", { name: "bp", plugged: true });
     await kiosks.waitFor("bp-ready");
   }, 60_000);
+
+  it("covers the screen with 连接中… while the station cannot be reached", async () => {
+    const page = await kiosks.main.context().newPage();
+    // Every WebSocket attempt is refused, so the client keeps retrying behind the overlay.
+    await page.routeWebSocket(/\/ws$/, (ws) => ws.close());
+    await page.goto(`${station.url}/`);
+    await page.waitForSelector('[data-testid="connecting"]');
+    expect(await page.textContent('[data-testid="connecting"]')).toContain("连接中…");
+    expect(await page.isVisible('[data-screen="attract"]')).toBe(false);
+    await page.screenshot({ path: await shotPath(0, "18-connecting") });
+    await page.close();
+  });
 
   it("shows a card notice on the attract screen and the simulator page", async () => {
     await kiosks.post("/api/sim/card", { fault: "expired" });
