@@ -2,7 +2,7 @@
  * Glucose record → domain GlucoseReading or a fault with guidance. Shared by the Bluetooth
  * glucose profile and the TD-42xx serial meter.
  *
- * Sample type mapping (decision, see docs in drivers/glucose/README.md):
+ * Sample type mapping (decision, see drivers/glucose/README.md):
  *   GLS context meal 3 fasting → "fasting"; 2 postprandial → "postprandial";
  *   1 preprandial, 4 casual, 5 bedtime → "random" (a pre-meal test is not necessarily after
  *   an 8-hour fast, and "random" thresholds never over-call diabetes);
