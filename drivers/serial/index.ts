@@ -14,3 +14,4 @@ export {
   type SimulatedDevice,
 } from "./mock-device.js";
 export { Mutex } from "./mutex.js";
+export { openPtyPair, type PtyPair, socatAvailable } from "./pty.js";

@@ -2,8 +2,8 @@ import { SerialPort } from "serialport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IdCardReader } from "../../../drivers/idcard/reader.js";
 import { IdCardSimulator } from "../../../drivers/idcard/simulator.js";
+import { openPtyPair, type PtyPair } from "../../../drivers/serial/pty.js";
 import type { CardRead } from "../../../drivers/types.js";
-import { openPtyPair, type PtyPair } from "../serial/pty-helper.js";
 import { MAN_CARD, SAMPLE_CARD } from "./fixtures.js";
 
 const next = <T extends unknown[]>(subscribe: (fn: (...a: T) => void) => void) =>

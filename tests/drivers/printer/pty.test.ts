@@ -2,7 +2,7 @@ import { SerialPort } from "serialport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EscPosPrinter } from "../../../drivers/printer/printer.js";
 import { PrinterSimulator } from "../../../drivers/printer/simulator.js";
-import { openPtyPair, type PtyPair } from "../serial/pty-helper.js";
+import { openPtyPair, type PtyPair } from "../../../drivers/serial/pty.js";
 
 describe("ESC/POS printer ↔ simulator over a socat pty pair (real serialport binding)", () => {
   let pty: PtyPair;

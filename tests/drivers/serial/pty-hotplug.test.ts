@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { encodeCommand, encodeResponse } from "../../../drivers/idcard/codec.js";
 import { IdCardFrameParser } from "../../../drivers/idcard/parser.js";
 import { SerialLink } from "../../../drivers/serial/link.js";
+import { openPtyPair, type PtyPair } from "../../../drivers/serial/pty.js";
 import type { DeviceStatus } from "../../../drivers/types.js";
-import { openPtyPair, type PtyPair } from "./pty-helper.js";
 
 const waitStatus = (link: SerialLink<Buffer>, state: DeviceStatus["state"]) =>
   new Promise<DeviceStatus>((resolve) => {

@@ -1,6 +1,7 @@
 /**
  * A pair of linked pseudo-terminals from socat, so the real serialport binding talks to a
- * simulator with no hardware. Missing socat is a failure, not a skip.
+ * simulator with no hardware. Used by the station's simulated mode and the integration tests;
+ * a missing socat is an error that names the package to install.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -16,12 +17,16 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
+export function socatAvailable(): boolean {
+  return !spawnSync("socat", ["-V"], { encoding: "utf8" }).error;
+}
+
 /** Starts socat; pass `dir` to bring a killed pair back under the same link names. */
 export async function openPtyPair(existingDir?: string): Promise<PtyPair> {
   const probe = spawnSync("socat", ["-V"], { encoding: "utf8" });
   if (probe.error)
     throw new Error(
-      `socat is required for the serial integration tests but could not be run (${probe.error.message}). Install it: apt-get install -y socat`,
+      `socat is required for simulated serial devices over pseudo-terminals but could not be run (${probe.error.message}). Install it: apt-get install -y socat`,
     );
   const dir = existingDir ?? (await mkdtemp(join(tmpdir(), "pty-")));
   const a = join(dir, "ttyA");
