@@ -34,6 +34,8 @@ export function ensureUiBuilt(): void {
     {
       cwd: ROOT,
       stdio: "pipe",
+      // Vitest sets NODE_ENV=test, which would make Vite keep development-only code in the bundle.
+      env: { ...process.env, NODE_ENV: "production" },
     },
   );
 }
