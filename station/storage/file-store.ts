@@ -4,6 +4,7 @@
  * bucket, outbox) and the record's day shard last, so a record reported saved is always findable
  * and always in the outbox while pending; open() drops index ids whose record never landed.
  */
+import { resolve } from "node:path";
 import { CheckupRecord, formatIssues, SyncState } from "../domain/schema.js";
 import { StationError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
@@ -21,6 +22,7 @@ import {
   shardDayOf,
 } from "./keys.js";
 import {
+  type CountsFile,
   dayOfFileName,
   decodeOutbox,
   decodePeople,
@@ -48,6 +50,9 @@ export interface FileStoreOptions {
   seqBlock?: number;
 }
 
+/** Folders open in this process: a second store on the same folder would overwrite the first's files. */
+const openDirs = new Set<string>();
+
 export function createFileStore(opts: FileStoreOptions): InspectableRecordStore {
   return new FileStore(opts);
 }
@@ -67,6 +72,7 @@ class FileStore implements InspectableRecordStore {
   #quarantine = new Map<string, QuarantinedRecord>();
   /** Valid records per day; null until the first count() scans every shard. */
   #counts: Map<string, number> | null = null;
+  #scan: Promise<Map<string, number>> | null = null;
   /** people/<year> folders known to exist (and whose creation is fsynced). */
   #years = new Set<string>();
   #nextSeq = 1;
@@ -82,6 +88,20 @@ class FileStore implements InspectableRecordStore {
   }
 
   async open(): Promise<void> {
+    const l = this.#layout;
+    const key = resolve(l.root);
+    if (openDirs.has(key))
+      throw new StationError("store-locked", `记录库已被打开 / record store already open: ${l.root}`);
+    openDirs.add(key);
+    try {
+      await this.#openUnlocked();
+    } catch (err) {
+      openDirs.delete(key);
+      throw err;
+    }
+  }
+
+  async #openUnlocked(): Promise<void> {
     const l = this.#layout;
     for (const d of [l.records, l.outbox, l.people, l.meta]) await this.#io(d, () => this.#fs.mkdir(d));
     for (const d of [l.records, l.outbox, l.meta]) await sweepTemps(d, this.#fs);
@@ -102,13 +122,22 @@ class FileStore implements InspectableRecordStore {
   }
 
   async close(): Promise<void> {
+    if (!this.#open) return;
     await this.#idLock.idle();
     await this.#fileLock.idle();
+    try {
+      const counts = this.#scan ? await this.#scan.catch(() => null) : null;
+      if (counts) await this.#writeCountCache(counts);
+    } catch (err) {
+      this.#log.warn("could not save the count cache; the next count() rereads the shards", err);
+    }
     this.#open = false;
+    openDirs.delete(resolve(this.#layout.root));
     this.#shards.clear();
     this.#buckets.clear();
     this.#outbox.clear();
     this.#counts = null;
+    this.#scan = null;
   }
 
   nextSeq(): Promise<number> {
@@ -342,15 +371,76 @@ class FileStore implements InspectableRecordStore {
     return people;
   }
 
-  async #scanAll(): Promise<Map<string, number>> {
-    if (this.#counts) return this.#counts;
+  /** Counts every shard once per process, reusing the cached summary of shards unchanged since. */
+  #scanAll(): Promise<Map<string, number>> {
+    this.#scan ??= this.#doScan().catch((err: unknown) => {
+      this.#scan = null;
+      this.#counts = null;
+      throw err;
+    });
+    return this.#scan;
+  }
+
+  async #doScan(): Promise<Map<string, number>> {
+    // Live from the start, so saves during the scan are counted; each day is settled under its lock.
     const counts = new Map<string, number>();
+    this.#counts = counts;
+    const cache = await this.#readCountCache();
+    let reread = 0;
     for (const name of await this.#list(this.#layout.records)) {
       const day = dayOfFileName(name);
-      if (day) counts.set(day, (await this.#shard(day)).valid.size);
+      if (!day) continue;
+      const file = this.#layout.shard(day);
+      await this.#fileLock.run(file, async () => {
+        const cached = cache[day];
+        if (cached && cached.sig === (await this.#sig(file))) {
+          counts.set(day, cached.count);
+          for (const q of cached.invalid) this.#quarantine.set(`${q.file}#${q.id}`, q);
+        } else {
+          counts.set(day, (await this.#loadShard(day)).valid.size);
+          reread++;
+        }
+      });
     }
-    this.#counts = counts;
+    // Written now as well as at close: a station is more often switched off than shut down.
+    if (reread > 0) await this.#writeCountCache(counts);
     return counts;
+  }
+
+  async #readCountCache(): Promise<CountsFile["shards"]> {
+    try {
+      const data = await this.#file<CountsFile>(this.#layout.counts()).read();
+      return data && typeof data.shards === "object" && data.shards !== null ? data.shards : {};
+    } catch (err) {
+      // Derived data: rebuild it rather than refuse to count.
+      this.#log.warn("count cache unreadable; recounting", err);
+      return {};
+    }
+  }
+
+  async #writeCountCache(counts: Map<string, number>): Promise<void> {
+    const shards: CountsFile["shards"] = {};
+    for (const day of [...counts.keys()]) {
+      const file = this.#layout.shard(day);
+      // Under the shard's lock, so the signature and the count describe the same version.
+      shards[day] = await this.#fileLock.run(file, async () => ({
+        sig: await this.#sig(file),
+        count: counts.get(day) ?? 0,
+        invalid: [...this.#quarantine.values()].filter((q) => q.file === file),
+      }));
+    }
+    const data: CountsFile = { v: 1, shards };
+    await this.#file(this.#layout.counts()).write(data);
+  }
+
+  async #sig(file: string): Promise<string> {
+    try {
+      const st = await this.#fs.stat(file);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch (err) {
+      if (errnoCode(err) === "ENOENT") return "missing";
+      throw toStorageError(err, file);
+    }
   }
 
   async #maxStoredSeq(): Promise<number> {

@@ -21,6 +21,7 @@ export interface FsLayer {
   unlink(path: string): Promise<void>;
   mkdir(path: string): Promise<void>;
   readdir(path: string): Promise<string[]>;
+  stat(path: string): Promise<{ ino: number; size: number; mtimeMs: number }>;
 }
 
 export const nodeFs: FsLayer = {
@@ -41,6 +42,7 @@ export const nodeFs: FsLayer = {
     await fsp.mkdir(path, { recursive: true });
   },
   readdir: (path) => fsp.readdir(path),
+  stat: (path) => fsp.stat(path),
 };
 
 export function errnoCode(err: unknown): string | undefined {

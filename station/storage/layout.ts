@@ -5,6 +5,7 @@
  *   outbox/<day>.json         {v, ids: [id]}                           pending ids of that day; deleted when empty
  *   people/<year>/<bb>.json   {v, people: {idNumber: [id]}}            256 hashed buckets per year
  *   meta/seq.json             {v, reserved}                            highest sequence number reserved
+ *   meta/counts.json          {v, shards: {day: {sig, count, invalid}}} derived cache for count(); never on a save
  *
  * No file whose size grows with the total record count is rewritten on a save: every file a save
  * touches is bounded by one day's (shard, outbox) or one year's share of a bucket (people).
@@ -32,6 +33,12 @@ export interface SeqFile {
   reserved: number;
 }
 
+/** Per-shard summary cached across restarts; `sig` (inode:size:mtime) says whether it still applies. */
+export interface CountsFile {
+  v: 1;
+  shards: Record<string, { sig: string; count: number; invalid: QuarantinedRecord[] }>;
+}
+
 export class Layout {
   readonly records: string;
   readonly outbox: string;
@@ -57,6 +64,9 @@ export class Layout {
   }
   seq(): string {
     return join(this.meta, "seq.json");
+  }
+  counts(): string {
+    return join(this.meta, "counts.json");
   }
 }
 

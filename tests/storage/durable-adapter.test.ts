@@ -58,21 +58,32 @@ describe("DurableJSONFile write", () => {
     const gate = new Promise<void>((r) => {
       releaseDirSync = r;
     });
+    let reachedDirSync!: () => void;
+    const reached = new Promise<void>((r) => {
+      reachedDirSync = r;
+    });
     const fs = {
       ...nodeFs,
       open: async (path: string, flags: string): Promise<FileHandleLike> => {
         const fh = await nodeFs.open(path, flags);
-        return path === dir ? { ...fh, sync: async () => gate.then(() => fh.sync()) } : fh;
+        if (path !== dir) return fh;
+        return {
+          ...fh,
+          sync: async () => {
+            reachedDirSync();
+            await gate;
+            await fh.sync();
+          },
+        };
       },
     };
     let done = false;
     const writing = new DurableJSONFile(file, { fs }).write({ n: 1 }).then(() => {
       done = true;
     });
+    await reached;
     // The rename has happened (the file is complete), yet write() has not reported success.
-    for (let i = 0; i < 50 && !(await readdir(dir)).includes("data.json"); i++)
-      await new Promise((r) => setImmediate(r));
-    expect((await readdir(dir)).includes("data.json")).toBe(true);
+    expect(JSON.parse(await readFile(file, "utf8"))).toEqual({ n: 1 });
     expect(done).toBe(false);
     releaseDirSync();
     await writing;
