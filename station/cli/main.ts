@@ -6,6 +6,7 @@ const USAGE = `usage: health-station <command> [options]
 commands:
   start [--config FILE]     run the station (kiosk server, devices, upload)
   assess --sbp N --dbp N …  assess readings against a county policy pack (prints JSON)
+  decode <kind> <hex>       decode bytes captured from a device (run without args for kinds)
   help                      this text
 `;
 
@@ -21,6 +22,13 @@ async function main(argv: string[]): Promise<number> {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
         today,
+      });
+    }
+    case "decode": {
+      const { runDecode } = await import("./decode.js");
+      return runDecode(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
       });
     }
     case undefined:
