@@ -291,12 +291,11 @@ export function createUpdate(deps: WorkflowDeps): Update {
         if (model.step !== "saving" || model.session.recordId !== event.recordId)
           return { model, effects: [] };
         const urgent = model.outcome.assessment.referral.urgent;
+        // The voice must agree with the screen: anything but "normal" is announced as raised
+        // (high-normal too; the advice on screen asks for a recheck).
+        const a = model.outcome.assessment;
         const abnormal =
-          urgent ||
-          (model.outcome.assessment.bp !== null &&
-            model.outcome.assessment.bp.class !== "normal" &&
-            model.outcome.assessment.bp.class !== "high-normal") ||
-          (model.outcome.assessment.glucose !== null && model.outcome.assessment.glucose.class !== "normal");
+          (a.bp !== null && a.bp.class !== "normal") || (a.glucose !== null && a.glucose.class !== "normal");
         const effects: Effect[] = [
           { type: "clear-timer", name: "save-retry" },
           { type: "set-timer", name: "result", ms: deps.config.resultMs },

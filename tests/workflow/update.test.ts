@@ -235,6 +235,25 @@ describe("saving and the result", () => {
     expect(r.effects).toContainEqual({ type: "announce", key: "result-normal" });
   });
 
+  it("a high-normal result is announced as raised, agreeing with the advice on screen", () => {
+    const base = fakeAssess();
+    const u = createUpdate({
+      config: CONFIG,
+      assess: (sess) => {
+        const o = base(sess);
+        return {
+          ...o,
+          assessment: {
+            ...o.assessment,
+            bp: { class: "high-normal", systolic: 132, diastolic: 84, readingsAveraged: 1 },
+          },
+        };
+      },
+    });
+    const r = run(ATTRACT, [...toSaving, { type: "saved", recordId: RECORD_ID }], u);
+    expect(r.effects).toContainEqual({ type: "announce", key: "result-abnormal" });
+  });
+
   it("an urgent referral alerts the doctor and sounds the alarm", () => {
     const s = run(ATTRACT, [
       ...toBp,
