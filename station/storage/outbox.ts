@@ -1,0 +1,69 @@
+/**
+ * The outbox: ids of records still to upload, one small file per shard day (outbox/<day>.json),
+ * mirrored in memory. An id is added before its record is written and removed only after the
+ * record is written as no longer pending (docs/adr/0001-durable-storage.md).
+ */
+import { syncDir } from "./durable-adapter.js";
+import type { FileIo } from "./file-io.js";
+import { dayOfFileName, decodeOutbox, type OutboxFile } from "./layout.js";
+
+export class Outbox {
+  #days = new Map<string, Set<string>>();
+
+  constructor(readonly io: FileIo) {}
+
+  /** Shard days holding pending ids, oldest first. */
+  days(): string[] {
+    return [...this.#days.keys()].sort();
+  }
+
+  ids(day: string): string[] {
+    return [...(this.#days.get(day) ?? [])];
+  }
+
+  clear(): void {
+    this.#days.clear();
+  }
+
+  async load(): Promise<void> {
+    this.#days.clear();
+    const { layout } = this.io;
+    for (const name of await this.io.list(layout.outbox)) {
+      const day = dayOfFileName(name);
+      if (!day) continue;
+      const file = layout.outboxDay(day);
+      this.#days.set(day, new Set(decodeOutbox(file, await this.io.file(file).read())));
+    }
+  }
+
+  async add(day: string, id: string): Promise<void> {
+    const file = this.io.layout.outboxDay(day);
+    await this.io.lock.run(file, async () => {
+      const ids = this.#days.get(day) ?? new Set<string>();
+      if (ids.has(id)) return;
+      const data: OutboxFile = { v: 1, ids: [...ids, id] };
+      await this.io.file(file).write(data);
+      this.#days.set(day, new Set(data.ids));
+    });
+  }
+
+  async remove(day: string, remove: string[]): Promise<void> {
+    const file = this.io.layout.outboxDay(day);
+    await this.io.lock.run(file, async () => {
+      const ids = this.#days.get(day);
+      if (!ids || !remove.some((id) => ids.has(id))) return;
+      const left = [...ids].filter((id) => !remove.includes(id));
+      if (left.length > 0) {
+        const data: OutboxFile = { v: 1, ids: left };
+        await this.io.file(file).write(data);
+        this.#days.set(day, new Set(left));
+        return;
+      }
+      // Backup first: a crash between the two unlinks must not leave a stale .bak to be read as the outbox.
+      await this.io.unlinkIfExists(`${file}.bak`);
+      await this.io.unlinkIfExists(file);
+      await syncDir(this.io.layout.outbox, this.io.fs);
+      this.#days.delete(day);
+    });
+  }
+}
