@@ -3,10 +3,11 @@
  * constructor injection. Constructors do nothing; start() brings the station up in order.
  */
 
-import { createSimDevices, type SimDeviceSet } from "../drivers/sim/devices.js";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
+import { buildDevices } from "./devices/index.js";
+import type { SimControl } from "./devices/sim-devices.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
@@ -36,7 +37,8 @@ export class StationApp {
   #runtime: CheckupRuntime | null = null;
   #server: StationServer | null = null;
   #devices: DeviceSet | null = null;
-  #sim: SimDeviceSet | null = null;
+  #sim: SimControl | null = null;
+  #closeDevices: (() => Promise<void>) | null = null;
   #roster: Roster | null = null;
   #startedAt = 0;
 
@@ -70,16 +72,17 @@ export class StationApp {
     await store.open();
     this.#store = store;
 
-    // Hardware drivers arrive with the device-driver issue; until then only simulated devices exist.
-    if (config.devices.mode !== "sim")
-      throw new Error(`devices.mode "${config.devices.mode}" is not supported by this build; use "sim"`);
-    const sim = createSimDevices();
+    const built = await buildDevices(config.devices, log.child("devices"));
+    const sim = built.sim;
     this.#sim = sim;
-    this.#devices = sim;
-    const devices: DeviceSet = sim;
+    this.#closeDevices = built.close;
+    const devices: DeviceSet = built.devices;
+    this.#devices = devices;
     const publishDevices = () => this.hub.publish("devices/status", this.#deviceStatus());
     for (const d of Object.values(devices)) d.on("status", publishDevices);
-    for (const d of Object.values(devices)) await d.start();
+    // A device that fails to start (unplugged at boot) keeps retrying by itself; the station runs on.
+    for (const [name, d] of Object.entries(devices))
+      await d.start().catch((e: Error) => log.warn(`device ${name} did not start: ${e.message}`));
     publishDevices();
 
     const wf = config.workflow;
@@ -113,7 +116,7 @@ export class StationApp {
       clinicName: config.station.clinicName,
       doctor: config.station.doctor,
       version: this.o.version ?? "dev",
-      simulated: true,
+      simulated: sim !== null,
     });
     runtime.start();
 
@@ -122,12 +125,14 @@ export class StationApp {
       action: (a) => runtime.action(a),
       health: () => this.#health(),
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
-      simRoutes: simRoutes({
-        sim,
-        roster,
-        today: () => localDate(clock.now(), config.station.timezone),
-        action: (a) => runtime.action(a),
-      }),
+      simRoutes: sim
+        ? simRoutes({
+            sim,
+            roster,
+            today: () => localDate(clock.now(), config.station.timezone),
+            action: (a) => runtime.action(a),
+          })
+        : null,
       logger: log.child("http"),
     });
     this.#server = server;
@@ -139,6 +144,7 @@ export class StationApp {
     this.#runtime?.stop();
     await this.#server?.close();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
+    await this.#closeDevices?.();
     await this.#store?.close();
   }
 

@@ -10,6 +10,30 @@ const Port = z.number().int().min(0).max(65535);
 
 export const DeviceMode = z.enum(["sim", "hardware"]);
 
+/** Where a serial device is: a stable /dev/serial/by-id path, or its USB vendor/product id. */
+const SerialLocator = z
+  .object({
+    path: z.string().min(1).optional(),
+    vendorId: z
+      .string()
+      .regex(/^[0-9a-fA-F]{4}$/, "4 hex digits")
+      .optional(),
+    productId: z
+      .string()
+      .regex(/^[0-9a-fA-F]{4}$/, "4 hex digits")
+      .optional(),
+    serialNumber: z.string().optional(),
+    baudRate: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((l) => l.path || (l.vendorId && l.productId), {
+    message: "give path (/dev/serial/by-id/…) or vendorId and productId",
+  });
+
+const BleAddress = z
+  .string()
+  .regex(/^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/, "a Bluetooth address like AA:BB:CC:DD:EE:FF");
+
 export const StationConfig = z
   .object({
     version: z.literal(CONFIG_VERSION),
@@ -63,6 +87,36 @@ export const StationConfig = z
     devices: z
       .object({
         mode: DeviceMode.default("sim"),
+        /** Simulation only: "auto" uses socat pseudo-terminals when installed, else the in-process mock binding. */
+        simTransport: z.enum(["auto", "pty", "mock"]).default("auto"),
+        /** Hardware only; a device left out is shown as "not configured". */
+        cardReader: SerialLocator.optional(),
+        printer: SerialLocator.and(z.object({ statusQueries: z.boolean().optional() })).optional(),
+        bp: z
+          .object({ kind: z.literal("ble"), address: BleAddress })
+          .strict()
+          .optional(),
+        glucose: z
+          .discriminatedUnion("kind", [
+            z.object({ kind: z.literal("ble"), address: BleAddress }).strict(),
+            z.object({ kind: z.literal("td42xx"), locator: SerialLocator }).strict(),
+          ])
+          .optional(),
+        peripherals: z
+          .object({
+            kind: z.literal("firmata"),
+            locator: SerialLocator,
+            pins: z
+              .object({
+                statusLed: z.number().int().min(0),
+                buzzer: z.number().int().min(0),
+                helpButton: z.number().int().min(0),
+                motion: z.number().int().min(0),
+              })
+              .strict(),
+          })
+          .strict()
+          .optional(),
       })
       .prefault({}),
     log: z

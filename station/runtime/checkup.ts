@@ -26,7 +26,7 @@ import { ATTRACT } from "../workflow/update.js";
 import { toView } from "../workflow/view.js";
 import { VOICE } from "../workflow/voice.js";
 import { type Clock, localDate, localDateTime } from "./clock.js";
-import { faultFor } from "./fault-text.js";
+import { bpRetryFault, faultFor } from "./fault-text.js";
 import type { Hub } from "./hub.js";
 import { identifyFromCard, identifyManual } from "./identify.js";
 
@@ -86,7 +86,10 @@ export class CheckupRuntime {
       this.dispatch({ type: "card-rejected", fault: faultFor("card-reader", f) }),
     );
     this.#on(d.bp, "measuring", () => this.dispatch({ type: "bp-measuring" }));
-    this.#on(d.bp, "reading", (reading) => this.dispatch({ type: "bp-reading", reading }));
+    this.#on(d.bp, "reading", (reading) => {
+      const retry = bpRetryFault(reading);
+      this.dispatch(retry ? { type: "bp-fault", fault: retry } : { type: "bp-reading", reading });
+    });
     this.#on(d.bp, "fault", (f) => this.dispatch({ type: "bp-fault", fault: faultFor("bp", f) }));
     this.#on(d.glucose, "reading", (reading) => this.dispatch({ type: "glucose-reading", reading }));
     this.#on(d.glucose, "fault", (f) =>

@@ -1,46 +1,25 @@
 /**
- * Plain-language guidance for device faults, by code, for drivers that give none. The villager
- * never sees a technician's English message; an unknown code gets a safe generic text per device.
+ * Plain-language guidance for device faults. The drivers own the wording for their devices
+ * (BP_GUIDANCE, GLUCOSE_GUIDANCE, the ID card FAULT_TEXT); this module picks it by code and
+ * falls back to a safe generic text per device, so the villager never sees a technician's
+ * English message.
  */
+import { BP_GUIDANCE } from "../../drivers/bp/bp-assess.js";
+import { GLUCOSE_GUIDANCE } from "../../drivers/glucose/gls-assess.js";
+import { FAULT_TEXT as CARD_TEXT } from "../../drivers/idcard/card.js";
 import type { DeviceFault } from "../../drivers/types.js";
+import type { BpReading } from "../domain/schema.js";
 import type { Fault, Text } from "../workflow/types.js";
 
-const BY_CODE: Record<string, Text> = {
-  "read-failed": {
-    zh: "没有读到身份证，请把卡放平，再放一次。",
-    en: "The card could not be read. Lay it flat on the reader and try again.",
-  },
-  "unsupported-card-type": {
-    zh: "这种证件读不了，请找医生手动登记。",
-    en: "This kind of card cannot be read. Please ask the doctor to register you.",
-  },
-  "sam-selftest-failed": {
-    zh: "读卡器出故障了，请找医生手动登记。",
-    en: "The card reader has a fault. Please ask the doctor to register you.",
-  },
-  "cuff-loose": {
-    zh: "袖带太松，请重新绑好袖带后再测一次。",
-    en: "The cuff is loose. Refit it and measure again.",
-  },
-  "body-movement": {
-    zh: "测量时身体动了，请坐好保持不动，再测一次。",
-    en: "You moved during the measurement. Sit still and measure again.",
-  },
-  "bp-implausible": {
-    zh: "这次读数不可信，请重新绑好袖带，安静坐好后再测一次。",
-    en: "This reading cannot be right. Refit the cuff, sit quietly and measure again.",
-  },
-  "sample-insufficient": {
-    zh: "血量不够，请换一条新试纸，多挤一点血再测。",
-    en: "Not enough blood. Use a new strip with a bigger drop.",
-  },
-  "paper-out": {
-    zh: "打印机没纸了，请找医生换纸。",
-    en: "The printer is out of paper. Please ask the doctor.",
-  },
+type DeviceKind = "card-reader" | "bp" | "glucose";
+
+const TABLES: Record<DeviceKind, Readonly<Record<string, { zh: string; en: string }>>> = {
+  "card-reader": CARD_TEXT,
+  bp: BP_GUIDANCE,
+  glucose: GLUCOSE_GUIDANCE,
 };
 
-const GENERIC: Record<string, Text> = {
+const GENERIC: Record<DeviceKind, Text> = {
   "card-reader": {
     zh: "读卡没有成功，请再放一次卡；还不行请找医生。",
     en: "Reading the card failed. Try again, or ask the doctor.",
@@ -53,10 +32,21 @@ const GENERIC: Record<string, Text> = {
     zh: "血糖没有测好，请换一条新试纸再测；还不行请找医生。",
     en: "The glucose test failed. Use a new strip and try again, or ask the doctor.",
   },
-  printer: { zh: "打印出了问题，请找医生。", en: "Printing failed. Please ask the doctor." },
 };
 
-export function faultFor(device: keyof typeof GENERIC, f: DeviceFault): Fault {
-  const message = f.guidance ?? BY_CODE[f.code] ?? GENERIC[device]!;
-  return { code: f.code, message, retryable: f.retryable };
+export function faultFor(device: DeviceKind, f: DeviceFault): Fault {
+  const t = f.guidance ?? TABLES[device][f.code] ?? GENERIC[device];
+  return { code: f.code, message: { zh: t.zh, en: t.en }, retryable: f.retryable };
+}
+
+/**
+ * A cuff that detects a loose fit, movement or a bad arm position still reports numbers, flagged
+ * in its status word. Such a reading is not kept: the villager is asked to measure again.
+ */
+export function bpRetryFault(r: BpReading): Fault | null {
+  for (const flag of r.statusFlags) {
+    const g = BP_GUIDANCE[flag];
+    if (g?.retry) return { code: flag, message: { zh: g.zh, en: g.en }, retryable: true };
+  }
+  return null;
 }

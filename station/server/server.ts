@@ -108,7 +108,7 @@ export class StationServer {
         const route = this.o.simRoutes[key];
         if (!route) throw new StationError("not-found", `no route ${key}`);
         const body = req.method === "POST" ? await readJson(req) : undefined;
-        return sendJson(res, 200, route(body, url.searchParams));
+        return sendJson(res, 200, await route(body, url.searchParams));
       }
       if (url.pathname.startsWith("/api/")) throw new StationError("not-found", `no route ${key}`);
       if (req.method === "GET" && (await serveStatic(this.o.staticDir, url.pathname, res))) return;

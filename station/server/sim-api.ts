@@ -3,8 +3,8 @@
  * when the station runs on simulated devices; on hardware these routes do not exist.
  */
 import { z } from "zod";
-import type { SimDeviceSet } from "../../drivers/sim/devices.js";
 import type { CardRead } from "../../drivers/types.js";
+import type { SimControl } from "../devices/sim-devices.js";
 import { ageOn, idCheckChar, parseIdNumber } from "../domain/id-number.js";
 import { formatIssues, type RosterEntry } from "../domain/schema.js";
 import { UiAction } from "../protocol.js";
@@ -58,13 +58,13 @@ export function cardFor(p: RosterEntry, validTo: string | null = "2040-01-01"): 
 }
 
 export interface SimApiDeps {
-  sim: SimDeviceSet;
+  sim: SimControl;
   roster: Roster;
   today: () => string;
   action: (a: UiAction) => void;
 }
 
-export type SimRoute = (body: unknown, query: URLSearchParams) => unknown;
+export type SimRoute = (body: unknown, query: URLSearchParams) => unknown | Promise<unknown>;
 
 export function simRoutes(d: SimApiDeps): Record<string, SimRoute> {
   return {
@@ -82,32 +82,30 @@ export function simRoutes(d: SimApiDeps): Record<string, SimRoute> {
         };
       });
     },
-    "POST /api/sim/card": (body) => {
+    "POST /api/sim/card": async (body) => {
       const b = parse(CardBody, body);
       const first = d.roster.all()[0];
       if ("idNumber" in b) {
         const p = d.roster.get(b.idNumber.trim().toUpperCase());
         if (!p) throw new StationError("not-on-roster", `no roster villager with ID ${b.idNumber}`);
-        d.sim.cardReader.present(cardFor(p));
+        await d.sim.presentCard(cardFor(p));
+      } else if (!first) {
+        throw new StationError("roster-empty", "the roster is empty: no card to simulate");
       } else if (b.fault === "unreadable") {
-        d.sim.cardReader.fault({
-          code: "read-failed",
-          message: "读卡失败，请重新放卡 / card read failed",
-          retryable: true,
-        });
-      } else if (first) {
+        await d.sim.cardFault("unreadable", cardFor(first));
+      } else {
         const card = cardFor(first, b.fault === "expired" ? "2020-01-01" : "2040-01-01");
         if (b.fault === "invalid-id") {
           // Flip the check character so only the check digit is wrong.
           const bad = idCheckChar(card.idNumber.slice(0, 17)) === "0" ? "1" : "0";
           card.idNumber = card.idNumber.slice(0, 17) + bad;
         }
-        d.sim.cardReader.present(card);
+        await d.sim.presentCard(card);
       }
       return { ok: true };
     },
     "POST /api/sim/card/remove": () => {
-      d.sim.cardReader.lift();
+      d.sim.liftCard();
       return { ok: true };
     },
     "POST /api/sim/bp": (body) => {
@@ -115,27 +113,25 @@ export function simRoutes(d: SimApiDeps): Record<string, SimRoute> {
       const override = Object.fromEntries(
         (["systolic", "diastolic", "pulse"] as const).flatMap((k) => (b[k] === undefined ? [] : [[k, b[k]]])),
       );
-      d.sim.bp.measure(b.profile, override);
+      d.sim.measureBp(b.profile, override);
       return { ok: true };
     },
     "POST /api/sim/glucose": (body) => {
       const b = parse(GlucoseBody, body);
-      d.sim.glucose.measure(b.profile, b.mmolL);
+      d.sim.measureGlucose(b.profile, b.mmolL);
       return { ok: true };
     },
     "POST /api/sim/action": (body) => {
       d.action(parse(UiAction, body));
       return { ok: true };
     },
-    "POST /api/sim/device": (body) => {
+    "POST /api/sim/device": async (body) => {
       const b = parse(DeviceBody, body);
-      const dev = d.sim[b.name];
-      if (b.plugged) dev.plug();
-      else dev.unplug();
-      return { ok: true, status: dev.status };
+      await d.sim.setPlugged(b.name, b.plugged);
+      return { ok: true };
     },
     "POST /api/sim/help": () => {
-      d.sim.peripherals.pressHelp();
+      d.sim.pressHelp();
       return { ok: true };
     },
   };

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSimDevices, type SimDeviceSet } from "../../drivers/sim/devices.js";
 import type { CheckupRecord } from "../../station/domain/schema.js";
 import type { ServerMessage, ViewState } from "../../station/protocol.js";
 import { createRoster } from "../../station/roster/roster.js";
@@ -10,6 +9,7 @@ import { createMemoryStore } from "../../station/storage/memory-store.js";
 import { StationError } from "../../station/util/errors.js";
 import { silentLogger } from "../../station/util/logger.js";
 import { createUpdate } from "../../station/workflow/update.js";
+import { createSimDevices, type SimDeviceSet } from "../fakes/sim-devices.js";
 import { CONFIG, fakeAssess, ROSTER } from "../workflow/fixtures.js";
 
 const NOW = Date.parse("2026-11-22T02:00:00.000Z");

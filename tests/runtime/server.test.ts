@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { createSimDevices } from "../../drivers/sim/devices.js";
+import type { CardRead } from "../../drivers/types.js";
+import type { SimControl } from "../../station/devices/sim-devices.js";
 import type { UiAction } from "../../station/protocol.js";
 import { createRoster } from "../../station/roster/roster.js";
 import { Hub } from "../../station/runtime/hub.js";
@@ -22,10 +23,21 @@ afterEach(async () => {
 async function boot(opts: { sim?: boolean; staticDir?: string } = {}) {
   const hub = new Hub();
   const actions: UiAction[] = [];
-  const sim = createSimDevices();
-  for (const d of Object.values(sim)) await d.start();
-  const cards: unknown[] = [];
-  sim.cardReader.on("card", (c) => cards.push(c));
+  const cards: CardRead[] = [];
+  const calls: string[] = [];
+  // Records what the API asked of the simulated devices; the device stacks have their own tests.
+  const sim: SimControl = {
+    transport: "mock",
+    presentCard: async (c) => void cards.push(c),
+    cardFault: async (k, c) => void calls.push(`cardFault:${k}:${c.name}`),
+    liftCard: () => void calls.push("lift"),
+    measureBp: (p) => void calls.push(`bp:${p}`),
+    measureGlucose: (p) => void calls.push(`glucose:${p}`),
+    setPlugged: async (n, p) => void calls.push(`${n}:${p}`),
+    pressHelp: () => void calls.push("help"),
+    motion: () => void calls.push("motion"),
+    printedText: () => "",
+  };
   server = new StationServer({
     hub,
     action: (a) => {
@@ -46,7 +58,7 @@ async function boot(opts: { sim?: boolean; staticDir?: string } = {}) {
     logger: silentLogger,
   });
   const port = await server.listen("127.0.0.1", 0);
-  return { hub, actions, sim, cards, base: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/ws` };
+  return { hub, actions, calls, cards, base: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/ws` };
 }
 
 function connect(
@@ -163,6 +175,23 @@ describe("HTTP", () => {
         categories: ROSTER.categories,
         age: 81,
       },
+    ]);
+  });
+
+  it("sim API drives the simulated devices and validates profiles", async () => {
+    const s = await boot();
+    const post = (p: string, b: unknown) =>
+      fetch(`${s.base}${p}`, { method: "POST", body: JSON.stringify(b) });
+    expect((await post("/api/sim/bp", { profile: "high" })).status).toBe(200);
+    expect((await post("/api/sim/glucose", { profile: "error" })).status).toBe(200);
+    expect((await post("/api/sim/device", { name: "printer", plugged: false })).status).toBe(200);
+    expect((await post("/api/sim/card", { fault: "unreadable" })).status).toBe(200);
+    expect((await post("/api/sim/bp", { profile: "explode" })).status).toBe(400);
+    expect(s.calls).toEqual([
+      "bp:high",
+      "glucose:error",
+      "printer:false",
+      `cardFault:unreadable:${ROSTER.name}`,
     ]);
   });
 

@@ -1,8 +1,8 @@
 /**
- * Simulated devices behind the real facade interfaces. They produce domain events directly;
- * the byte-level simulators (drivers/idcard/simulator.ts etc.) exercise the real protocol stacks.
+ * Test doubles behind the device facade interfaces: they emit domain events directly, so the
+ * runtime can be tested without bytes. The station itself runs real drivers (station/devices).
  */
-import type { BpReading, GlucoseReading, SampleType } from "../../station/domain/schema.js";
+
 import type {
   BpMonitor,
   BpMonitorEvents,
@@ -19,8 +19,9 @@ import type {
   Printer,
   PrinterEvents,
   Slip,
-} from "../types.js";
-import { SimDevice } from "./base.js";
+} from "../../drivers/types.js";
+import type { BpReading, GlucoseReading, SampleType } from "../../station/domain/schema.js";
+import { SimDevice } from "./sim-base.js";
 
 export class SimCardReader extends SimDevice<CardReaderEvents> implements CardReader {
   constructor() {

@@ -1,6 +1,6 @@
+import type { DeviceEvents, DeviceState, DeviceStatus } from "../../drivers/types.js";
 import type { DeviceRef } from "../../station/domain/schema.js";
 import { TypedEmitter } from "../../station/util/emitter.js";
-import type { DeviceEvents, DeviceState, DeviceStatus } from "../types.js";
 
 /** Shared status handling for simulated devices: they can be "unplugged" to exercise fault paths. */
 export abstract class SimDevice<E extends DeviceEvents> extends TypedEmitter<E> {
