@@ -164,6 +164,8 @@ describe("kiosk end to end", () => {
     await kiosks.main.waitForSelector('[data-testid="print-status"]:has-text("打印失败")');
     await kiosks.capture("12-result-urgent-print-failed");
     await kiosks.post("/api/sim/device", { name: "printer", plugged: true });
+    // The real printer driver reconnects with backoff; reprint once the status strip shows it back.
+    await kiosks.main.waitForSelector('[data-device="printer"][data-state="connected"]', { timeout: 20_000 });
     await tap("reprint");
     await kiosks.main.waitForSelector('[data-testid="print-status"]:has-text("已打印")');
     await tap("lang");
