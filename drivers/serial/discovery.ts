@@ -49,6 +49,22 @@ async function defaultList(): Promise<PortInfo[]> {
   return SerialPort.list();
 }
 
+/**
+ * Serial ports the OS reports, for diagnostics. Never crashes where udev is missing (containers):
+ * answers with the reason instead.
+ */
+export async function listSerialPorts(
+  deps: Pick<DiscoveryDeps, "hasUdevadm"> & { list?: () => Promise<PortInfo[]> } = {},
+): Promise<{ ok: true; ports: PortInfo[] } | { ok: false; message: string }> {
+  if (!(await (deps.hasUdevadm ?? udevadmOnPath)()))
+    return { ok: false, message: "udevadm not found (install udev): cannot list serial ports" };
+  try {
+    return { ok: true, ports: await (deps.list ?? defaultList)() };
+  } catch (e) {
+    return { ok: false, message: `listing serial ports failed: ${(e as Error).message}` };
+  }
+}
+
 const hex4 = (s: string | undefined) => (s ?? "").toLowerCase().replace(/^0x/, "").padStart(4, "0");
 
 export async function resolveSerialDevice(

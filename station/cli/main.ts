@@ -7,6 +7,7 @@ commands:
   start [--config FILE]     run the station (kiosk server, devices, upload)
   assess --sbp N --dbp N …  assess readings against a county policy pack (prints JSON)
   decode <kind> <hex>       decode bytes captured from a device (run without args for kinds)
+  devices [--config FILE]   start the configured devices, show their status and the serial ports
   help                      this text
 `;
 
@@ -27,6 +28,13 @@ async function main(argv: string[]): Promise<number> {
     case "decode": {
       const { runDecode } = await import("./decode.js");
       return runDecode(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "devices": {
+      const { runDevices } = await import("./devices.js");
+      return runDevices(rest, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
       });
