@@ -69,6 +69,7 @@ export const ADVICE_KEYS = [
   "glucose.hypoglycaemia",
   "glucose.remeasure",
   "pulse.fast",
+  "pulse.irregular",
   "topic.salt",
   "topic.diet",
   "topic.exercise",

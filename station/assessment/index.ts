@@ -95,6 +95,8 @@ export function assess(input: AssessInput, pack: PolicyPack): AssessmentResult {
   if (glucoseValue !== null && glucoseValue >= pack.thresholds.referral.glucoseHighAtLeast)
     keys.push("glucose.severe-high");
   if (bp?.pulse != null && bp.pulse > PULSE_FAST) keys.push("pulse.fast");
+  // The monitor's own irregular-pulse flag (0x2A35 status bit 2): the reading stands, the doctor should listen.
+  if (input.bpReadings.some((r) => r.statusFlags.includes("irregular-pulse"))) keys.push("pulse.irregular");
   const bpRaised = (bp !== null && bp.classification.rank >= 1) || cats.includes("hypertension");
   const sugarRaised = glucoseAbnormal || cats.includes("diabetes");
   if (bpRaised) keys.push("topic.salt");

@@ -153,3 +153,15 @@ describe("follow-up date and action", () => {
     expect(() => run({ today: "2024-13-01" })).toThrow(/today/);
   });
 });
+
+describe("monitor status flags", () => {
+  it("an irregular pulse flagged by the monitor keeps the reading and advises telling the doctor", () => {
+    const r = run({ bpReadings: [bp(128, 82, { statusFlags: ["irregular-pulse"] })] });
+    expect(r.assessment.bp).toMatchObject({ systolic: 128, diastolic: 82 });
+    expect(r.assessment.adviceKeys).toContain("pulse.irregular");
+    expect(r.advice.find((a) => a.key === "pulse.irregular")?.zh).toContain("医生");
+  });
+  it("no flag, no irregular-pulse advice", () => {
+    expect(run({ bpReadings: [bp(128, 82)] }).assessment.adviceKeys).not.toContain("pulse.irregular");
+  });
+});
