@@ -5,6 +5,7 @@
  */
 import { StationError } from "../../station/util/errors.js";
 import { type Logger, silentLogger } from "../../station/util/logger.js";
+import { nextStatus } from "../status.js";
 import type { DeviceState, DeviceStatus } from "../types.js";
 import type { BleTransport } from "./transport.js";
 
@@ -111,14 +112,10 @@ export class BleLink {
   }
 
   #set(state: DeviceState, code?: string, detail?: string): void {
-    if (this.#status.state === state && this.#status.code === code) return;
-    this.#status = {
-      state,
-      ...(code ? { code } : {}),
-      ...(detail ? { detail } : {}),
-      since: this.#now(),
-    };
-    this.#o.onStatus(this.#status);
+    const next = nextStatus(this.#status, state, this.#now(), code, detail);
+    if (!next) return;
+    this.#status = next;
+    this.#o.onStatus(next);
   }
 
   #now(): string {

@@ -37,6 +37,19 @@ export function wallTimeToEpoch(t: WallTime, offsetMinutes: number): number {
 }
 
 /** ISO 8601 with the zone's offset, e.g. 2026-03-01T08:30:00+08:00. */
+/** The inverse of wallTimeToEpoch: the wall time at `offsetMinutes` east of UTC. */
+export function epochToWallTime(epochMs: number, offsetMinutes: number): WallTime {
+  const d = new Date(epochMs + offsetMinutes * 60_000);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hours: d.getUTCHours(),
+    minutes: d.getUTCMinutes(),
+    seconds: d.getUTCSeconds(),
+  };
+}
+
 export function isoWithOffset(epochMs: number, offsetMinutes: number): string {
   const local = new Date(epochMs + offsetMinutes * 60_000);
   const sign = offsetMinutes < 0 ? "-" : "+";

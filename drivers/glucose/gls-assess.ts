@@ -9,7 +9,13 @@
  *   no meal information → "unknown": the station asks the villager.
  */
 import type { DeviceRef, GlucoseReading } from "../../station/domain/schema.js";
-import { chooseTakenAt, isCompleteWallTime, type WallTime, wallTimeToEpoch } from "../ble/time.js";
+import {
+  chooseTakenAt,
+  epochToWallTime,
+  isCompleteWallTime,
+  type WallTime,
+  wallTimeToEpoch,
+} from "../ble/time.js";
 import type { Guidance } from "../bp/bp-assess.js";
 import type { DeviceFault } from "../types.js";
 import type { GlucoseContext, GlucoseMeasurement, SensorStatusFlag } from "./gls-codec.js";
@@ -155,15 +161,7 @@ export function buildGlucoseReading(
 /** The record's user-facing time: base time plus the signed offset, as a wall time. */
 export function recordWallTime(m: GlucoseMeasurement): WallTime {
   if (m.timeOffsetMinutes === null || !isCompleteWallTime(m.baseTime)) return m.baseTime;
-  const d = new Date(wallTimeToEpoch(m.baseTime, 0) + m.timeOffsetMinutes * 60_000);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hours: d.getUTCHours(),
-    minutes: d.getUTCMinutes(),
-    seconds: d.getUTCSeconds(),
-  };
+  return epochToWallTime(wallTimeToEpoch(m.baseTime, 0) + m.timeOffsetMinutes * 60_000, 0);
 }
 
 export function toGlucoseReading(

@@ -12,6 +12,7 @@ import { StationError } from "../../station/util/errors.js";
 import { type Logger, silentLogger } from "../../station/util/logger.js";
 import type { BackoffOptions } from "../ble/link.js";
 import { DEFAULT_UTC_OFFSET_MINUTES, type WallTime, wallTimeToEpoch } from "../ble/time.js";
+import { nextStatus } from "../status.js";
 import type { DeviceState, DeviceStatus, GlucoseMeter, GlucoseMeterEvents } from "../types.js";
 import { buildGlucoseReading } from "./gls-assess.js";
 import { MGDL_PER_MMOLL } from "./gls-codec.js";
@@ -264,14 +265,10 @@ export class Td42xxGlucoseMeter extends TypedEmitter<GlucoseMeterEvents> impleme
   }
 
   #set(state: DeviceState, code?: string, detail?: string): void {
-    if (this.#status.state === state && this.#status.code === code) return;
-    this.#status = {
-      state,
-      ...(code ? { code } : {}),
-      ...(detail ? { detail } : {}),
-      since: this.#now().toISOString(),
-    };
-    this.emit("status", this.#status);
+    const next = nextStatus(this.#status, state, this.#now().toISOString(), code, detail);
+    if (!next) return;
+    this.#status = next;
+    this.emit("status", next);
   }
 
   #now(): Date {

@@ -8,6 +8,7 @@ import type { DeviceRef } from "../../station/domain/schema.js";
 import { TypedEmitter } from "../../station/util/emitter.js";
 import { StationError } from "../../station/util/errors.js";
 import { type Logger, silentLogger } from "../../station/util/logger.js";
+import { nextStatus } from "../status.js";
 import type {
   BuzzerPattern,
   DeviceState,
@@ -146,14 +147,10 @@ export class JohnnyFivePeripherals extends TypedEmitter<PeripheralEvents> implem
   }
 
   #set(state: DeviceState, code?: string, detail?: string): void {
-    if (this.#status.state === state && this.#status.code === code) return;
-    this.#status = {
-      state,
-      ...(code ? { code } : {}),
-      ...(detail ? { detail } : {}),
-      since: this.#now().toISOString(),
-    };
-    this.emit("status", this.#status);
+    const next = nextStatus(this.#status, state, this.#now().toISOString(), code, detail);
+    if (!next) return;
+    this.#status = next;
+    this.emit("status", next);
   }
 
   #now(): Date {

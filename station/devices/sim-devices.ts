@@ -5,7 +5,7 @@
  */
 
 import { SimulatedBleTransport } from "../../drivers/ble/sim-transport.js";
-import type { WallTime } from "../../drivers/ble/time.js";
+import { DEFAULT_UTC_OFFSET_MINUTES, epochToWallTime, type WallTime } from "../../drivers/ble/time.js";
 import { BleBpMonitor } from "../../drivers/bp/ble-bp-monitor.js";
 import { BPM_STATUS_BIT } from "../../drivers/bp/bpm-codec.js";
 import { SimulatedBpCuff } from "../../drivers/bp/sim-cuff.js";
@@ -63,17 +63,7 @@ const BP_ADDRESS = "SIM:BP:00:00:00:01";
 const GLS_ADDRESS = "SIM:GL:00:00:00:01";
 
 /** Beijing wall time, as a device set to local time would stamp it. */
-function wallTime(ms: number): WallTime {
-  const d = new Date(ms + 8 * 3600_000);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hours: d.getUTCHours(),
-    minutes: d.getUTCMinutes(),
-    seconds: d.getUTCSeconds(),
-  };
-}
+const wallTime = (ms: number): WallTime => epochToWallTime(ms, DEFAULT_UTC_OFFSET_MINUTES);
 
 export interface SimDevicesResult {
   devices: DeviceSet;
