@@ -76,6 +76,8 @@ export default function register(RED: NodeRedApi): void {
         });
       },
     });
+    // Read by the host (flows/county.ts) for its shutdown summary.
+    Object.defineProperty(this, "archiveTotals", { get: () => ({ ...core.totals }) });
     this.on("input", (msg, _send, done) => {
       ready
         .then(() => core.accept(msg.topic, msg.payload))
