@@ -28,6 +28,8 @@ export interface FileArchiveStoreOptions {
   dir: string;
   /** Start a new segment past this size. Default 64 MiB. */
   maxSegmentBytes?: number;
+  /** Look only (archive-cli beside a running receiver): no lock, no repair, no writes. */
+  readOnly?: boolean;
 }
 
 export interface OpenReport {
@@ -49,6 +51,7 @@ interface Pending {
 export class FileArchiveStore implements ArchiveStore {
   readonly dir: string;
   readonly maxSegmentBytes: number;
+  readonly readOnly: boolean;
   lastOpen: OpenReport | null = null;
   /** Group commits done (one write + one fdatasync each). */
   writes = 0;
@@ -64,11 +67,14 @@ export class FileArchiveStore implements ArchiveStore {
   constructor(opts: FileArchiveStoreOptions) {
     this.dir = opts.dir;
     this.maxSegmentBytes = opts.maxSegmentBytes ?? 64 * 1024 * 1024;
+    this.readOnly = opts.readOnly ?? false;
   }
 
   async open(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    await this.#lock();
+    if (!this.readOnly) {
+      await mkdir(this.dir, { recursive: true });
+      await this.#lock();
+    }
     const segs = (await readdir(this.dir))
       .map(segmentNumber)
       .filter((n): n is number => n !== null)
@@ -80,7 +86,7 @@ export class FileArchiveStore implements ArchiveStore {
       const scan = scanSegment(buf);
       report.corruptLines += scan.corrupt;
       for (const l of scan.lines) if (!this.#index.has(l.id)) this.#index.set(l.id, { ...l, seg });
-      if (scan.validBytes < buf.length) {
+      if (scan.validBytes < buf.length && !this.readOnly) {
         // Only the newest segment can have a torn tail: older ones were closed whole.
         const fh = await open(join(this.dir, segmentName(seg)), "r+");
         await fh.truncate(scan.validBytes);
@@ -93,7 +99,7 @@ export class FileArchiveStore implements ArchiveStore {
     }
     report.records = this.#index.size;
     this.lastOpen = report;
-    await this.#openSegment(Math.max(this.#seg, 1));
+    if (!this.readOnly) await this.#openSegment(Math.max(this.#seg, 1));
   }
 
   async close(): Promise<void> {
@@ -107,6 +113,8 @@ export class FileArchiveStore implements ArchiveStore {
   }
 
   putMany(records: ArchivedRecord[]): Promise<Result> {
+    if (this.readOnly)
+      return Promise.reject(new StationError("store-read-only", "archive store opened read-only"));
     if (!this.#fh) return Promise.reject(new StationError("store-closed", "archive store is not open"));
     if (records.length === 0) return Promise.resolve([]);
     return new Promise<Result>((resolve, reject) => {
