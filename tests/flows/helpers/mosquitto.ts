@@ -30,7 +30,15 @@ export async function startMosquitto(): Promise<Mosquitto> {
   const dir = await mkdtemp(join(tmpdir(), "hs-mosq-"));
   const port = await freePort();
   const conf = join(dir, "mosquitto.conf");
-  await writeFile(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  // Mosquitto drops QoS 1 messages beyond max_queued_messages (default 1000) per client; an
+  // archive receiver catching up a backlog needs more (docs/county-archive.md).
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    "allow_anonymous true",
+    "persistence false",
+    "max_queued_messages 100000",
+  ];
+  await writeFile(conf, `${lines.join("\n")}\n`);
   const proc: ChildProcess = spawn(BIN, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   proc.stderr?.on("data", (d) => (log += d));
