@@ -1,0 +1,448 @@
+/**
+ * Store-and-forward upload of check-up records to the county archive (docs/adr/0004). The durable
+ * outbox is the only queue: records are paged in with pending(window), at most `window` are held
+ * in memory, and a record leaves the outbox only when the archive's application ack (not the
+ * broker's PUBACK) says stored, duplicate or rejected. Resending an id is always safe: the
+ * archive deduplicates on it.
+ */
+import { readFile } from "node:fs/promises";
+import type { CheckupRecord, SyncState } from "../domain/schema.js";
+import { AckMessage, topics } from "../mqtt/contract.js";
+import { buildRecordMessage } from "../mqtt/observations.js";
+import { presenceTopic } from "../mqtt/presence.js";
+import type { RecordStore } from "../storage/types.js";
+import { TypedEmitter } from "../util/emitter.js";
+import { StationError } from "../util/errors.js";
+import { type Logger, silentLogger } from "../util/logger.js";
+import { BrokerLink } from "./broker-link.js";
+import { initialStatus, type RejectedRecord, type UploadErrorCode, type UploadStatus } from "./status.js";
+import {
+  type PendingCount,
+  pendingCounterFor,
+  type SyncWriteResult,
+  type SyncWriter,
+  syncWriterFor,
+} from "./store-adapter.js";
+import { SyncBatcher } from "./sync-batcher.js";
+import { type BackoffPolicy, fullJitter, realScheduler, type Scheduler, type TimerHandle } from "./timing.js";
+
+export interface UploaderOptions {
+  store: RecordStore;
+  county: string;
+  stationId: string;
+  broker: {
+    /** mqtts://host:8883 in production; mqtt:// only for tests and the local demo. */
+    url: string;
+    username?: string;
+    password?: string;
+    /** Path of the county CA certificate (PEM); required for mqtts://. */
+    caFile?: string;
+  };
+  /** Records published and awaiting the archive's ack, at most. Default 64. */
+  window?: number;
+  /** No ack within this → the record is retried after a backoff. Default 60 s. */
+  ackTimeoutMs?: number;
+  retry?: BackoffPolicy;
+  reconnect?: BackoffPolicy;
+  /** Acks are collected this long before one durable batch write. Default 50 ms. */
+  ackBatchMs?: number;
+  /** Outbox re-check when idle, in case a save was not followed by kick(). Default 60 s. */
+  pollMs?: number;
+  /** The status's pending count probes at most this many records (until the store counts). */
+  statusProbeLimit?: number;
+  /** Pending count refreshed at most this often. Default 2 s. */
+  statusRefreshMs?: number;
+  connectTimeoutMs?: number;
+  keepaliveSeconds?: number;
+  scheduler?: Scheduler;
+  random?: () => number;
+  logger?: Logger;
+  /** Seams for the store batch API (store-adapter.ts). */
+  syncWriter?: SyncWriter;
+  pendingCounter?: () => Promise<PendingCount>;
+}
+
+export type UploaderEvents = {
+  status: [UploadStatus];
+  sent: [{ id: string; attempt: number }];
+  acked: [{ id: string; status: "stored" | "duplicate" }];
+  rejected: [RejectedRecord];
+};
+
+type Outcome =
+  | { kind: "acked"; status: "stored" | "duplicate" }
+  | { kind: "rejected"; rejected: RejectedRecord };
+
+interface Slot {
+  record: CheckupRecord;
+  attempts: number;
+  lastAttemptAt: string | null;
+  state: "awaiting" | "backoff" | "committing";
+  timer: TimerHandle | null;
+  outcome: Outcome | null;
+}
+
+const REJECTED_KEPT = 50;
+
+export class Uploader extends TypedEmitter<UploaderEvents> {
+  readonly #o: Required<Omit<UploaderOptions, "broker" | "logger">> & Pick<UploaderOptions, "broker">;
+  readonly #log: Logger;
+  readonly #ackTopic: string;
+  readonly #recordTopic: string;
+  readonly #slots = new Map<string, Slot>();
+  /** Ids settled while a pending() page was being read: that page may still list them. */
+  readonly #settledDuringFetch = new Set<string>();
+  readonly #batcher: SyncBatcher;
+  #link: BrokerLink | null = null;
+  #status: UploadStatus = initialStatus;
+  #pumping = false;
+  #pumpAgain = false;
+  #poll: TimerHandle | null = null;
+  #countTimer: TimerHandle | null = null;
+  #running = false;
+
+  constructor(opts: UploaderOptions) {
+    super();
+    const scheduler = opts.scheduler ?? realScheduler;
+    this.#o = {
+      window: 64,
+      ackTimeoutMs: 60_000,
+      retry: { baseMs: 5_000, capMs: 300_000 },
+      reconnect: { baseMs: 1_000, capMs: 300_000 },
+      ackBatchMs: 50,
+      pollMs: 60_000,
+      statusProbeLimit: 10_000,
+      statusRefreshMs: 2_000,
+      connectTimeoutMs: 30_000,
+      keepaliveSeconds: 60,
+      random: Math.random,
+      syncWriter: syncWriterFor(opts.store),
+      pendingCounter: pendingCounterFor(opts.store, opts.statusProbeLimit ?? 10_000),
+      // An option given as undefined keeps its default.
+      ...(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as UploaderOptions),
+      scheduler,
+    };
+    this.#log = (opts.logger ?? silentLogger).child("upload");
+    this.#ackTopic = topics.ack(opts.county, opts.stationId);
+    this.#recordTopic = topics.record(opts.county, opts.stationId);
+    this.#batcher = new SyncBatcher(this.#o.syncWriter, scheduler, this.#o.ackBatchMs, (r) =>
+      this.#onWritten(r),
+    );
+  }
+
+  get status(): UploadStatus {
+    return this.#status;
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    const b = this.#o.broker;
+    if (b.url.startsWith("mqtts:") && !b.caFile)
+      throw new StationError(
+        "config-invalid",
+        "mqtts:// 需要县级CA证书 / mqtts:// needs broker.caFile (the pinned county CA)",
+      );
+    if (!b.url.startsWith("mqtts:"))
+      this.#log.warn(`broker ${b.url} is not TLS: use only for tests and demos`);
+    const ca = b.caFile ? await readFile(b.caFile) : undefined;
+    this.#running = true;
+    const link = new BrokerLink({
+      url: b.url,
+      clientId: this.#o.stationId,
+      ...(b.username === undefined ? {} : { username: b.username }),
+      ...(b.password === undefined ? {} : { password: b.password }),
+      ...(ca === undefined ? {} : { ca }),
+      ackTopic: this.#ackTopic,
+      presenceTopic: presenceTopic(this.#o.county, this.#o.stationId),
+      reconnect: this.#o.reconnect,
+      connectTimeoutMs: this.#o.connectTimeoutMs,
+      keepaliveSeconds: this.#o.keepaliveSeconds,
+      scheduler: this.#o.scheduler,
+      random: this.#o.random,
+      logger: this.#log,
+    });
+    link.on("up", () => this.#onUp());
+    link.on("down", (code, msg) => this.#onDown(code, msg));
+    link.on("message", (topic, payload) => this.#onMessage(topic, payload));
+    this.#link = link;
+    link.start();
+    this.#refreshCount(0);
+  }
+
+  /** Writes collected acks, says "offline" and disconnects. Unacked records stay in the outbox. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    for (const t of [this.#poll, this.#countTimer]) if (t !== null) this.#o.scheduler.clearTimeout(t);
+    this.#poll = this.#countTimer = null;
+    this.#releaseSlots();
+    await this.#batcher.flush();
+    await this.#link?.stop();
+    this.#link = null;
+    this.#setStatus({ connected: false });
+  }
+
+  /** Call after saving a record: starts sending it now rather than at the next poll. */
+  kick(): void {
+    void this.#pump();
+    this.#refreshCount(this.#o.statusRefreshMs);
+  }
+
+  #onUp(): void {
+    this.#setStatus({ connected: true, lastError: null });
+    void this.#pump();
+  }
+
+  #onDown(code: UploadErrorCode, message: string): void {
+    // Acks for what is in flight now would go to a session that no longer exists: resend after reconnect.
+    this.#releaseSlots();
+    this.#setStatus({ connected: false });
+    this.#fail(code, message);
+  }
+
+  #onMessage(topic: string, payload: Buffer): void {
+    if (topic !== this.#ackTopic) return;
+    let parsed: ReturnType<typeof AckMessage.safeParse>;
+    try {
+      parsed = AckMessage.safeParse(JSON.parse(payload.toString("utf8")));
+    } catch (err) {
+      this.#fail("ack-malformed", `ack is not JSON: ${(err as Error).message}`);
+      return;
+    }
+    if (!parsed.success) {
+      this.#fail("ack-malformed", `ack failed validation: ${parsed.error.issues[0]?.message ?? "?"}`);
+      return;
+    }
+    const at = parsed.data.at;
+    for (const a of parsed.data.acks) {
+      const slot = this.#slots.get(a.id);
+      // Unknown ids (acked in an earlier run, or never ours) and repeated acks change nothing.
+      if (!slot || slot.state === "committing") continue;
+      if (a.status === "stored" || a.status === "duplicate")
+        this.#settle(slot, { kind: "acked", status: a.status as "stored" | "duplicate" }, at);
+      else if (a.status === "rejected")
+        this.#settle(slot, {
+          kind: "rejected",
+          rejected: { id: a.id, reason: a.reason ?? "rejected by the archive", code: a.code ?? null, at },
+        });
+      else this.#log.warn(`ack for ${a.id} has unknown status "${a.status}"; waiting for a known answer`);
+    }
+  }
+
+  #settle(slot: Slot, outcome: Outcome, ackedAt: string | null = null): void {
+    this.#clearTimer(slot);
+    slot.state = "committing";
+    slot.outcome = outcome;
+    const sync: SyncState =
+      outcome.kind === "acked"
+        ? {
+            status: "acked",
+            attempts: slot.attempts,
+            lastAttemptAt: slot.lastAttemptAt,
+            ackedAt,
+            rejectReason: null,
+          }
+        : {
+            status: "rejected",
+            attempts: slot.attempts,
+            lastAttemptAt: slot.lastAttemptAt,
+            ackedAt: null,
+            rejectReason: outcome.rejected.code
+              ? `${outcome.rejected.code}: ${outcome.rejected.reason}`
+              : outcome.rejected.reason,
+          };
+    this.#batcher.add({ id: slot.record.id, sync });
+    this.#emitCounts();
+  }
+
+  #onWritten(result: SyncWriteResult): void {
+    for (const id of result.written) {
+      const slot = this.#slots.get(id);
+      if (slot?.state !== "committing" || !slot.outcome) continue;
+      this.#slots.delete(id);
+      this.#settledDuringFetch.add(id);
+      if (slot.outcome.kind === "acked") {
+        this.#setStatus({ lastAckAt: new Date(this.#o.scheduler.now()).toISOString() });
+        this.emit("acked", { id, status: slot.outcome.status });
+      } else {
+        const r = slot.outcome.rejected;
+        this.#setStatus({ rejected: [...this.#status.rejected, r].slice(-REJECTED_KEPT) });
+        this.emit("rejected", r);
+      }
+    }
+    for (const { id, error } of result.failed) {
+      this.#log.error(`sync update for ${id} failed`, error);
+      this.#fail(
+        "store-failed",
+        `could not record the sync state of ${id}: ${(error as Error)?.message ?? error}`,
+      );
+      const slot = this.#slots.get(id);
+      if (slot?.state !== "committing") continue;
+      // Still pending on disk: resend later; the archive answers "duplicate" and we write again.
+      if (this.#link?.isUp) this.#backoff(slot);
+      else this.#slots.delete(id);
+    }
+    this.#emitCounts();
+    this.#refreshCount(this.#o.statusRefreshMs);
+    void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    try {
+      do {
+        this.#pumpAgain = false;
+        await this.#fill();
+      } while (this.#pumpAgain);
+    } finally {
+      this.#pumping = false;
+    }
+    this.#schedulePoll();
+  }
+
+  async #fill(): Promise<void> {
+    const window = this.#o.window;
+    if (!this.#running || !this.#link?.isUp || this.#slots.size >= window) return;
+    this.#settledDuringFetch.clear();
+    let page: CheckupRecord[];
+    try {
+      // Never more than a window: memory stays flat however long the outbox grows.
+      page = await this.#o.store.pending(window);
+    } catch (err) {
+      this.#fail("store-failed", `could not read the outbox: ${(err as Error).message}`);
+      return;
+    }
+    for (const record of page) {
+      if (this.#slots.size >= window || !this.#link?.isUp) break;
+      if (this.#slots.has(record.id) || this.#settledDuringFetch.has(record.id)) continue;
+      const slot: Slot = {
+        record,
+        attempts: record.sync.attempts,
+        lastAttemptAt: record.sync.lastAttemptAt,
+        state: "awaiting",
+        timer: null,
+        outcome: null,
+      };
+      this.#slots.set(record.id, slot);
+      this.#send(slot);
+    }
+    this.#emitCounts();
+  }
+
+  #send(slot: Slot): void {
+    const now = new Date(this.#o.scheduler.now());
+    let payload: string;
+    try {
+      payload = JSON.stringify(buildRecordMessage(slot.record, { county: this.#o.county, now }));
+    } catch (err) {
+      // Kept on disk and shown to people as rejected by this station; never silently skipped.
+      const reason = `station could not encode the record: ${(err as Error).message.slice(0, 300)}`;
+      this.#fail("record-unencodable", `${slot.record.id}: ${reason}`);
+      this.#settle(slot, {
+        kind: "rejected",
+        rejected: { id: slot.record.id, reason, code: "record-unencodable", at: now.toISOString() },
+      });
+      return;
+    }
+    if (!this.#link?.publish(this.#recordTopic, payload)) return;
+    slot.attempts++;
+    slot.lastAttemptAt = now.toISOString();
+    slot.state = "awaiting";
+    slot.timer = this.#o.scheduler.setTimeout(() => this.#onAckTimeout(slot), this.#o.ackTimeoutMs);
+    this.emit("sent", { id: slot.record.id, attempt: slot.attempts });
+  }
+
+  #onAckTimeout(slot: Slot): void {
+    slot.timer = null;
+    if (slot.state !== "awaiting" || this.#slots.get(slot.record.id) !== slot) return;
+    this.#fail("ack-timeout", `no ack for ${slot.record.id} after attempt ${slot.attempts}`);
+    // Count the attempt durably (batched); the record itself stays pending.
+    const { status, ackedAt, rejectReason } = slot.record.sync;
+    this.#batcher.add({
+      id: slot.record.id,
+      sync: { status, ackedAt, rejectReason, attempts: slot.attempts, lastAttemptAt: slot.lastAttemptAt },
+    });
+    this.#backoff(slot);
+  }
+
+  #backoff(slot: Slot): void {
+    this.#clearTimer(slot);
+    slot.state = "backoff";
+    slot.outcome = null;
+    const delay = fullJitter(Math.max(1, slot.attempts), this.#o.retry, this.#o.random);
+    slot.timer = this.#o.scheduler.setTimeout(() => {
+      slot.timer = null;
+      if (this.#slots.get(slot.record.id) === slot && slot.state === "backoff") this.#send(slot);
+      this.#emitCounts();
+    }, delay);
+    this.#emitCounts();
+  }
+
+  #releaseSlots(): void {
+    for (const [id, slot] of this.#slots) {
+      if (slot.state === "committing") continue;
+      this.#clearTimer(slot);
+      this.#slots.delete(id);
+    }
+    this.#emitCounts();
+  }
+
+  #clearTimer(slot: Slot): void {
+    if (slot.timer !== null) this.#o.scheduler.clearTimeout(slot.timer);
+    slot.timer = null;
+  }
+
+  #schedulePoll(): void {
+    if (this.#poll !== null) this.#o.scheduler.clearTimeout(this.#poll);
+    this.#poll = null;
+    if (!this.#running) return;
+    this.#poll = this.#o.scheduler.setTimeout(() => {
+      this.#poll = null;
+      void this.#pump();
+    }, this.#o.pollMs);
+  }
+
+  /** Re-counts the outbox at most once per delay (the count may read records until the store can count). */
+  #refreshCount(delayMs: number): void {
+    if (this.#countTimer !== null || !this.#running) return;
+    this.#countTimer = this.#o.scheduler.setTimeout(() => {
+      this.#o.pendingCounter().then(
+        (p) => {
+          this.#countTimer = null;
+          this.#setStatus({ pending: p.count, pendingAtLeast: p.atLeast });
+        },
+        (err: unknown) => {
+          this.#countTimer = null;
+          this.#fail("store-failed", `could not count the outbox: ${(err as Error).message}`);
+        },
+      );
+    }, delayMs);
+  }
+
+  #emitCounts(): void {
+    let inFlight = 0;
+    let retrying = 0;
+    for (const s of this.#slots.values()) {
+      if (s.state === "awaiting") inFlight++;
+      else if (s.state === "backoff") retrying++;
+    }
+    this.#setStatus({ inFlight, retrying });
+  }
+
+  #fail(code: UploadErrorCode, message: string): void {
+    this.#log.warn(`${code}: ${message}`);
+    this.#setStatus({ lastError: { code, message, at: new Date(this.#o.scheduler.now()).toISOString() } });
+  }
+
+  #setStatus(patch: Partial<UploadStatus>): void {
+    const next = { ...this.#status, ...patch };
+    const changed = (Object.keys(patch) as (keyof UploadStatus)[]).some((k) => next[k] !== this.#status[k]);
+    if (!changed) return;
+    this.#status = next;
+    this.emit("status", next);
+  }
+}
