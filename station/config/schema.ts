@@ -119,6 +119,42 @@ export const StationConfig = z
           .optional(),
       })
       .prefault({}),
+    /** Store-and-forward upload to the county archive over MQTT (docs/mqtt-api.md). */
+    upload: z
+      .object({
+        enabled: z.boolean().default(true),
+        /**
+         * "embedded": an in-process MQTT broker and county archive receiver, for the demo and
+         * for a station that runs alone. Otherwise the county broker.
+         */
+        broker: z
+          .union([
+            z.literal("embedded"),
+            z
+              .object({
+                url: z.string().regex(/^mqtts?:\/\/[^/]+$/, "mqtts://host:port (or mqtt:// on a trusted network)"),
+                /** Defaults to the station id, which the broker's ACL keys on. */
+                username: z.string().min(1).optional(),
+                /** A file holding only the password, so the config can be shared without it. */
+                passwordFile: z.string().min(1).optional(),
+                /** The county CA certificate to pin; required for mqtts://. */
+                caFile: z.string().min(1).optional(),
+              })
+              .strict()
+              .refine((b) => !b.url.startsWith("mqtts://") || b.caFile, {
+                message: "mqtts:// needs caFile: the county CA certificate to pin",
+                path: ["caFile"],
+              }),
+          ])
+          .default("embedded"),
+        /** Embedded only: where the in-process archive keeps what it receives. */
+        embeddedArchiveDir: z.string().default("var/county-archive"),
+        /** Records published and awaiting the archive's acknowledgement at once. */
+        window: z.number().int().min(1).max(1000).default(64),
+        ackTimeoutSeconds: z.number().int().min(5).max(3600).default(60),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(["debug", "info", "warn", "error"]).default("info"),
