@@ -3,11 +3,13 @@
  * constructor injection. Constructors do nothing; start() brings the station up in order.
  */
 
+import { readFileSync } from "node:fs";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
+import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
@@ -19,6 +21,7 @@ import { StationServer } from "./server/server.js";
 import { simRoutes } from "./server/sim-api.js";
 import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
+import { Uploader, type UploaderOptions } from "./upload/uploader.js";
 import type { Logger } from "./util/logger.js";
 import { createUpdate } from "./workflow/update.js";
 
@@ -39,6 +42,8 @@ export class StationApp {
   #devices: DeviceSet | null = null;
   #sim: SimControl | null = null;
   #closeDevices: (() => Promise<void>) | null = null;
+  #uploader: Uploader | null = null;
+  #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #startedAt = 0;
 
@@ -49,6 +54,10 @@ export class StationApp {
   }
   get store(): RecordStore | null {
     return this.#store;
+  }
+  /** The in-process county archive when upload.broker is "embedded". */
+  get embeddedCounty(): EmbeddedCounty | null {
+    return this.#county;
   }
 
   async start(): Promise<{ port: number; url: string }> {
@@ -85,6 +94,8 @@ export class StationApp {
       await d.start().catch((e: Error) => log.warn(`device ${name} did not start: ${e.message}`));
     publishDevices();
 
+    const uploader = config.upload.enabled ? await this.#startUploader(store) : null;
+
     const wf = config.workflow;
     const workflowConfig = {
       inactivityMs: wf.inactivitySeconds * 1000,
@@ -109,6 +120,7 @@ export class StationApp {
       hub: this.hub,
       clock,
       logger: log.child("checkup"),
+      onSaved: () => uploader?.kick(),
     });
     this.#runtime = runtime;
     this.hub.publish("station/info", {
@@ -140,8 +152,51 @@ export class StationApp {
     return { port, url: `http://${config.server.host}:${port}` };
   }
 
+  async #startUploader(store: RecordStore): Promise<Uploader> {
+    const { config, baseDir } = this.o.loaded;
+    const log = this.o.logger;
+    const up = config.upload;
+    let broker: UploaderOptions["broker"];
+    if (up.broker === "embedded") {
+      this.#county = await startEmbeddedCounty({
+        county: config.station.countyId,
+        archiveDir: resolvePath(baseDir, up.embeddedArchiveDir),
+        logger: log.child("county"),
+      });
+      broker = { url: this.#county.url };
+    } else {
+      const b = up.broker;
+      // The password lives in its own file (or the environment), never in the shared config.
+      const password = b.passwordFile
+        ? readFileSync(resolvePath(baseDir, b.passwordFile), "utf8").trim()
+        : process.env.HS_MQTT_PASSWORD;
+      broker = {
+        url: b.url,
+        username: b.username ?? config.station.id,
+        ...(password ? { password } : {}),
+        ...(b.caFile ? { caFile: resolvePath(baseDir, b.caFile) } : {}),
+      };
+    }
+    const uploader = new Uploader({
+      store,
+      county: config.station.countyId,
+      stationId: config.station.id,
+      broker,
+      window: up.window,
+      ackTimeoutMs: up.ackTimeoutSeconds * 1000,
+      logger: log.child("upload"),
+    });
+    this.#uploader = uploader;
+    uploader.on("status", (s) => this.hub.publish("upload/status", s));
+    await uploader.start();
+    this.hub.publish("upload/status", uploader.status);
+    return uploader;
+  }
+
   async stop(): Promise<void> {
     this.#runtime?.stop();
+    await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
+    await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
@@ -170,6 +225,7 @@ export class StationApp {
       devices: this.#devices ? this.#deviceStatus() : null,
       rosterSize: this.#roster?.size ?? 0,
       simulated: this.#sim !== null,
+      upload: this.#uploader?.status ?? null,
     };
   }
 }

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { SAMPLE_TYPES } from "./domain/schema.js";
+import type { UploadStatus } from "./upload/status.js";
 
 export const UiAction = z.discriminatedUnion("type", [
   /** identified: "this is me, start". */
@@ -147,6 +148,8 @@ export interface TopicMap {
   "devices/status": Record<DeviceName, DeviceStatusView>;
   "station/info": StationInfoView;
   voice: VoiceView;
+  /** Store-and-forward upload to the county archive: connection, backlog, rejected records. */
+  "upload/status": UploadStatus;
   ack: { transaction: string };
   error: { status: "error"; code: string; error: string; transaction?: string };
 }

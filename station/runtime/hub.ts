@@ -4,7 +4,12 @@
  */
 import type { ServerMessage, TopicMap } from "../protocol.js";
 
-const RETAINED = new Set<keyof TopicMap>(["workflow/state", "devices/status", "station/info"]);
+const RETAINED = new Set<keyof TopicMap>([
+  "workflow/state",
+  "devices/status",
+  "station/info",
+  "upload/status",
+]);
 
 export class Hub {
   readonly #retained = new Map<keyof TopicMap, ServerMessage>();

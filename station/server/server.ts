@@ -96,6 +96,7 @@ export class StationServer {
     try {
       if (key === "GET /api/health") return sendJson(res, 200, this.o.health());
       if (key === "GET /api/state") return sendJson(res, 200, this.o.hub.get("workflow/state") ?? null);
+      if (key === "GET /api/upload") return sendJson(res, 200, this.o.hub.get("upload/status") ?? null);
       if (key === "POST /api/action") {
         const r = UiAction.safeParse(await readJson(req));
         if (!r.success) throw new StationError("bad-request", formatIssues(r.error).join("; "));
