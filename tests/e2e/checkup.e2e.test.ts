@@ -25,6 +25,17 @@ let browser: Browser;
 let kiosks: Kiosks;
 let villagers: Villager[];
 
+/** How many times the archive's JSONL segments hold this record id. */
+async function archiveCopies(archiveDir: string, recordId: string): Promise<number> {
+  let n = 0;
+  for (const f of await readdir(archiveDir)) {
+    if (!f.endsWith(".jsonl")) continue;
+    for (const line of (await readFile(join(archiveDir, f), "utf8")).split("\n"))
+      if (line.includes(`"id":"${recordId}"`)) n++;
+  }
+  return n;
+}
+
 async function findRecord(dataDir: string, recordId: string): Promise<Record<string, unknown> | null> {
   const dir = join(dataDir, "records");
   for (const file of await readdir(dir)) {
@@ -129,6 +140,12 @@ describe("kiosk end to end", () => {
       [118, 76],
     ]);
     expect(readings.find((r) => r.kind === "glucose")).toMatchObject({ mmolL: 5.4, sampleType: "fasting" });
+
+    // The record reaches the (embedded) county archive exactly once, and the kiosk says so.
+    await kiosks.main.waitForSelector(
+      '[data-testid="upload-status"][data-pending="0"]:has-text("已上传县平台")',
+    );
+    expect(await archiveCopies(station.archiveDir, recordId!)).toBe(1);
 
     await tap("finish");
     await kiosks.waitFor("attract");

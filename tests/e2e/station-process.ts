@@ -43,6 +43,8 @@ export function ensureUiBuilt(): void {
 export interface RunningStation {
   url: string;
   dataDir: string;
+  /** The embedded county archive (append-only JSONL segments). */
+  archiveDir: string;
   /** Everything the station wrote, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -52,7 +54,14 @@ export async function startStation(): Promise<RunningStation> {
   const dir = await mkdtemp(join(tmpdir(), "station-e2e-"));
   const dataDir = join(dir, "data");
   const configPath = join(dir, "config.json");
-  const config = { version: 1, server: { port: 0 }, dataDir, workflow: { bpRepeatPauseSeconds: 2 } };
+  const archiveDir = join(dir, "archive");
+  const config = {
+    version: 1,
+    server: { port: 0 },
+    dataDir,
+    upload: { embeddedArchiveDir: archiveDir },
+    workflow: { bpRepeatPauseSeconds: 2 },
+  };
   await writeFile(configPath, JSON.stringify(config));
   const child: ChildProcess = spawn(
     process.execPath,
@@ -78,6 +87,7 @@ export async function startStation(): Promise<RunningStation> {
   return {
     url,
     dataDir,
+    archiveDir,
     output: () => log,
     async stop() {
       if (child.exitCode === null) {

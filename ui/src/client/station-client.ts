@@ -55,7 +55,15 @@ export class StationActionError extends Error {
 }
 
 const OPEN = 1;
-const TOPICS = new Set(["workflow/state", "devices/status", "station/info", "voice", "ack", "error"]);
+const TOPICS = new Set([
+  "workflow/state",
+  "devices/status",
+  "station/info",
+  "upload/status",
+  "voice",
+  "ack",
+  "error",
+]);
 
 /** Shape check only (no zod in the bundle): a known topic with a payload object. */
 export function parseServerMessage(data: unknown): ServerMessage | null {

@@ -51,8 +51,43 @@ export function TopBar({ showPrompt }: { showPrompt: boolean }) {
   );
 }
 
+type Upload = ReturnType<typeof useModels>["station"]["upload"]["value"];
+
+/** Upload state for the doctor: backlog, county link, and records the archive sent back. */
+function UploadItem({ upload }: { upload: Upload }) {
+  const { tr } = useT();
+  if (!upload) return null;
+  const rejected = upload.rejected.length;
+  const pending = `${upload.pending}${upload.pendingAtLeast ? "+" : ""}`;
+  const [state, text] =
+    rejected > 0
+      ? ["error", tr("uploadRejected").replace("{n}", String(rejected))]
+      : !upload.connected
+        ? [
+            "disconnected",
+            upload.pending > 0
+              ? `${tr("uploadOffline")}·${tr("uploadPending").replace("{n}", pending)}`
+              : tr("uploadOffline"),
+          ]
+        : upload.pending > 0
+          ? ["connected", tr("uploadPending").replace("{n}", pending)]
+          : ["connected", tr("uploadSynced")];
+  return (
+    <li
+      class={`device device-${state}`}
+      data-testid="upload-status"
+      data-state={state}
+      data-pending={upload.pending}
+    >
+      <span class="dot" aria-hidden="true" />
+      {text}
+    </li>
+  );
+}
+
 export function DeviceStrip({ devices }: { devices: DeviceMap }) {
   const { tr } = useT();
+  const { station } = useModels();
   return (
     <ul class="devices" data-testid="devices">
       {DEVICE_ORDER.map((name) => {
@@ -67,6 +102,7 @@ export function DeviceStrip({ devices }: { devices: DeviceMap }) {
           </li>
         );
       })}
+      <UploadItem upload={station.upload.value} />
     </ul>
   );
 }

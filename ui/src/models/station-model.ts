@@ -9,6 +9,7 @@ import type {
   ServerMessage,
   StationInfoView,
   TextView,
+  TopicMap,
   UiAction,
   ViewState,
   VoiceView,
@@ -47,6 +48,7 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
   const view = signal<ViewState | null>(null);
   const devices = signal<DeviceMap>({});
   const info = signal<StationInfoView | null>(null);
+  const upload = signal<TopicMap["upload/status"] | null>(null);
   const connection = signal<ConnectionState>("connecting");
   const lang = signal<Lang>("zh");
   const muted = signal(false);
@@ -106,6 +108,9 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
         break;
       case "station/info":
         info.value = message.payload;
+        break;
+      case "upload/status":
+        upload.value = message.payload;
         break;
       case "voice":
         applyVoice(message.payload);
@@ -179,6 +184,7 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
     view: view as ReadonlySignal<ViewState | null>,
     devices: devices as ReadonlySignal<DeviceMap>,
     info: info as ReadonlySignal<StationInfoView | null>,
+    upload: upload as ReadonlySignal<TopicMap["upload/status"] | null>,
     connection: connection as ReadonlySignal<ConnectionState>,
     lang: lang as ReadonlySignal<Lang>,
     muted: muted as ReadonlySignal<boolean>,
