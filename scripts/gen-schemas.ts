@@ -8,11 +8,16 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { AckMessage, RecordMessage } from "../station/mqtt/contract.js";
+import { PresenceMessage } from "../station/mqtt/presence.js";
 
 const dir = join(import.meta.dirname, "../docs/schemas");
 const schemas = {
   "record-message.v1.json": { schema: RecordMessage, title: "Check-up record, station → county archive" },
   "ack-message.v1.json": { schema: AckMessage, title: "Archive acknowledgement, county archive → station" },
+  "presence-message.v1.json": {
+    schema: PresenceMessage,
+    title: "Station presence (retained; also the Last Will)",
+  },
 };
 
 let stale = 0;

@@ -6,6 +6,8 @@
  * Topic tree, keyed by county and station:
  *   hs/v1/{county}/{station}/record   station → archive   QoS 1, not retained
  *   hs/v1/{county}/{station}/ack      archive → station   QoS 1, not retained
+ *   hs/v1/{county}/{station}/status   station presence    QoS 1, retained, also the Last Will
+ *                                     (PresenceMessage in presence.ts)
  * Archive receivers share the load with `$share/archive/hs/v1/{county}/+/record`.
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * Station presence (a proposed addition to the contract; see docs/mqtt-api.md). Retained, QoS 1:
+ * Station presence, part of the MQTT contract (docs/mqtt-api.md). Retained, QoS 1:
  *   hs/v1/{county}/{station}/status   station → archive   {state: online|offline}
  * "online" is published after every connect; the Last Will is "offline"/"lost" (the broker sends it
  * when the link dies); a clean stop publishes "offline"/"clean" itself, because a clean DISCONNECT
