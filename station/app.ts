@@ -184,7 +184,7 @@ export class StationApp {
       broker,
       window: up.window,
       ackTimeoutMs: up.ackTimeoutSeconds * 1000,
-      logger: log.child("upload"),
+      logger: log,
     });
     this.#uploader = uploader;
     uploader.on("status", (s) => this.hub.publish("upload/status", s));

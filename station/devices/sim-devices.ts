@@ -84,7 +84,7 @@ export async function createSimulatedDevices(opts: {
   const cardReader = new IdCardReader({
     path: idLine.path,
     binding: idLine.binding,
-    logger: log.child("idcard"),
+    logger: log,
   });
   idLine.bindDriver(cardReader.link);
 
@@ -93,7 +93,7 @@ export async function createSimulatedDevices(opts: {
   const printer = new EscPosPrinter({
     path: printerLine.path,
     binding: printerLine.binding,
-    logger: log.child("printer"),
+    logger: log,
   });
   printerLine.bindDriver(printer.link);
 
