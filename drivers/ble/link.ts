@@ -81,7 +81,10 @@ export class BleLink {
     if (!this.#running) return void transport.disconnect().catch(() => {});
     try {
       if (this.#o.requireBond && !transport.bonded)
-        throw new StationError("ble-not-bonded", `${address} is connected without a bond; pair it first`);
+        throw new StationError(
+          "ble-not-bonded",
+          `${address} is connected without a bond; pair it once with bluetoothctl ("pair ${address}", "trust ${address}"; docs/devices.md)`,
+        );
       await this.#o.onConnected();
     } catch (e) {
       const code = e instanceof StationError ? e.code : "setup-failed";
