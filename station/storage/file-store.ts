@@ -5,7 +5,7 @@
  * and always in the outbox while pending; open() drops index ids whose record never landed.
  */
 import { resolve } from "node:path";
-import { CheckupRecord, formatIssues, SyncState } from "../domain/schema.js";
+import { CheckupRecord, formatIssues, type SyncState } from "../domain/schema.js";
 import { StationError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
 import { silentLogger } from "../util/logger.js";
@@ -36,7 +36,9 @@ import {
 import { Lru } from "./lru.js";
 import { KeyedMutex } from "./mutex.js";
 import { Outbox } from "./outbox.js";
-import type { InspectableRecordStore, QuarantinedRecord } from "./types.js";
+import { RejectedIndex } from "./rejected-index.js";
+import { applySyncMany, type SyncManyParts } from "./sync-many.js";
+import type { InspectableRecordStore, QuarantinedRecord, SyncUpdate } from "./types.js";
 
 export interface FileStoreOptions {
   dir: string;
@@ -62,6 +64,8 @@ class FileStore implements InspectableRecordStore {
   readonly #log: Logger;
   readonly #io: FileIo;
   readonly #outbox: Outbox;
+  readonly #rejected: RejectedIndex;
+  readonly #syncParts: SyncManyParts;
   readonly #counts: ShardCounts;
   readonly #offset: number;
   readonly #seqBlock: number;
@@ -85,6 +89,15 @@ class FileStore implements InspectableRecordStore {
     this.#io = new FileIo(this.#layout, this.#fs, this.#log);
     this.#fileLock = this.#io.lock;
     this.#outbox = new Outbox(this.#io);
+    this.#rejected = new RejectedIndex(this.#io);
+    this.#syncParts = {
+      io: this.#io,
+      outbox: this.#outbox,
+      rejected: this.#rejected,
+      idLock: this.#idLock,
+      offset: this.#offset,
+      loadShard: (day) => this.#loadShard(day),
+    };
     this.#counts = new ShardCounts(this.#io, (day) => this.#loadShard(day), this.#quarantine);
   }
 
@@ -116,6 +129,8 @@ class FileStore implements InspectableRecordStore {
       this.#reserved = reserved ?? (await this.#maxStoredSeq());
       this.#nextSeq = this.#reserved + 1;
       await this.#loadOutbox();
+      if (await this.#rejected.load(() => this.#scanRejected()))
+        this.#log.info(`rejected-record index built: ${this.#rejected.ids().length} id(s)`);
     } catch (err) {
       this.#open = false;
       throw err;
@@ -136,6 +151,7 @@ class FileStore implements InspectableRecordStore {
     this.#shards.clear();
     this.#buckets.clear();
     this.#outbox.clear();
+    this.#rejected.clear();
     this.#counts.reset();
   }
 
@@ -199,13 +215,31 @@ class FileStore implements InspectableRecordStore {
   }
 
   async updateSync(id: string, sync: SyncState): Promise<void> {
+    await this.updateSyncMany([{ id, sync }]);
+  }
+
+  async updateSyncMany(updates: ReadonlyArray<SyncUpdate>): Promise<void> {
     this.#assertOpen();
-    const state = SyncState.parse(sync);
-    await this.#idLock.run(id, async () => {
+    await applySyncMany(this.#syncParts, updates);
+  }
+
+  async pendingCount(): Promise<number> {
+    this.#assertOpen();
+    // Outbox ids, in memory. open() drops stale ones; until then a save that failed on a full disk
+    // after writing its outbox entry can count once too many.
+    return this.#outbox.size();
+  }
+
+  async rejected(limit = Number.POSITIVE_INFINITY): Promise<CheckupRecord[]> {
+    this.#assertOpen();
+    const out: CheckupRecord[] = [];
+    // Sorted ids are in time order, so records of one day are read together from one cached shard.
+    for (const id of this.#rejected.ids().sort()) {
       const rec = await this.get(id);
-      if (!rec) throw new StationError("record-not-found", `找不到记录 / no record ${id}`, { id });
-      await this.#put({ ...rec, sync: state });
-    });
+      // A crash between the index write and the shard write leaves a stale id; skip it.
+      if (rec?.sync.status === "rejected") out.push(rec);
+    }
+    return out.sort(newestFirst).slice(0, limit);
   }
 
   async count(): Promise<number> {
@@ -228,13 +262,18 @@ class FileStore implements InspectableRecordStore {
     return [...this.#quarantine.values()];
   }
 
-  /** Intent first (person index, outbox), then the shard; the outbox entry is removed only after. */
+  /**
+   * Intent first (person index, outbox, rejected index), then the shard; outbox and rejected
+   * entries are removed only after.
+   */
   async #put(rec: CheckupRecord): Promise<void> {
     const day = shardDayOf(rec.id, this.#offset);
     const pending = rec.sync.status === "pending";
+    const rejected = rec.sync.status === "rejected";
     await this.#ensureSeqCovers(rec.seq);
     await this.#indexPerson(day.slice(0, 4), rec.person.idNumber, rec.id);
-    if (pending) await this.#outbox.add(day, rec.id);
+    if (pending) await this.#outbox.add(day, [rec.id]);
+    if (rejected) await this.#rejected.add([rec.id]);
     await this.#fileLock.run(this.#layout.shard(day), async () => {
       const shard = await this.#loadShard(day);
       const next: ShardFile = { v: 1, day, records: { ...shard.raw, [rec.id]: rec } };
@@ -247,6 +286,7 @@ class FileStore implements InspectableRecordStore {
       if (!wasValid) this.#counts.added(day);
     });
     if (!pending) await this.#outbox.remove(day, [rec.id]);
+    if (!rejected) await this.#rejected.remove([rec.id]);
   }
 
   async #ensureSeqCovers(seq: number): Promise<void> {
@@ -329,6 +369,18 @@ class FileStore implements InspectableRecordStore {
     const people = decodePeople(file, await this.#io.file(file).read());
     this.#buckets.set(file, people);
     return people;
+  }
+
+  /** Once per store, when it has no rejected index yet: reads every shard (like a first count()). */
+  async #scanRejected(): Promise<string[]> {
+    const ids: string[] = [];
+    for (const name of await this.#io.list(this.#layout.records)) {
+      const day = dayOfFileName(name);
+      if (!day) continue;
+      for (const r of (await this.#shard(day)).valid.values())
+        if (r.sync.status === "rejected") ids.push(r.id);
+    }
+    return ids;
   }
 
   async #maxStoredSeq(): Promise<number> {

@@ -6,9 +6,11 @@
  *   people/<year>/<bb>.json   {v, people: {idNumber: [id]}}            256 hashed buckets per year
  *   meta/seq.json             {v, reserved}                            highest sequence number reserved
  *   meta/counts.json          {v, shards: {day: {sig, count, invalid}}} derived cache for count(); never on a save
+ *   meta/rejected.json        {v, ids: [id]}                           ids of records the archive rejected (may hold stale ids)
  *
  * No file whose size grows with the total record count is rewritten on a save: every file a save
- * touches is bounded by one day's (shard, outbox) or one year's share of a bucket (people).
+ * touches is bounded by one day's (shard, outbox) or one year's share of a bucket (people). The
+ * rejected index grows only with rejections, and is written only when one is added or cleared.
  */
 import { join } from "node:path";
 import { CheckupRecord, formatIssues } from "../domain/schema.js";
@@ -21,6 +23,10 @@ export interface ShardFile {
   records: Record<string, unknown>;
 }
 export interface OutboxFile {
+  v: 1;
+  ids: string[];
+}
+export interface RejectedFile {
   v: 1;
   ids: string[];
 }
@@ -68,6 +74,9 @@ export class Layout {
   counts(): string {
     return join(this.meta, "counts.json");
   }
+  rejected(): string {
+    return join(this.meta, "rejected.json");
+  }
 }
 
 /** `2024-05-01.json` → `2024-05-01`; anything else (temps, backups) → null. */
@@ -107,11 +116,19 @@ export function decodeShard(day: string, file: string, data: unknown): LoadedSha
   return { day, file, raw, valid, invalid };
 }
 
-export function decodeOutbox(file: string, data: unknown): string[] {
-  if (data === null) return [];
+function decodeIds(file: string, data: unknown, what: string): string[] {
   if (!isObject(data) || !Array.isArray(data.ids) || !data.ids.every((x) => typeof x === "string"))
-    throw storeCorrupt(file, "not an outbox file");
+    throw storeCorrupt(file, `not ${what}`);
   return data.ids as string[];
+}
+
+export function decodeOutbox(file: string, data: unknown): string[] {
+  return data === null ? [] : decodeIds(file, data, "an outbox file");
+}
+
+/** null: no index yet (a store older than it); the caller rebuilds it. */
+export function decodeRejected(file: string, data: unknown): string[] | null {
+  return data === null ? null : decodeIds(file, data, "a rejected-record index");
 }
 
 export function decodePeople(file: string, data: unknown): Record<string, string[]> {

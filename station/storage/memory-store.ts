@@ -104,6 +104,35 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): InspectableRec
       if (!rec) throw new StationError("record-not-found", `找不到记录 / no record ${id}`, { id });
       records.set(id, { ...rec, sync: state });
     },
+    async updateSyncMany(updates) {
+      assertOpen();
+      // Check the whole batch first: a bad state or unknown id changes nothing, as in the file store.
+      const states = updates.map((u) => ({ id: u.id, sync: SyncState.parse(u.sync) }));
+      const unknown = [...new Set(states.filter((u) => !records.has(u.id)).map((u) => u.id))];
+      if (unknown.length > 0)
+        throw new StationError(
+          "record-not-found",
+          `找不到 ${unknown.length} 条记录，本批未写入 / no record for ${unknown.length} id(s); nothing in this batch was written`,
+          { ids: unknown },
+        );
+      // Applied at once, in order (no await between), through this.updateSync so that a wrapper
+      // overriding updateSync (tests/upload/store-spy.ts) still sees every write.
+      await Promise.all(states.map((u) => this.updateSync(u.id, u.sync)));
+    },
+    async pendingCount() {
+      assertOpen();
+      let n = 0;
+      for (const r of records.values()) if (r.sync.status === "pending") n++;
+      return n;
+    },
+    async rejected(limit = Number.POSITIVE_INFINITY) {
+      assertOpen();
+      return [...records.values()]
+        .filter((r) => r.sync.status === "rejected")
+        .sort(newestFirst)
+        .slice(0, limit)
+        .map(copy);
+    },
     async count() {
       assertOpen();
       return records.size;

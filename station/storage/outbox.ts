@@ -21,6 +21,13 @@ export class Outbox {
     return [...(this.#days.get(day) ?? [])];
   }
 
+  /** Ids in the outbox, every day together; no file read. */
+  size(): number {
+    let n = 0;
+    for (const ids of this.#days.values()) n += ids.size;
+    return n;
+  }
+
   clear(): void {
     this.#days.clear();
   }
@@ -36,23 +43,27 @@ export class Outbox {
     }
   }
 
-  async add(day: string, id: string): Promise<void> {
+  /** One rewrite of the day's file for all of `add`; none when every id is already there. */
+  async add(day: string, add: readonly string[]): Promise<void> {
     const file = this.io.layout.outboxDay(day);
     await this.io.lock.run(file, async () => {
       const ids = this.#days.get(day) ?? new Set<string>();
-      if (ids.has(id)) return;
-      const data: OutboxFile = { v: 1, ids: [...ids, id] };
+      const fresh = [...new Set(add)].filter((id) => !ids.has(id));
+      if (fresh.length === 0) return;
+      const data: OutboxFile = { v: 1, ids: [...ids, ...fresh] };
       await this.io.file(file).write(data);
       this.#days.set(day, new Set(data.ids));
     });
   }
 
-  async remove(day: string, remove: string[]): Promise<void> {
+  /** One rewrite (or the unlink) of the day's file for all of `remove`; none when no id is there. */
+  async remove(day: string, remove: readonly string[]): Promise<void> {
     const file = this.io.layout.outboxDay(day);
     await this.io.lock.run(file, async () => {
       const ids = this.#days.get(day);
       if (!ids || !remove.some((id) => ids.has(id))) return;
-      const left = [...ids].filter((id) => !remove.includes(id));
+      const gone = new Set(remove);
+      const left = [...ids].filter((id) => !gone.has(id));
       if (left.length > 0) {
         const data: OutboxFile = { v: 1, ids: left };
         await this.io.file(file).write(data);

@@ -1,6 +1,11 @@
 /** The station's local record store. Both implementations pass tests/storage/contract.ts. */
 import type { CheckupRecord, SyncState } from "../domain/schema.js";
 
+export interface SyncUpdate {
+  id: string;
+  sync: SyncState;
+}
+
 export interface RecordStore {
   /** Create folders, clean up after a crash, load the small indexes. */
   open(): Promise<void>;
@@ -16,6 +21,17 @@ export interface RecordStore {
   pending(limit?: number): Promise<CheckupRecord[]>;
   /** Durable; the record leaves the outbox when status is not "pending". */
   updateSync(id: string, sync: SyncState): Promise<void>;
+  /**
+   * updateSync for a whole batch (archive acks arrive in bursts). Durable: resolves once every
+   * touched day shard, then every touched outbox file, has been rewritten once for the batch.
+   * The last update per id wins. An unknown id rejects the whole batch with "record-not-found"
+   * (details.ids lists them) and nothing is written, so a retry of the batch is always safe.
+   */
+  updateSyncMany(updates: ReadonlyArray<SyncUpdate>): Promise<void>;
+  /** Records waiting to be uploaded (the outbox size), without reading any record. */
+  pendingCount(): Promise<number>;
+  /** sync.status === "rejected", newest first (by seq), without scanning every shard. */
+  rejected(limit?: number): Promise<CheckupRecord[]>;
   count(): Promise<number>;
   /** day = YYYY-MM-DD, the shard key (station-local day of the id's timestamp); ordered by seq. */
   listByDay(day: string): Promise<CheckupRecord[]>;

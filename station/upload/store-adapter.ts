@@ -1,7 +1,6 @@
 /**
  * The two things the uploader needs from the record store beyond RecordStore's paging, behind one
- * seam each: a batched durable sync update and a cheap outbox size. Until the store has the batch
- * methods these fall back to per-record calls; switching is one line in each function.
+ * seam each: a batched durable sync update and a cheap outbox size.
  */
 import type { SyncState } from "../domain/schema.js";
 import type { RecordStore } from "../storage/types.js";
@@ -21,22 +20,14 @@ export interface SyncWriteResult {
 export type SyncWriter = (updates: readonly SyncUpdate[]) => Promise<SyncWriteResult>;
 
 /**
- * Per-record fallback: each updateSync rewrites the record's shard and outbox file, so a batch of
- * n acks costs n rewrites. With `updateSyncMany` (one rewrite per touched file) this becomes:
- *   return async (u) => { await store.updateSyncMany(u); return { written: u.map((x) => x.id), failed: [] }; }
+ * One `updateSyncMany` per batch: each touched shard and outbox file is rewritten once. The store
+ * writes nothing for a batch it rejects, so when this throws, SyncBatcher reports every id failed
+ * and that is true: they are all still pending on disk.
  */
 export function syncWriterFor(store: RecordStore): SyncWriter {
-  return async (updates) => {
-    const result: SyncWriteResult = { written: [], failed: [] };
-    for (const u of updates) {
-      try {
-        await store.updateSync(u.id, u.sync);
-        result.written.push(u.id);
-      } catch (error) {
-        result.failed.push({ id: u.id, error });
-      }
-    }
-    return result;
+  return async (u) => {
+    await store.updateSyncMany(u);
+    return { written: u.map((x) => x.id), failed: [] };
   };
 }
 
@@ -47,13 +38,9 @@ export interface PendingCount {
 }
 
 /**
- * Outbox size for the status line, never loading more than `probeLimit` records. With a store
- * `pendingCount()` (the file store keeps the outbox ids in memory) this becomes:
- *   return async () => ({ count: await store.pendingCount(), atLeast: false });
+ * Outbox size for the status line, loading no records (the file store keeps the outbox ids in
+ * memory). `_probeLimit` was the cap of the earlier probe through pending(); the count is now exact.
  */
-export function pendingCounterFor(store: RecordStore, probeLimit: number): () => Promise<PendingCount> {
-  return async () => {
-    const n = (await store.pending(probeLimit + 1)).length;
-    return n > probeLimit ? { count: probeLimit, atLeast: true } : { count: n, atLeast: false };
-  };
+export function pendingCounterFor(store: RecordStore, _probeLimit: number): () => Promise<PendingCount> {
+  return async () => ({ count: await store.pendingCount(), atLeast: false });
 }

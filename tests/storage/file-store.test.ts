@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { createFileStore } from "../../station/storage/file-store.js";
 import { shardDayOf } from "../../station/storage/keys.js";
 import type { InspectableRecordStore } from "../../station/storage/types.js";
-import { recordStoreContract } from "./contract.js";
+import { type HarnessFactory, recordStoreContract } from "./contract.js";
+import { syncContract } from "./contract-sync.js";
 
-recordStoreContract("file store", async (opts) => {
+const factory: HarnessFactory = async (opts) => {
   const dir = await mkdtemp(join(tmpdir(), "store-contract-"));
   // Plant invalid records straight into their day shard, as an older build or a bit flip would leave them.
   for (const raw of opts?.invalid ?? []) {
@@ -33,4 +34,7 @@ recordStoreContract("file store", async (opts) => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+};
+
+recordStoreContract("file store", factory);
+syncContract("file store", factory);

@@ -58,4 +58,25 @@ describe("KeyedMutex", () => {
     await expect(m.run("a", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(await m.run("a", async () => "after failure")).toBe("after failure");
   });
+
+  it("runAll holds several keys at once, in call order per key, without deadlock on crossed key sets", async () => {
+    const m = new KeyedMutex();
+    const log: string[] = [];
+    const section = (name: string, keys: string[]) =>
+      m.runAll(keys, async () => {
+        log.push(`${name}>`);
+        for (let i = 0; i < 3; i++) await Promise.resolve();
+        log.push(`<${name}`);
+      });
+    await Promise.all([
+      section("ab", ["a", "b"]),
+      section("b", ["b"]),
+      section("ba", ["b", "a", "a"]),
+      section("c", ["c"]),
+    ]);
+    // "c" shares no key and runs beside "ab"; the others wait for whoever was called first.
+    expect(log.slice(0, 2)).toEqual(["ab>", "c>"]);
+    expect(log.filter((e) => !e.includes("c"))).toEqual(["ab>", "<ab", "b>", "<b", "ba>", "<ba"]);
+    await m.idle();
+  });
 });

@@ -1,7 +1,8 @@
 import { createMemoryStore } from "../../station/storage/memory-store.js";
-import { recordStoreContract } from "./contract.js";
+import { type HarnessFactory, recordStoreContract } from "./contract.js";
+import { syncContract } from "./contract-sync.js";
 
-recordStoreContract("memory store", async (opts) => {
+const factory: HarnessFactory = async (opts) => {
   const store = createMemoryStore({ initial: opts?.invalid ?? [] });
   await store.open();
   return {
@@ -13,4 +14,7 @@ recordStoreContract("memory store", async (opts) => {
     },
     cleanup: () => store.close(),
   };
-});
+};
+
+recordStoreContract("memory store", factory);
+syncContract("memory store", factory);
