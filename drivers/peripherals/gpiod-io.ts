@@ -104,7 +104,12 @@ export class GpiodIo extends EventEmitter implements IoPlugin {
     this.version = parseGpiodVersion(v);
     if (!this.version)
       throw new StationError("gpio-tools-missing", `unknown gpioset version: ${v.split("\n")[0]}`);
-    const chips = await runner.run("gpiodetect", []);
+    const chips = await runner.run("gpiodetect", []).catch((e: unknown) => {
+      throw new StationError(
+        "gpio-no-chip",
+        `gpiodetect failed (is the GPIO character device there?): ${String(e)}`,
+      );
+    });
     const names = chips
       .split("\n")
       .map((l) => l.split(/\s/)[0])
@@ -192,6 +197,7 @@ export class GpiodIo extends EventEmitter implements IoPlugin {
       while (!this.#closed && l.want !== null && l.want !== l.held) {
         const v = l.want;
         await this.#release(l);
+        if (this.#closed) break;
         const p = this.#o.runner.spawn("gpioset", this.#args("set", pin, null, v));
         l.setter = p;
         l.held = v;

@@ -34,6 +34,16 @@ const BleAddress = z
   .string()
   .regex(/^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/, "a Bluetooth address like AA:BB:CC:DD:EE:FF");
 
+/** Digital pins of the status LED, active buzzer, help button and PIR sensor. */
+const PeripheralPins = z
+  .object({
+    statusLed: z.number().int().min(0),
+    buzzer: z.number().int().min(0),
+    helpButton: z.number().int().min(0),
+    motion: z.number().int().min(0),
+  })
+  .strict();
+
 export const StationConfig = z
   .object({
     version: z.literal(CONFIG_VERSION),
@@ -103,19 +113,26 @@ export const StationConfig = z
           ])
           .optional(),
         peripherals: z
-          .object({
-            kind: z.literal("firmata"),
-            locator: SerialLocator,
-            pins: z
+          .discriminatedUnion("kind", [
+            /** A Firmata board (Arduino Nano, Pi Pico) on USB serial. */
+            z.object({ kind: z.literal("firmata"), locator: SerialLocator, pins: PeripheralPins }).strict(),
+            /**
+             * The Pi's own GPIO through the libgpiod tools (apt install gpiod): pins are BCM GPIO
+             * numbers, the chip is what `gpiodetect` lists (gpiochip0; gpiochip4 on a Pi 5 with an
+             * older kernel).
+             */
+            z
               .object({
-                statusLed: z.number().int().min(0),
-                buzzer: z.number().int().min(0),
-                helpButton: z.number().int().min(0),
-                motion: z.number().int().min(0),
+                kind: z.literal("gpiod"),
+                chip: z
+                  .string()
+                  .regex(/^(\/dev\/)?gpiochip\d+$/, "a GPIO chip like gpiochip0 (run gpiodetect)"),
+                pins: PeripheralPins.refine((p) => Object.values(p).every((n) => n <= 27), {
+                  message: "BCM GPIO numbers 0–27 (the 40-pin header)",
+                }),
               })
               .strict(),
-          })
-          .strict()
+          ])
           .optional(),
       })
       .prefault({}),
@@ -132,7 +149,9 @@ export const StationConfig = z
             z.literal("embedded"),
             z
               .object({
-                url: z.string().regex(/^mqtts?:\/\/[^/]+$/, "mqtts://host:port (or mqtt:// on a trusted network)"),
+                url: z
+                  .string()
+                  .regex(/^mqtts?:\/\/[^/]+$/, "mqtts://host:port (or mqtt:// on a trusted network)"),
                 /** Defaults to the station id, which the broker's ACL keys on. */
                 username: z.string().min(1).optional(),
                 /** A file holding only the password, so the config can be shared without it. */
