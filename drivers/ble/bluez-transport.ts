@@ -48,7 +48,7 @@ export function bluezUuid(id: number | string): string {
 }
 
 export const pairingHint = (address: string) =>
-  `pair it once: bluetoothctl, then "scan le", "pair ${address}", "trust ${address}" (docs/devices.md)`;
+  `pair it once: bluetoothctl, then "scan on", "pair ${address}", "trust ${address}" (docs/devices.md)`;
 
 /** Maps a BlueZ/node-ble failure to a StationError with one of the transport's codes. */
 export function mapBluezError(e: unknown, address: string, what: string): StationError {
