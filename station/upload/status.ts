@@ -33,8 +33,6 @@ export interface UploadStatus {
   connected: boolean;
   /** Records still in the outbox (includes those in flight). */
   pending: number;
-  /** True when pending is a lower bound (the store was probed only up to a limit). */
-  pendingAtLeast: boolean;
   /** Records published and awaiting the archive's acknowledgement. */
   inFlight: number;
   /** Records waiting out a retry delay after an ack timeout. */
@@ -48,7 +46,6 @@ export interface UploadStatus {
 export const initialStatus: UploadStatus = {
   connected: false,
   pending: 0,
-  pendingAtLeast: false,
   inFlight: 0,
   retrying: 0,
   lastAckAt: null,

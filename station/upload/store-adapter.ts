@@ -31,16 +31,7 @@ export function syncWriterFor(store: RecordStore): SyncWriter {
   };
 }
 
-export interface PendingCount {
-  count: number;
-  /** True when the store could only be probed up to a limit: "at least count". */
-  atLeast: boolean;
-}
-
-/**
- * Outbox size for the status line, loading no records (the file store keeps the outbox ids in
- * memory). `_probeLimit` was the cap of the earlier probe through pending(); the count is now exact.
- */
-export function pendingCounterFor(store: RecordStore, _probeLimit: number): () => Promise<PendingCount> {
-  return async () => ({ count: await store.pendingCount(), atLeast: false });
+/** Outbox size for the status line, loading no records (the file store keeps the outbox ids in memory). */
+export function pendingCounterFor(store: RecordStore): () => Promise<number> {
+  return () => store.pendingCount();
 }

@@ -16,13 +16,7 @@ import { StationError } from "../util/errors.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { BrokerLink } from "./broker-link.js";
 import { initialStatus, type RejectedRecord, type UploadErrorCode, type UploadStatus } from "./status.js";
-import {
-  type PendingCount,
-  pendingCounterFor,
-  type SyncWriteResult,
-  type SyncWriter,
-  syncWriterFor,
-} from "./store-adapter.js";
+import { pendingCounterFor, type SyncWriteResult, type SyncWriter, syncWriterFor } from "./store-adapter.js";
 import { SyncBatcher } from "./sync-batcher.js";
 import { type BackoffPolicy, fullJitter, realScheduler, type Scheduler, type TimerHandle } from "./timing.js";
 
@@ -48,8 +42,6 @@ export interface UploaderOptions {
   ackBatchMs?: number;
   /** Outbox re-check when idle, in case a save was not followed by kick(). Default 60 s. */
   pollMs?: number;
-  /** The status's pending count probes at most this many records (until the store counts). */
-  statusProbeLimit?: number;
   /** Pending count refreshed at most this often. Default 2 s. */
   statusRefreshMs?: number;
   connectTimeoutMs?: number;
@@ -59,7 +51,7 @@ export interface UploaderOptions {
   logger?: Logger;
   /** Seams for the store batch API (store-adapter.ts). */
   syncWriter?: SyncWriter;
-  pendingCounter?: () => Promise<PendingCount>;
+  pendingCounter?: () => Promise<number>;
 }
 
 export type UploaderEvents = {
@@ -111,13 +103,12 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
       reconnect: { baseMs: 1_000, capMs: 300_000 },
       ackBatchMs: 50,
       pollMs: 60_000,
-      statusProbeLimit: 1_000,
       statusRefreshMs: 2_000,
       connectTimeoutMs: 30_000,
       keepaliveSeconds: 60,
       random: Math.random,
       syncWriter: syncWriterFor(opts.store),
-      pendingCounter: pendingCounterFor(opts.store, opts.statusProbeLimit ?? 1_000),
+      pendingCounter: pendingCounterFor(opts.store),
       // An option given as undefined keeps its default.
       ...(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as UploaderOptions),
       scheduler,
@@ -413,7 +404,7 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
       this.#o.pendingCounter().then(
         (p) => {
           this.#countTimer = null;
-          this.#setStatus({ pending: p.count, pendingAtLeast: p.atLeast });
+          this.#setStatus({ pending: p });
         },
         (err: unknown) => {
           this.#countTimer = null;

@@ -28,6 +28,11 @@ export async function spyStore(n: number): Promise<SpyStore> {
       spy.syncWrites.push({ id, sync });
       return inner.updateSync(id, sync);
     },
+    // The uploader writes acks in batches; record each write the batch carries.
+    updateSyncMany: (updates) => {
+      spy.syncWrites.push(...updates.map((u) => ({ id: u.id, sync: u.sync })));
+      return inner.updateSyncMany(updates);
+    },
   };
   return spy;
 }

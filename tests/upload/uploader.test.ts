@@ -84,7 +84,7 @@ describe("Uploader", () => {
       held.push(msg.record.id);
       return [];
     };
-    const { u, statuses, sent } = uploader(store, arc.url, { window: 8, statusProbeLimit: 50 });
+    const { u, statuses, sent } = uploader(store, arc.url, { window: 8 });
     await u.start();
     await until(() => arc.received.length === 8, "first window");
     expect(sent).toHaveLength(8);
@@ -101,7 +101,7 @@ describe("Uploader", () => {
       20_000,
     );
     expect(Math.max(...statuses.map((s) => s.inFlight + s.retrying))).toBeLessThanOrEqual(8);
-    expect(store.pendingLimits.every((l) => l !== undefined && l <= 51)).toBe(true);
+    expect(store.pendingLimits.every((l) => l !== undefined && l <= 8)).toBe(true);
     expect(new Set(arc.received.map((m) => m.record.id)).size).toBe(120);
   });
 

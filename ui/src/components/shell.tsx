@@ -58,7 +58,7 @@ function UploadItem({ upload }: { upload: Upload }) {
   const { tr } = useT();
   if (!upload) return null;
   const rejected = upload.rejected.length;
-  const pending = `${upload.pending}${upload.pendingAtLeast ? "+" : ""}`;
+  const pending = String(upload.pending);
   const [state, text] =
     rejected > 0
       ? ["error", tr("uploadRejected").replace("{n}", String(rejected))]
