@@ -19,6 +19,8 @@ export interface StationOptions {
   broker: { url: string; caFile: string; password: string };
   window?: number;
   ackTimeoutSeconds?: number;
+  /** Extra node flags (the benchmark adds --inspect to read the heap after a full GC). */
+  nodeArgs?: string[];
 }
 
 export interface StationProcess {
@@ -65,7 +67,7 @@ export async function startStation(o: StationOptions): Promise<StationProcess> {
   const config = await writeStationConfig(o);
   const proc: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", "station/main.ts", "--config", config],
+    [...(o.nodeArgs ?? []), "--import", "tsx", "station/main.ts", "--config", config],
     {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,159 @@
+/**
+ * One measured backlog drain: the real station process starts on a seeded outbox with the
+ * county broker and archive up (the moment the link returns after an outage) and uploads
+ * everything. Timed from the first record seen on the broker to the moment the station's last
+ * outbox file is gone (the store deletes a day's outbox file only after the record's acked state
+ * is fsynced). Disk bytes are the station's own /proc/<pid>/io write_bytes.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import mqtt from "mqtt";
+import { topics } from "../../../station/mqtt/contract.js";
+import { dayOfFileName } from "../../../station/storage/layout.js";
+import { readArchive } from "../../faults/lib/archive-read.js";
+import type { FaultBroker } from "../../faults/lib/broker.js";
+import { readStation } from "../../faults/lib/records.js";
+import { startStation, stationDataDir } from "../../faults/lib/station.js";
+import { rssMb } from "./proc.js";
+import { heapAfterGcMb, inspectorUrl } from "./upload-inspect.js";
+import { makeBacklog, seedBacklog } from "./upload-seed.js";
+
+export interface BenchWorld {
+  broker: FaultBroker;
+  county: string;
+  archiveDir: string;
+  archiveUser: { username: string; password: string };
+  stationPassword: string;
+}
+
+export interface DrainResult {
+  records: number;
+  ms: number;
+  perSecond: number;
+  /** Station RSS right after READY, at the end of the drain, and the highest sample between. */
+  rssStartMb: number;
+  rssEndMb: number;
+  rssPeakMb: number;
+  /** Live JS heap after a full GC, right after READY and after the drain. */
+  heapStartMb: number;
+  heapEndMb: number;
+  /** Station CPU time (user + system) from READY to the end, as a share of one core. */
+  cpuShare: number;
+  /** Station write_bytes during the drain, per record. */
+  diskBytesPerRecord: number;
+  /** Record messages the broker delivered for this station, per record (1.0 = no resends). */
+  publishesPerRecord: number;
+}
+
+function writeBytes(pid: number, text = ""): number {
+  const m = /^write_bytes: (\d+)$/m.exec(text);
+  if (!m) throw new Error(`no write_bytes in /proc/${pid}/io`);
+  return Number(m[1]);
+}
+
+async function procIo(pid: number): Promise<number> {
+  return writeBytes(pid, await readFile(`/proc/${pid}/io`, "utf8"));
+}
+
+/** utime + stime in clock ticks (100/s on Linux). */
+async function cpuTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(f[11]) + Number(f[12]);
+}
+
+async function outboxFiles(dataDir: string): Promise<number> {
+  return (await readdir(join(dataDir, "outbox"))).filter((f) => dayOfFileName(f) !== null).length;
+}
+
+export async function measureDrain(
+  w: BenchWorld,
+  o: { dir: string; stationId: string; records: number; perDay: number; timeoutMs: number; window?: number },
+): Promise<DrainResult> {
+  const dataDir = stationDataDir(o.dir);
+  const backlog = makeBacklog(o.stationId, o.records, o.perDay);
+  await seedBacklog(dataDir, backlog);
+
+  // A second reader of this station's records (the archive reads them through $share).
+  const monitor = await mqtt.connectAsync(w.broker.url, {
+    protocolVersion: 4,
+    clientId: `bench-monitor-${o.stationId}`,
+    ...w.archiveUser,
+    ca: w.broker.ca,
+    rejectUnauthorized: true,
+    reconnectPeriod: 0,
+  });
+  let firstAt = 0;
+  let seen = 0;
+  monitor.on("message", () => {
+    firstAt ||= performance.now();
+    seen++;
+  });
+  await monitor.subscribeAsync(topics.record(w.county, o.stationId), { qos: 0 });
+
+  const station = await startStation({
+    dir: o.dir,
+    stationId: o.stationId,
+    county: w.county,
+    broker: { url: w.broker.url, caFile: w.broker.caFile, password: w.stationPassword },
+    ...(o.window ? { window: o.window } : {}),
+    nodeArgs: ["--inspect=127.0.0.1:0"],
+  });
+  const inspector = inspectorUrl(station.output());
+  const rssStartMb = rssMb(station.pid);
+  const io0 = await procIo(station.pid);
+  const cpu0 = await cpuTicks(station.pid);
+  const readyAt = performance.now();
+  const heapStartMb = await heapAfterGcMb(inspector);
+  let rssPeakMb = rssStartMb;
+  const deadline = performance.now() + o.timeoutMs;
+  let endAt = 0;
+  try {
+    for (;;) {
+      rssPeakMb = Math.max(rssPeakMb, rssMb(station.pid));
+      if ((await outboxFiles(dataDir)) === 0) {
+        endAt = performance.now();
+        break;
+      }
+      if (performance.now() > deadline)
+        throw new Error(
+          `${o.stationId}: outbox not empty after ${o.timeoutMs} ms:\n${station.output().slice(-2000)}`,
+        );
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const rssEndMb = rssMb(station.pid);
+    const bytes = (await procIo(station.pid)) - io0;
+    const cpuShare = ((await cpuTicks(station.pid)) - cpu0) / 100 / ((endAt - readyAt) / 1000);
+    const heapEndMb = await heapAfterGcMb(inspector);
+    await station.stop();
+    await monitor.endAsync();
+
+    // Exactly once, or the figures mean nothing.
+    const held = await readStation(dataDir);
+    const mine = new Set(backlog.map((r) => r.id));
+    const archived = (await readArchive({ kind: "file", dir: w.archiveDir })).ids.filter((id) =>
+      mine.has(id),
+    );
+    if (held.pending.length !== 0 || archived.length !== o.records || new Set(archived).size !== o.records)
+      throw new Error(
+        `${o.stationId}: ${held.pending.length} still pending, ${archived.length} archived copies of ${new Set(archived).size} ids (want ${o.records} once)`,
+      );
+    const ms = endAt - firstAt;
+    return {
+      records: o.records,
+      ms,
+      perSecond: (o.records / ms) * 1000,
+      rssStartMb,
+      rssEndMb,
+      rssPeakMb,
+      heapStartMb,
+      heapEndMb,
+      cpuShare,
+      diskBytesPerRecord: bytes / o.records,
+      publishesPerRecord: seen / o.records,
+    };
+  } finally {
+    await station.kill();
+    await monitor.endAsync(true).catch(() => {});
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * A station backlog for backlog-drain.bench.ts: `n` pending records written straight into the
+ * file store's layout (shards, outbox, person index, sequence; the same shapes the store writes,
+ * without its per-save fsyncs, which would make seeding 10,000 records take minutes), then
+ * checked by opening the real store on it.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import type { CheckupRecord } from "../../../station/domain/schema.js";
+import { createFileStore } from "../../../station/storage/file-store.js";
+import { personBucket, shardDayOf } from "../../../station/storage/keys.js";
+import { Layout } from "../../../station/storage/layout.js";
+import { idNumber, makeRecord } from "../../storage/fixtures/records.js";
+
+const DAY_MS = 86_400_000;
+
+/** `perDay` records per shard day, ending yesterday, oldest first. */
+export function makeBacklog(stationId: string, n: number, perDay: number, now = Date.now()): CheckupRecord[] {
+  const days = Math.ceil(n / perDay);
+  const start = now - (days + 1) * DAY_MS;
+  return Array.from({ length: n }, (_, i) => {
+    const at = start + Math.floor(i / perDay) * DAY_MS + (i % perDay) * 60_000;
+    const person = idNumber(`19${String(40 + (i % 50)).padStart(2, "0")}0301`, (i % 997) + 1);
+    return { ...makeRecord({ seq: i + 1, at, person, systolic: 110 + (i % 40) }), stationId };
+  });
+}
+
+export async function seedBacklog(dir: string, records: CheckupRecord[]): Promise<void> {
+  const l = new Layout(dir);
+  for (const d of [l.records, l.outbox, l.people, l.meta]) await mkdir(d, { recursive: true });
+  const shards = new Map<string, Record<string, CheckupRecord>>();
+  const buckets = new Map<string, Record<string, string[]>>();
+  for (const r of records) {
+    const day = shardDayOf(r.id);
+    shards.set(day, { ...shards.get(day), [r.id]: r });
+    const key = `${day.slice(0, 4)}/${personBucket(r.person.idNumber)}`;
+    const people = buckets.get(key) ?? {};
+    people[r.person.idNumber] = [...(people[r.person.idNumber] ?? []), r.id];
+    buckets.set(key, people);
+  }
+  for (const [day, recs] of shards) {
+    await writeFile(l.shard(day), JSON.stringify({ v: 1, day, records: recs }));
+    await writeFile(l.outboxDay(day), JSON.stringify({ v: 1, ids: Object.keys(recs) }));
+  }
+  for (const [key, people] of buckets) {
+    const [year, bucket] = key.split("/") as [string, string];
+    await mkdir(l.peopleYear(year), { recursive: true });
+    await writeFile(l.peopleBucket(year, bucket), JSON.stringify({ v: 1, people }));
+  }
+  await writeFile(l.seq(), JSON.stringify({ v: 1, reserved: records.length }));
+  // The real store must read it as n pending records.
+  const store = createFileStore({ dir });
+  await store.open();
+  try {
+    const pending = await store.pending();
+    if (pending.length !== records.length)
+      throw new Error(`seeded ${records.length} records but the store sees ${pending.length} pending`);
+  } finally {
+    await store.close();
+  }
+}
