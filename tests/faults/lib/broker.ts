@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type MosquittoUser, renderConfig } from "../../mqtt/mosquitto.js";
+import { track } from "./children.js";
 import { until } from "./wait.js";
 
 const run = promisify(execFile);
@@ -81,7 +82,7 @@ export async function startFaultBroker(users: MosquittoUser[]): Promise<FaultBro
 
   const up = async (): Promise<void> => {
     if (child) return;
-    const c = spawn(bin, ["-c", join(dir, "mosquitto.conf")], { stdio: ["ignore", "ignore", "pipe"] });
+    const c = track(spawn(bin, ["-c", join(dir, "mosquitto.conf")], { stdio: ["ignore", "ignore", "pipe"] }));
     c.on("error", (err) => {
       log += `spawn failed: ${err.message} (run scripts/install-test-deps.sh)\n`;
     });

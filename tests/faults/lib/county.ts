@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { track } from "./children.js";
 import { until, waitForOutput } from "./wait.js";
 
 export const COUNTY_SECRET = "fault-tests-credential-secret";
@@ -63,7 +64,7 @@ async function writeConfig(o: CountyOptions): Promise<string> {
  */
 export async function provisionCredentials(o: CountyOptions): Promise<string> {
   const cfgPath = await writeConfig(o);
-  const proc = spawn(process.execPath, [o.countyJs, "--config", cfgPath], { stdio: "ignore" });
+  const proc = track(spawn(process.execPath, [o.countyJs, "--config", cfgPath], { stdio: "ignore" }));
   const exited = new Promise<void>((r) => proc.once("exit", () => r()));
   const file = join(o.dataDir, "flows_cred.json");
   try {
@@ -83,9 +84,9 @@ export async function provisionCredentials(o: CountyOptions): Promise<string> {
 
 export async function startCounty(o: CountyOptions): Promise<CountyProcess> {
   const cfgPath = await writeConfig(o);
-  const proc: ChildProcess = spawn(process.execPath, [o.countyJs, "--config", cfgPath], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc: ChildProcess = track(
+    spawn(process.execPath, [o.countyJs, "--config", cfgPath], { stdio: ["ignore", "pipe", "pipe"] }),
+  );
   let out = "";
   proc.stdout?.on("data", (d: Buffer) => {
     out += d.toString();

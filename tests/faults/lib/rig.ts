@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { type Built, buildDist } from "../../flows/helpers/dist-build.js";
 import { expectExactlyOnce, readArchive } from "./archive.js";
 import { type FaultBroker, startFaultBroker } from "./broker.js";
+import { killAll } from "./children.js";
 import { type CountyProcess, type CountyStoreConfig, provisionCredentials, startCounty } from "./county.js";
 import { readStation, seedPending } from "./records.js";
 import { type StationOptions, type StationProcess, startStation, stationDataDir } from "./station.js";
@@ -120,6 +121,7 @@ export async function startRig(stations = 4): Promise<Rig> {
     newCase,
     close: async () => {
       for (const p of running) await p.stop().catch(() => {});
+      await killAll();
       await broker.close();
       await built.cleanup();
       await rm(root, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { UploadStatus } from "../../../station/upload/status.js";
+import { track } from "./children.js";
 import { waitForOutput } from "./wait.js";
 
 export const ROOT = join(import.meta.dirname, "../../..");
@@ -65,15 +66,17 @@ export async function writeStationConfig(o: StationOptions): Promise<string> {
 
 export async function startStation(o: StationOptions): Promise<StationProcess> {
   const config = await writeStationConfig(o);
-  const proc: ChildProcess = spawn(
-    process.execPath,
-    [...(o.nodeArgs ?? []), "--import", "tsx", "station/main.ts", "--config", config],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      // Vitest's NODE_ENV=test must not leak into the product process.
-      env: { ...process.env, NODE_ENV: "production" },
-    },
+  const proc: ChildProcess = track(
+    spawn(
+      process.execPath,
+      [...(o.nodeArgs ?? []), "--import", "tsx", "station/main.ts", "--config", config],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        // Vitest's NODE_ENV=test must not leak into the product process.
+        env: { ...process.env, NODE_ENV: "production" },
+      },
+    ),
   );
   let out = "";
   proc.stdout?.on("data", (d: Buffer) => {
