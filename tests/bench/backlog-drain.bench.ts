@@ -149,6 +149,9 @@ try {
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
 
   const rateOk = big.perSecond >= BUDGET_PER_S;
+  console.log(
+    `\n${rateOk ? "PASS" : "FAIL"} throughput: ${f(big.perSecond)} records/s draining ${BIG} (budget >= ${BUDGET_PER_S}); naive sequential ${f(naive.perSecond)} records/s on ${NAIVE}`,
+  );
   const rssGrowth = big.rssPeakMb - small.rssPeakMb;
   // What the process keeps after the drain, by backlog size: the verdict. RSS (printed too)
   // also holds garbage not yet collected and moves by ±10 MB between identical runs.
