@@ -11,7 +11,7 @@ import { type Built, buildDist } from "../../flows/helpers/dist-build.js";
 import { expectExactlyOnce, readArchive } from "./archive.js";
 import { type FaultBroker, startFaultBroker } from "./broker.js";
 import { killAll } from "./children.js";
-import { type CountyProcess, type CountyStoreConfig, provisionCredentials, startCounty } from "./county.js";
+import { type CountyProcess, type CountyStoreConfig, startCounty } from "./county.js";
 import { readStation, seedPending } from "./records.js";
 import { type StationOptions, type StationProcess, startStation, stationDataDir } from "./station.js";
 import { until } from "./wait.js";
@@ -55,11 +55,6 @@ export async function startRig(stations = 4): Promise<Rig> {
     county: COUNTY,
     broker: { url: broker.url, caFile: broker.caFile, ...ARCHIVE_USER },
   };
-  const credentialsFile = await provisionCredentials({
-    ...countyBase,
-    dataDir: join(root, "provision", "county-data"),
-    store: { kind: "file", dir: join(root, "provision", "archive") },
-  });
   const running = new Set<{ stop(): Promise<unknown> }>();
   let next = 0;
 
@@ -83,9 +78,7 @@ export async function startRig(stations = 4): Promise<Rig> {
       store,
       seed: (n, perDay) => seedPending(dataDir, stationId, n, perDay),
       county: async () =>
-        track(
-          await startCounty({ ...countyBase, dataDir: join(dir, "county-data"), store, credentialsFile }),
-        ),
+        track(await startCounty({ ...countyBase, dataDir: join(dir, "county-data"), store })),
       station: async (opts = {}) =>
         track(
           await startStation({
