@@ -169,7 +169,7 @@ export const StationConfig = z
         /** Embedded only: where the in-process archive keeps what it receives. */
         embeddedArchiveDir: z.string().default("var/county-archive"),
         /** Records published and awaiting the archive's acknowledgement at once. */
-        window: z.number().int().min(1).max(1000).default(64),
+        window: z.number().int().min(1).max(1000).default(256),
         ackTimeoutSeconds: z.number().int().min(5).max(3600).default(60),
       })
       .strict()

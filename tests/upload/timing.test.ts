@@ -38,6 +38,32 @@ describe("fullJitter", () => {
 });
 
 describe("SyncBatcher", () => {
+  it("writes at once when the batch reaches flushAt, without waiting out the delay", async () => {
+    const clock = new ManualScheduler();
+    const calls: string[][] = [];
+    const b = new SyncBatcher(
+      async (u) => {
+        calls.push(u.map((x) => x.id));
+        return { written: u.map((x) => x.id), failed: [] };
+      },
+      clock,
+      50,
+      () => {},
+      3,
+    );
+    b.add({ id: "a", sync: acked });
+    b.add({ id: "b", sync: acked });
+    await Promise.resolve();
+    expect(calls).toEqual([]);
+    b.add({ id: "c", sync: acked });
+    await b.flush();
+    expect(calls).toEqual([["a", "b", "c"]]);
+    // The timer of the flushed batch is gone: nothing more is written when it would have fired.
+    clock.advance(100);
+    await b.flush();
+    expect(calls).toEqual([["a", "b", "c"]]);
+  });
+
   it("writes everything added within the delay in one call, newest update per id winning", async () => {
     const clock = new ManualScheduler();
     const calls: string[][] = [];
