@@ -125,7 +125,10 @@ export async function startCounty(
     // RED.start() resolves before Node-RED has loaded its own flows and credentials; that load
     // would wipe credentials deployed now (the broker login, then saved unencrypted). Wait for it.
     const flowsStarted = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("Node-RED did not start its flows within 30 s")), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error("Node-RED did not start its flows within 30 s")),
+        30_000,
+      );
       RED.events.once("flows:started", () => {
         clearTimeout(timer);
         resolve();

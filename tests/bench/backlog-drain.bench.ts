@@ -29,7 +29,12 @@ const PER_DAY = 100;
 const COUNTY = "demo-county";
 const archiveUser = { username: "county-archive", password: "bench-archive-pw" };
 const stationPassword = "bench-station-pw";
-const ids = { big: "st-bench-big", small: "st-bench-small", naive: "st-bench-naive", narrow: "st-bench-narrow" };
+const ids = {
+  big: "st-bench-big",
+  small: "st-bench-small",
+  naive: "st-bench-naive",
+  narrow: "st-bench-narrow",
+};
 /** Diagnostic only: the same 10,000 with the earlier default window, to show what the window buys. */
 const NARROW_WINDOW = 64;
 
