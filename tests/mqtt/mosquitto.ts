@@ -31,7 +31,7 @@ export interface RunningMosquitto {
   stop(): Promise<void>;
 }
 
-function findBinary(name: string): string {
+export function findBinary(name: string): string {
   for (const dir of (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/usr/bin"])) {
     const p = join(dir, name);
     try {
@@ -42,7 +42,7 @@ function findBinary(name: string): string {
   throw new Error(`${name} not found: ${HINT}`);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);
@@ -53,7 +53,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = createConnection({ port, host: "127.0.0.1" });
     sock.once("connect", () => {

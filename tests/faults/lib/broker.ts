@@ -4,13 +4,11 @@
  * a test can take the county broker away and bring it back as an outage would.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type MosquittoUser, renderConfig } from "../../mqtt/mosquitto.js";
+import { canConnect, findBinary, freePort, type MosquittoUser, renderConfig } from "../../mqtt/mosquitto.js";
 import { track } from "./children.js";
 import { until } from "./wait.js";
 
@@ -31,40 +29,8 @@ export interface FaultBroker {
   close(): Promise<void>;
 }
 
-function mosquittoBinary(): string {
-  for (const d of (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/usr/bin"])) {
-    try {
-      accessSync(join(d, "mosquitto"), constants.X_OK);
-      return join(d, "mosquitto");
-    } catch {}
-  }
-  throw new Error("mosquitto not found: run scripts/install-test-deps.sh");
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = createConnection({ port, host: "127.0.0.1" });
-    sock.once("connect", () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once("error", () => resolve(false));
-  });
-}
-
 export async function startFaultBroker(users: MosquittoUser[]): Promise<FaultBroker> {
-  const bin = mosquittoBinary();
+  const bin = findBinary("mosquitto");
   const dir = await mkdtemp(join(tmpdir(), "hs-faults-broker-"));
   await run("bash", [join(ROOT, "scripts/certs-dev.sh"), dir]);
   const passwd = spawn("bash", [join(ROOT, "scripts/mosquitto-passwd.sh"), join(dir, "passwd")], {
