@@ -7,17 +7,14 @@
 import { TypedEmitter } from "../../station/util/emitter.js";
 import { StationError } from "../../station/util/errors.js";
 import type { BadFrame } from "../serial/frame-parser.js";
+import { attachToStream, type ByteStream } from "../serial/mock-device.js";
 import type { CardRead } from "../types.js";
 import { type CommandName, commandName, encodeResponse } from "./codec.js";
 import { IdCardFrameParser } from "./parser.js";
 import { SW3 } from "./sw3.js";
 import { encodeTextBlock, nationCode, TEXT_BLOCK_BYTES } from "./text.js";
 
-export interface ByteStream {
-  write(chunk: Buffer): unknown;
-  on(event: "data", fn: (chunk: Buffer) => void): unknown;
-  off(event: "data", fn: (chunk: Buffer) => void): unknown;
-}
+export type { ByteStream };
 
 /** A card to place on the simulated reader; codes override what is derived from CardRead. */
 export type SimCard = CardRead & { genderCode?: string; nationCode?: string; foreign?: boolean };
@@ -69,14 +66,7 @@ export class IdCardSimulator extends TypedEmitter<IdCardSimulatorEvents> {
 
   /** Wires the simulator to a stream; returns a detach function. */
   attach(stream: ByteStream): () => void {
-    const onData = (c: Buffer) => this.receive(c);
-    const onOut = (b: Buffer) => stream.write(b);
-    stream.on("data", onData);
-    this.on("output", onOut);
-    return () => {
-      stream.off("data", onData);
-      this.off("output", onOut);
-    };
+    return attachToStream(this, stream);
   }
 
   present(card: SimCard): void {

@@ -5,7 +5,7 @@
  */
 import iconv from "iconv-lite";
 import { TypedEmitter } from "../../station/util/emitter.js";
-import type { ByteStream } from "../idcard/simulator.js";
+import { attachToStream, type ByteStream } from "../serial/mock-device.js";
 import { DLE, ESC, FS, GS, LF } from "./escpos.js";
 
 export interface PrintedLine {
@@ -49,14 +49,7 @@ export class PrinterSimulator extends TypedEmitter<PrinterSimulatorEvents> {
   }
 
   attach(stream: ByteStream): () => void {
-    const onData = (c: Buffer) => this.receive(c);
-    const onOut = (b: Buffer) => stream.write(b);
-    stream.on("data", onData);
-    this.on("output", onOut);
-    return () => {
-      stream.off("data", onData);
-      this.off("output", onOut);
-    };
+    return attachToStream(this, stream);
   }
 
   /** Bytes held back waiting for the rest of a command (at most one GS ( k block). */

@@ -15,6 +15,25 @@ export interface SimulatedDevice {
   off(event: "output", fn: (chunk: Buffer) => void): unknown;
 }
 
+/** Any byte stream a simulator can sit on: a real SerialPort (pty) or a test double. */
+export interface ByteStream {
+  write(chunk: Buffer): unknown;
+  on(event: "data", fn: (chunk: Buffer) => void): unknown;
+  off(event: "data", fn: (chunk: Buffer) => void): unknown;
+}
+
+/** Wires a simulator to a byte stream: stream data in, simulator output out. Returns detach. */
+export function attachToStream(device: SimulatedDevice, stream: ByteStream): () => void {
+  const onData = (c: Buffer) => device.receive(c);
+  const onOut = (b: Buffer) => stream.write(b);
+  stream.on("data", onData);
+  device.on("output", onOut);
+  return () => {
+    stream.off("data", onData);
+    device.off("output", onOut);
+  };
+}
+
 /** Attaches to one open mock port; returns a detach function. */
 export function attachToMockPort(port: MockPortBinding, device: SimulatedDevice): () => void {
   const original = port.write;
