@@ -28,7 +28,7 @@ import { VOICE } from "../workflow/voice.js";
 import { type Clock, localDate, localDateTime } from "./clock.js";
 import { bpRetryFault, faultFor } from "./fault-text.js";
 import type { Hub } from "./hub.js";
-import { identifyFromCard, identifyManual } from "./identify.js";
+import { identifyFromCard, identifyManual, normaliseIdNumber } from "./identify.js";
 
 /** The part of the record store the check-up needs. */
 export interface RecordSink {
@@ -111,7 +111,8 @@ export class CheckupRuntime {
   action(action: UiAction): void {
     if (action.type === "manual-id") {
       const today = this.#env().today;
-      const roster = this.o.roster.get(action.idNumber.trim().toUpperCase());
+      // The roster is keyed by the normalised number (an IME may type full-width digits or "x").
+      const roster = this.o.roster.get(normaliseIdNumber(action.idNumber));
       const r = identifyManual(action.idNumber, action.name, roster, today);
       if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
       if (this.#model.step !== "attract" && this.#model.step !== "result")
@@ -119,7 +120,7 @@ export class CheckupRuntime {
           "session-active",
           "请先完成或取消当前检查 / finish or cancel the current check-up first",
         );
-      this.#identified(r.person, this.o.roster.get(r.person.idNumber), {
+      this.#identified(r.person, roster, {
         kind: "doctor",
         doctorId: "clinic",
       });

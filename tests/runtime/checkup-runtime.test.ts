@@ -124,6 +124,14 @@ describe("CheckupRuntime", () => {
     });
   });
 
+  it("manual entry typed with a Chinese IME (full-width digits) still finds the roster villager", async () => {
+    const { devices, runtime, view } = setup();
+    await start(devices, runtime);
+    const fullWidth = ROSTER.idNumber.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+    runtime.action({ type: "manual-id", idNumber: fullWidth });
+    expect(view()).toMatchObject({ step: "identified", person: { onRoster: true, name: "杨*花" } });
+  });
+
   it("inactivity returns to attract after the configured time", async () => {
     const { devices, runtime, view } = setup();
     await start(devices, runtime);
