@@ -5,7 +5,6 @@
  * and the reopened store agrees with the disk (pending, pendingCount, rejected).
  * Smaller than crash.test.ts on purpose: that one covers saves; this one the batch path.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,41 +13,12 @@ import { expect, it } from "vitest";
 import type { CheckupRecord, SyncState } from "../../station/domain/schema.js";
 import { createFileStore } from "../../station/storage/file-store.js";
 import { dayOfFileName } from "../../station/storage/layout.js";
+import { runAndKill } from "./fixtures/kill.js";
 import { assertEveryJsonParses } from "./fixtures/tree.js";
 
 const KILLS_PER_LANE = 30;
 const LANES = 2;
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const worker = fileURLToPath(new URL("./fixtures/ack-crash-worker.ts", import.meta.url));
-
-function runAndKill(dir: string, duringOpen: boolean): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", worker, dir], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    let timer: NodeJS.Timeout | undefined;
-    const kill = (ms: number) => {
-      timer ??= setTimeout(() => child.kill("SIGKILL"), ms);
-    };
-    if (duringOpen) kill(50 + Math.random() * 900);
-    child.stdout.on("data", (b: Buffer) => {
-      out += b.toString("utf8");
-      if (out.includes("BATCH ")) kill(20 + Math.random() * 400);
-    });
-    child.stderr.on("data", (b: Buffer) => {
-      err += b.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== "SIGKILL") reject(new Error(`worker exited ${code} ${signal}: ${err.slice(0, 2000)}`));
-      else resolve(out.split("\n").slice(0, -1)); // a line cut by the kill confirms nothing
-    });
-  });
-}
 
 /** What the disk says, read raw (before open() repairs anything). */
 async function readDisk(dir: string) {
@@ -79,7 +49,11 @@ async function lane(dir: string) {
   let batchesDone = 0;
   let interrupted = 0;
   for (let kill = 0; kill < KILLS_PER_LANE; kill++) {
-    const lines = await runAndKill(dir, kill % 10 === 9);
+    const lines = await runAndKill(worker, dir, {
+      duringOpen: kill % 10 === 9,
+      marker: "BATCH ",
+      afterMarkerMs: () => 20 + Math.random() * 400,
+    });
     const batches = new Map<string, { id: string; sync: SyncState }[]>();
     for (const line of lines) {
       const [kind, key] = line.split(" ");

@@ -3,7 +3,6 @@
  * after each kill that nothing reported saved was lost. (A kill tests crash atomicity; fsync's
  * part, surviving a power cut, is shown by the call-order test in durable-adapter.test.ts.)
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,11 +11,11 @@ import { expect, it } from "vitest";
 import type { CheckupRecord } from "../../station/domain/schema.js";
 import { createFileStore } from "../../station/storage/file-store.js";
 import { shardDayOf } from "../../station/storage/keys.js";
+import { runAndKill } from "./fixtures/kill.js";
 import { assertEveryJsonParses } from "./fixtures/tree.js";
 
 const KILLS_PER_LANE = 100;
 const LANES = 2; // one folder per lane, run side by side; damage accumulates within a lane
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const worker = fileURLToPath(new URL("./fixtures/crash-worker.ts", import.meta.url));
 
 interface Expect {
@@ -24,44 +23,16 @@ interface Expect {
   inflight: CheckupRecord | null;
 }
 
-/** Runs the worker once and kills it; returns its complete stdout lines. */
-function runAndKill(dir: string, killAtRandomAfterStart: boolean): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", worker, dir], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    let timer: NodeJS.Timeout | undefined;
-    const kill = (ms: number) => {
-      timer ??= setTimeout(() => child.kill("SIGKILL"), ms);
-    };
-    // Now and then kill during start-up, while open() may be repairing the outbox.
-    if (killAtRandomAfterStart) kill(50 + Math.random() * 900);
-    child.stdout.on("data", (b: Buffer) => {
-      out += b.toString("utf8");
-      if (out.includes("SAVED ")) kill(5 + Math.random() * 145);
-    });
-    child.stderr.on("data", (b: Buffer) => {
-      err += b.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== "SIGKILL") reject(new Error(`worker exited ${code} ${signal}: ${err.slice(0, 2000)}`));
-      // A line without its newline was cut by the kill; it confirms nothing.
-      else resolve(out.split("\n").slice(0, -1));
-    });
-  });
-}
-
 async function lane(dir: string): Promise<{ kills: number; confirmed: number }> {
   const known = new Map<string, Expect>();
   let lastSeq = 0;
   let confirmedTotal = 0;
   for (let kill = 0; kill < KILLS_PER_LANE; kill++) {
-    const lines = await runAndKill(dir, kill % 10 === 9);
+    const lines = await runAndKill(worker, dir, {
+      duringOpen: kill % 10 === 9,
+      marker: "SAVED ",
+      afterMarkerMs: () => 5 + Math.random() * 145,
+    });
     for (const line of lines) {
       const [kind, id, json] = [
         line.slice(0, line.indexOf(" ")),
