@@ -5,6 +5,8 @@
 import { z } from "zod";
 
 export const CONFIG_VERSION = 1;
+/** Records in flight to the archive at once (upload.window); the uploader's default too. */
+export const UPLOAD_WINDOW_DEFAULT = 256;
 
 const Port = z.number().int().min(0).max(65535);
 
@@ -169,7 +171,7 @@ export const StationConfig = z
         /** Embedded only: where the in-process archive keeps what it receives. */
         embeddedArchiveDir: z.string().default("var/county-archive"),
         /** Records published and awaiting the archive's acknowledgement at once. */
-        window: z.number().int().min(1).max(1000).default(256),
+        window: z.number().int().min(1).max(1000).default(UPLOAD_WINDOW_DEFAULT),
         ackTimeoutSeconds: z.number().int().min(5).max(3600).default(60),
       })
       .strict()

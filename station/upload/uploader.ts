@@ -6,6 +6,7 @@
  * archive deduplicates on it.
  */
 import { readFile } from "node:fs/promises";
+import { UPLOAD_WINDOW_DEFAULT } from "../config/schema.js";
 import type { CheckupRecord, SyncState } from "../domain/schema.js";
 import { AckMessage, topics } from "../mqtt/contract.js";
 import { buildRecordMessage } from "../mqtt/observations.js";
@@ -32,7 +33,7 @@ export interface UploaderOptions {
     /** Path of the county CA certificate (PEM); required for mqtts://. */
     caFile?: string;
   };
-  /** Records published and awaiting the archive's ack, at most. Default 64. */
+  /** Records published and awaiting the archive's ack, at most. Default UPLOAD_WINDOW_DEFAULT (256). */
   window?: number;
   /** No ack within this → the record is retried after a backoff. Default 60 s. */
   ackTimeoutMs?: number;
@@ -97,7 +98,7 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
     super();
     const scheduler = opts.scheduler ?? realScheduler;
     this.#o = {
-      window: 256,
+      window: UPLOAD_WINDOW_DEFAULT,
       ackTimeoutMs: 60_000,
       retry: { baseMs: 5_000, capMs: 300_000 },
       reconnect: { baseMs: 1_000, capMs: 300_000 },

@@ -8,6 +8,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import mqtt from "mqtt";
+import { UPLOAD_WINDOW_DEFAULT } from "../../../station/config/schema.js";
 import { topics } from "../../../station/mqtt/contract.js";
 import { dayOfFileName } from "../../../station/storage/layout.js";
 import { readArchive } from "../../faults/lib/archive-read.js";
@@ -96,7 +97,8 @@ export async function measureDrain(
     stationId: o.stationId,
     county: w.county,
     broker: { url: w.broker.url, caFile: w.broker.caFile, password: w.stationPassword },
-    ...(o.window ? { window: o.window } : {}),
+    // The station's own default, not the fault tests' smaller one (tests/faults/lib/station.ts).
+    window: o.window ?? UPLOAD_WINDOW_DEFAULT,
     nodeArgs: ["--inspect=127.0.0.1:0"],
   });
   const inspector = inspectorUrl(station.output());
