@@ -9,6 +9,7 @@
  * PostgreSQL), or else the node opens a file store in its `dir` (default <userDir>/archive).
  */
 import { join } from "node:path";
+import { disableNagle } from "../../station/mqtt/no-delay.js";
 import { DeadLetterFile, deadLetterEntry } from "../archive/dead-letter.js";
 import { FileArchiveStore } from "../archive/file-store.js";
 import { type BatchOutcome, ReceiverCore } from "../archive/receiver-core.js";
@@ -21,6 +22,17 @@ export interface ArchiveReceiverConfig {
   dir?: string;
   batchMs?: number | string;
   maxBatch?: number | string;
+  /**
+   * The mqtt-broker config node the records arrive on and the acks leave by. Optional: given,
+   * the node turns Nagle off on that connection (station/mqtt/no-delay.ts) so acks are not
+   * held back ~30 ms behind the PUBACKs.
+   */
+  broker?: string;
+}
+
+/** The part of Node-RED's core mqtt-broker node used here: its current MQTT.js client. */
+interface BrokerNode {
+  client?: { stream?: unknown };
 }
 
 /** What a host process hands the node through Node-RED settings. */
@@ -60,6 +72,8 @@ export default function register(RED: NodeRedApi): void {
       this.error(`archive store unavailable: ${err}`);
       this.status({ fill: "red", shape: "ring", text: "存储不可用 / store unavailable" });
     });
+    const broker = config.broker ? (RED.nodes.getNode(config.broker) as BrokerNode | null) : null;
+    if (config.broker && !broker) this.warn(`mqtt-broker node ${config.broker} not found`);
     const core = new ReceiverCore({
       store,
       validators: loadValidators(),
@@ -79,6 +93,8 @@ export default function register(RED: NodeRedApi): void {
     // Read by the host (flows/county.ts) for its shutdown summary.
     Object.defineProperty(this, "archiveTotals", { get: () => ({ ...core.totals }) });
     this.on("input", (msg, _send, done) => {
+      // A message means the connection is up; a reconnect brings a new socket, tuned here once.
+      disableNagle(broker?.client);
       ready
         .then(() => core.accept(msg.topic, msg.payload))
         .then(

@@ -29,6 +29,7 @@ export interface NodeRedApi {
   nodes: {
     createNode(node: RedNode, config: object): void;
     registerType(type: string, ctor: (this: RedNode, config: never) => void, opts?: object): void;
+    getNode(id: string): unknown;
   };
   settings: Record<string, unknown> & { userDir?: string };
 }

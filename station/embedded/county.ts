@@ -11,6 +11,7 @@ import { FileArchiveStore } from "../../flows/archive/file-store.js";
 import { ReceiverCore } from "../../flows/archive/receiver-core.js";
 import { loadValidators } from "../../flows/archive/schemas.js";
 import { topics } from "../mqtt/contract.js";
+import { disableNagle } from "../mqtt/no-delay.js";
 import type { Logger } from "../util/logger.js";
 
 export interface EmbeddedCounty {
@@ -26,7 +27,8 @@ export async function startEmbeddedCounty(opts: {
 }): Promise<EmbeddedCounty> {
   const log = opts.logger;
   const broker = await Aedes.createBroker();
-  const server: Server = createServer(broker.handle);
+  // Nagle off both ways, as on the county's Mosquitto (set_tcp_nodelay): acks leave at once.
+  const server: Server = createServer({ noDelay: true }, broker.handle);
   const sockets = new Set<Socket>();
   server.on("connection", (s) => {
     sockets.add(s);
@@ -57,6 +59,8 @@ export async function startEmbeddedCounty(opts: {
     },
     onDrop: (d) => log.warn(`archive dropped a message on ${d.topic}: ${d.reason}`),
   });
+  disableNagle(client);
+  client.on("connect", () => disableNagle(client));
   client.on("message", (topic, payload) => {
     core.accept(topic, payload).catch(() => {
       // Store failure: already logged by onBatch; the station re-sends unacked records.

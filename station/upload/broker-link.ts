@@ -6,6 +6,7 @@
  * subscription is granted, so nothing is ever published before the station can hear its acks.
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { disableNagle } from "../mqtt/no-delay.js";
 import { presencePayload } from "../mqtt/presence.js";
 import { TypedEmitter } from "../util/emitter.js";
 import type { Logger } from "../util/logger.js";
@@ -147,6 +148,7 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
   }
 
   #onConnect(client: MqttClient): void {
+    disableNagle(client);
     client.subscribe(this.#o.ackTopic, { qos: 1 }, (err, granted) => {
       if (client !== this.#client) return;
       // 0x80 in SUBACK is the 3.1.1 "failure" return code: the ACL refused us.

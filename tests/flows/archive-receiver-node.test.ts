@@ -149,4 +149,37 @@ describe("archive-receiver node", () => {
     expect(await check.get(recordId(6))).not.toBeNull();
     await check.close();
   });
+
+  it("turns Nagle off on its broker node's socket, once per socket", async () => {
+    const calls: [string, boolean | undefined][] = [];
+    const socket = (name: string) => ({ setNoDelay: (on?: boolean) => calls.push([name, on]) });
+    // Stands in for the core mqtt-broker node: only its `client.stream` is read.
+    const client = { stream: socket("first") };
+    function FakeBroker(this: { client: typeof client }, config: object) {
+      RED.nodes.createNode(this, config);
+      this.client = client;
+    }
+    let RED: { nodes: { createNode(n: object, c: object): void; registerType(t: string, c: unknown): void } };
+    const fakeBroker = (red: typeof RED) => {
+      RED = red;
+      red.nodes.registerType("fake-broker", FakeBroker);
+    };
+    await helper.load(
+      [receiverNode, fakeBroker],
+      [...flow({ broker: "b1" }), { id: "b1", type: "fake-broker" }],
+    );
+    const rx = helper.getNode("rx");
+    const first = collect(helper.getNode("acks"), 1);
+    rx.receive({ topic: recordTopic(), payload: bytes(makeMessage({ n: 7 })) });
+    rx.receive({ topic: recordTopic(), payload: bytes(makeMessage({ n: 8 })) });
+    await first;
+    client.stream = socket("after-reconnect");
+    const second = collect(helper.getNode("acks"), 1);
+    rx.receive({ topic: recordTopic(), payload: bytes(makeMessage({ n: 9 })) });
+    await second;
+    expect(calls).toEqual([
+      ["first", true],
+      ["after-reconnect", true],
+    ]);
+  });
 });
