@@ -69,7 +69,16 @@ async function outboxFiles(dataDir: string): Promise<number> {
 
 export async function measureDrain(
   w: BenchWorld,
-  o: { dir: string; stationId: string; records: number; perDay: number; timeoutMs: number; window?: number },
+  o: {
+    dir: string;
+    stationId: string;
+    records: number;
+    perDay: number;
+    timeoutMs: number;
+    window?: number;
+    /** Extra Node flags for the station (e.g. a heap cap). */
+    nodeArgs?: string[];
+  },
 ): Promise<DrainResult> {
   const dataDir = stationDataDir(o.dir);
   const backlog = makeBacklog(o.stationId, o.records, o.perDay);
@@ -99,7 +108,7 @@ export async function measureDrain(
     broker: { url: w.broker.url, caFile: w.broker.caFile, password: w.stationPassword },
     // The station's own default, not the fault tests' smaller one (tests/faults/lib/station.ts).
     window: o.window ?? UPLOAD_WINDOW_DEFAULT,
-    nodeArgs: ["--inspect=127.0.0.1:0"],
+    nodeArgs: ["--inspect=127.0.0.1:0", ...(o.nodeArgs ?? [])],
   });
   const inspector = inspectorUrl(station.output());
   const rssStartMb = rssMb(station.pid);
