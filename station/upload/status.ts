@@ -39,8 +39,25 @@ export interface UploadStatus {
   retrying: number;
   lastAckAt: string | null;
   lastError: UploadError | null;
-  /** Rejected by the archive during this run, newest last (bounded). */
+  /**
+   * Rejected records, newest last (bounded): read from the store at start, so a rejection is
+   * still shown after a restart, then added to as the archive rejects more.
+   */
   rejected: RejectedRecord[];
+}
+
+/** How a rejection is kept in the record's sync.rejectReason: "code: reason", or the reason alone. */
+export function formatRejectReason(code: string | null, reason: string): string {
+  return code ? `${code}: ${reason}` : reason;
+}
+
+/**
+ * The inverse of formatRejectReason. Our codes are kebab-case ASCII, so most reasons with their
+ * own colon stay whole; a code-less reason that starts with such a word and ": " reads as coded.
+ */
+export function parseRejectReason(text: string): { code: string | null; reason: string } {
+  const m = /^([a-z0-9]+(?:-[a-z0-9]+)*): (.*)$/s.exec(text);
+  return m ? { code: m[1]!, reason: m[2]! } : { code: null, reason: text };
 }
 
 export const initialStatus: UploadStatus = {

@@ -16,7 +16,14 @@ import { TypedEmitter } from "../util/emitter.js";
 import { StationError } from "../util/errors.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { BrokerLink } from "./broker-link.js";
-import { initialStatus, type RejectedRecord, type UploadErrorCode, type UploadStatus } from "./status.js";
+import {
+  formatRejectReason,
+  initialStatus,
+  parseRejectReason,
+  type RejectedRecord,
+  type UploadErrorCode,
+  type UploadStatus,
+} from "./status.js";
 import { pendingCounterFor, type SyncWriteResult, type SyncWriter, syncWriterFor } from "./store-adapter.js";
 import { SyncBatcher } from "./sync-batcher.js";
 import { type BackoffPolicy, fullJitter, realScheduler, type Scheduler, type TimerHandle } from "./timing.js";
@@ -164,6 +171,28 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
     this.#link = link;
     link.start();
     this.#refreshCount(0);
+    void this.#loadRejected();
+  }
+
+  /** Rejections from earlier runs stay on show for the doctor until someone deals with them. */
+  async #loadRejected(): Promise<void> {
+    let records: CheckupRecord[];
+    try {
+      records = await this.#o.store.rejected(REJECTED_KEPT);
+    } catch (err) {
+      this.#fail("store-failed", `could not read rejected records: ${(err as Error).message}`);
+      return;
+    }
+    const earlier: RejectedRecord[] = records.reverse().map((r) => ({
+      id: r.id,
+      ...parseRejectReason(r.sync.rejectReason ?? ""),
+      at: r.sync.lastAttemptAt ?? r.createdAt,
+    }));
+    if (earlier.length === 0) return;
+    // Rejections that arrived while the store was being read are newer; keep them last.
+    const now = this.#status.rejected;
+    const seen = new Set(now.map((r) => r.id));
+    this.#setStatus({ rejected: [...earlier.filter((r) => !seen.has(r.id)), ...now].slice(-REJECTED_KEPT) });
   }
 
   /** Writes collected acks, says "offline" and disconnects. Unacked records stay in the outbox. */
@@ -244,9 +273,7 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
             attempts: slot.attempts,
             lastAttemptAt: slot.lastAttemptAt,
             ackedAt: null,
-            rejectReason: outcome.rejected.code
-              ? `${outcome.rejected.code}: ${outcome.rejected.reason}`
-              : outcome.rejected.reason,
+            rejectReason: formatRejectReason(outcome.rejected.code, outcome.rejected.reason),
           };
     this.#batcher.add({ id: slot.record.id, sync });
     this.#emitCounts();

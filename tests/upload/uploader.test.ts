@@ -224,6 +224,44 @@ describe("Uploader", () => {
     expect(await store.pending(10)).toEqual([]);
   });
 
+  it("shows rejections kept from an earlier run as soon as it starts (a restart hides nothing)", async () => {
+    const store = await spyStore(3);
+    const [a, b] = await store.pending(2);
+    const rejected = (reason: string) => ({
+      status: "rejected" as const,
+      attempts: 1,
+      lastAttemptAt: "2024-05-01T02:00:00.000Z",
+      ackedAt: null,
+      rejectReason: reason,
+    });
+    await store.updateSyncMany([
+      { id: a!.id, sync: rejected("person-unknown: ID number not in county register: 4201…") },
+      { id: b!.id, sync: rejected("reason from an older archive, no code") },
+    ]);
+    const arc = await archive();
+    const { u } = uploader(store, arc.url);
+    await u.start();
+    await until(() => u.status.rejected.length === 2, "earlier rejections shown");
+    // Newest last, as for rejections arriving during the run.
+    expect(u.status.rejected).toEqual([
+      {
+        id: a!.id,
+        code: "person-unknown",
+        reason: "ID number not in county register: 4201…",
+        at: "2024-05-01T02:00:00.000Z",
+      },
+      {
+        id: b!.id,
+        code: null,
+        reason: "reason from an older archive, no code",
+        at: "2024-05-01T02:00:00.000Z",
+      },
+    ]);
+    // Only the one still pending goes out.
+    await until(() => arc.received.length === 1, "the pending record sent");
+    expect(arc.received[0]!.record.seq).toBe(3);
+  });
+
   it("keeps records while the broker is down at start and delivers them all once it comes up", async () => {
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, "127.0.0.1", () => {
