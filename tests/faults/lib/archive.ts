@@ -21,6 +21,7 @@ export function expectExactlyOnce(
   expect(duplicates(station.saved), "station ids saved twice").toEqual([]);
   expect(station.pending, "station outbox after the drain").toEqual([]);
   expect(station.rejected, "records the archive rejected").toEqual([]);
+  expect(station.quarantined, "station records unreadable after the faults").toBe(0);
   expect(archive.corrupt, "damaged archive lines").toBe(0);
   expect(duplicates(archive.ids), "records stored more than once in the archive").toEqual([]);
   const inArchive = new Set(archive.ids);

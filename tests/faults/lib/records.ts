@@ -53,6 +53,8 @@ export interface StationHoldings {
   pending: string[];
   /** Ids the archive rejected (sync.status rejected). */
   rejected: string[];
+  /** Records the store could not read back (a damaged write would show here). */
+  quarantined: number;
 }
 
 /** Opens the stopped station's store and lists what it holds. */
@@ -71,7 +73,7 @@ export async function readStation(dataDir: string): Promise<StationHoldings> {
         if (r.sync.status === "rejected") rejected.push(r.id);
       }
     const pending = (await store.pending()).map((r) => r.id);
-    return { saved, pending, rejected };
+    return { saved, pending, rejected, quarantined: (await store.quarantined()).length };
   } finally {
     await store.close();
   }
@@ -92,7 +94,18 @@ async function waitState(
 }
 
 /** One whole check-up (card, consent, blood pressure, glucose) through the sim API; the saved record's id. */
+/** A whole check-up through the sim API, as a villager would; returns the saved record's id. */
 export async function checkupViaSim(station: StationProcess, villager: Villager): Promise<string> {
+  await checkupToGlucose(station, villager);
+  await station.post("/api/sim/glucose", { profile: "normal" });
+  const result = await waitState(station, (s) => s.step === "result", "result (record saved)");
+  if (result.step !== "result") throw new Error("unreachable");
+  await station.post("/api/action", { type: "finish" });
+  return result.result.recordId;
+}
+
+/** A check-up up to the glucose meter waiting: the next reading completes it and it is saved. */
+export async function checkupToGlucose(station: StationProcess, villager: Villager): Promise<void> {
   await waitState(station, (s) => s.step === "attract", "at attract");
   await station.post("/api/sim/card", { idNumber: villager.idNumber });
   await waitState(station, (s) => s.step === "identified", "identified");
@@ -107,9 +120,4 @@ export async function checkupViaSim(station: StationProcess, villager: Villager)
   await waitState(station, (s) => s.step === "glucose" && s.phase === "sample-type", "sample type");
   await station.post("/api/action", { type: "sample-type", sampleType: "fasting" });
   await waitState(station, (s) => s.step === "glucose" && s.phase === "waiting", "glucose waiting");
-  await station.post("/api/sim/glucose", { profile: "normal" });
-  const result = await waitState(station, (s) => s.step === "result", "result (record saved)");
-  if (result.step !== "result") throw new Error("unreachable");
-  await station.post("/api/action", { type: "finish" });
-  return result.result.recordId;
 }
