@@ -6,61 +6,22 @@
  * archive deduplicates on it.
  */
 import { readFile } from "node:fs/promises";
-import { UPLOAD_WINDOW_DEFAULT } from "../config/schema.js";
-import type { CheckupRecord, SyncState } from "../domain/schema.js";
+import type { CheckupRecord } from "../domain/schema.js";
 import { AckMessage, topics } from "../mqtt/contract.js";
 import { buildRecordMessage } from "../mqtt/observations.js";
 import { presenceTopic } from "../mqtt/presence.js";
-import type { RecordStore } from "../storage/types.js";
 import { TypedEmitter } from "../util/emitter.js";
 import { StationError } from "../util/errors.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { BrokerLink } from "./broker-link.js";
-import {
-  formatRejectReason,
-  initialStatus,
-  parseRejectReason,
-  type RejectedRecord,
-  type UploadErrorCode,
-  type UploadStatus,
-} from "./status.js";
-import { pendingCounterFor, type SyncWriteResult, type SyncWriter, syncWriterFor } from "./store-adapter.js";
+import { type ResolvedUploaderOptions, resolveUploaderOptions, type UploaderOptions } from "./options.js";
+import { type Outcome, rejectedForStatus, settledSync } from "./outcome.js";
+import { initialStatus, type RejectedRecord, type UploadErrorCode, type UploadStatus } from "./status.js";
+import type { SyncWriteResult } from "./store-adapter.js";
 import { SyncBatcher } from "./sync-batcher.js";
-import { type BackoffPolicy, fullJitter, realScheduler, type Scheduler, type TimerHandle } from "./timing.js";
+import { fullJitter, type TimerHandle } from "./timing.js";
 
-export interface UploaderOptions {
-  store: RecordStore;
-  county: string;
-  stationId: string;
-  broker: {
-    /** mqtts://host:8883 in production; mqtt:// only for tests and the local demo. */
-    url: string;
-    username?: string;
-    password?: string;
-    /** Path of the county CA certificate (PEM); required for mqtts://. */
-    caFile?: string;
-  };
-  /** Records published and awaiting the archive's ack, at most. Default UPLOAD_WINDOW_DEFAULT (256). */
-  window?: number;
-  /** No ack within this → the record is retried after a backoff. Default 60 s. */
-  ackTimeoutMs?: number;
-  retry?: BackoffPolicy;
-  reconnect?: BackoffPolicy;
-  /** Acks are collected this long before one durable batch write. Default 50 ms. */
-  ackBatchMs?: number;
-  /** Outbox re-check when idle, in case a save was not followed by kick(). Default 60 s. */
-  pollMs?: number;
-  /** Pending count refreshed at most this often. Default 2 s. */
-  statusRefreshMs?: number;
-  connectTimeoutMs?: number;
-  keepaliveSeconds?: number;
-  scheduler?: Scheduler;
-  random?: () => number;
-  logger?: Logger;
-  /** Seams for the store batch API (store-adapter.ts). */
-  syncWriter?: SyncWriter;
-  pendingCounter?: () => Promise<number>;
-}
+export type { UploaderOptions } from "./options.js";
 
 export type UploaderEvents = {
   status: [UploadStatus];
@@ -68,10 +29,6 @@ export type UploaderEvents = {
   acked: [{ id: string; status: "stored" | "duplicate" }];
   rejected: [RejectedRecord];
 };
-
-type Outcome =
-  | { kind: "acked"; status: "stored" | "duplicate" }
-  | { kind: "rejected"; rejected: RejectedRecord };
 
 interface Slot {
   record: CheckupRecord;
@@ -85,7 +42,7 @@ interface Slot {
 const REJECTED_KEPT = 50;
 
 export class Uploader extends TypedEmitter<UploaderEvents> {
-  readonly #o: Required<Omit<UploaderOptions, "broker" | "logger">> & Pick<UploaderOptions, "broker">;
+  readonly #o: ResolvedUploaderOptions;
   readonly #log: Logger;
   readonly #ackTopic: string;
   readonly #recordTopic: string;
@@ -103,24 +60,8 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
 
   constructor(opts: UploaderOptions) {
     super();
-    const scheduler = opts.scheduler ?? realScheduler;
-    this.#o = {
-      window: UPLOAD_WINDOW_DEFAULT,
-      ackTimeoutMs: 60_000,
-      retry: { baseMs: 5_000, capMs: 300_000 },
-      reconnect: { baseMs: 1_000, capMs: 300_000 },
-      ackBatchMs: 50,
-      pollMs: 60_000,
-      statusRefreshMs: 2_000,
-      connectTimeoutMs: 30_000,
-      keepaliveSeconds: 60,
-      random: Math.random,
-      syncWriter: syncWriterFor(opts.store),
-      pendingCounter: pendingCounterFor(opts.store),
-      // An option given as undefined keeps its default.
-      ...(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as UploaderOptions),
-      scheduler,
-    };
+    this.#o = resolveUploaderOptions(opts);
+    const scheduler = this.#o.scheduler;
     this.#log = (opts.logger ?? silentLogger).child("upload");
     this.#ackTopic = topics.ack(opts.county, opts.stationId);
     this.#recordTopic = topics.record(opts.county, opts.stationId);
@@ -183,11 +124,7 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
       this.#fail("store-failed", `could not read rejected records: ${(err as Error).message}`);
       return;
     }
-    const earlier: RejectedRecord[] = records.reverse().map((r) => ({
-      id: r.id,
-      ...parseRejectReason(r.sync.rejectReason ?? ""),
-      at: r.sync.lastAttemptAt ?? r.createdAt,
-    }));
+    const earlier = rejectedForStatus(records);
     if (earlier.length === 0) return;
     // Rejections that arrived while the store was being read are newer; keep them last.
     const now = this.#status.rejected;
@@ -259,22 +196,7 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
     this.#clearTimer(slot);
     slot.state = "committing";
     slot.outcome = outcome;
-    const sync: SyncState =
-      outcome.kind === "acked"
-        ? {
-            status: "acked",
-            attempts: slot.attempts,
-            lastAttemptAt: slot.lastAttemptAt,
-            ackedAt,
-            rejectReason: null,
-          }
-        : {
-            status: "rejected",
-            attempts: slot.attempts,
-            lastAttemptAt: slot.lastAttemptAt,
-            ackedAt: null,
-            rejectReason: formatRejectReason(outcome.rejected.code, outcome.rejected.reason),
-          };
+    const sync = settledSync(outcome, slot.attempts, slot.lastAttemptAt, ackedAt);
     this.#batcher.add({ id: slot.record.id, sync });
     this.#emitCounts();
   }
