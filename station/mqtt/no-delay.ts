@@ -3,7 +3,7 @@
  * follows other small ones (PUBACKs); with Nagle on, the kernel holds it until the peer's
  * delayed ACK. Measured on the backlog drain: an ack took ~30 ms from the archive to the station;
  * with Nagle off here and on Mosquitto (set_tcp_nodelay) ~2 ms, and a drain at window 64 went
- * from ~800 to ~1,150 records/s (docs/benchmarks.md).
+ * from 720-880 to 1,050-1,400 records/s (docs/benchmarks.md).
  * MQTT.js has no option for it and tls.connect ignores `noDelay`, so it is set on the stream
  * once connected. Reconnects make a new stream, so callers call this on every connect (or
  * message); a stream already done is skipped without a syscall.
