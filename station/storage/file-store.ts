@@ -199,7 +199,7 @@ class FileStore implements InspectableRecordStore {
     return out.sort(newestFirst).slice(0, limit);
   }
 
-  async pending(limit = Number.POSITIVE_INFINITY): Promise<CheckupRecord[]> {
+  async pending(limit = Number.POSITIVE_INFINITY, skip?: (id: string) => boolean): Promise<CheckupRecord[]> {
     this.#assertOpen();
     const out: CheckupRecord[] = [];
     for (const day of this.#outbox.days()) {
@@ -207,11 +207,14 @@ class FileStore implements InspectableRecordStore {
       const shard = await this.#shard(day);
       const recs = this.#outbox
         .ids(day)
+        .filter((id) => !skip?.(id))
         .map((id) => shard.valid.get(id))
-        .filter((r): r is CheckupRecord => r?.sync.status === "pending");
-      out.push(...recs.sort(oldestFirst(this.#offset)).map((r) => structuredClone(r)));
+        .filter((r): r is CheckupRecord => r?.sync.status === "pending")
+        .sort(oldestFirst(this.#offset));
+      // Copies only what is returned: a page is a few hundred of a day's records at most.
+      for (const r of recs.slice(0, limit - out.length)) out.push(structuredClone(r));
     }
-    return out.slice(0, limit);
+    return out;
   }
 
   async updateSync(id: string, sync: SyncState): Promise<void> {

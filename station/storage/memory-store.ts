@@ -89,10 +89,10 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): InspectableRec
         .slice(0, limit)
         .map(copy);
     },
-    async pending(limit = Number.POSITIVE_INFINITY) {
+    async pending(limit = Number.POSITIVE_INFINITY, skip?: (id: string) => boolean) {
       assertOpen();
       return [...records.values()]
-        .filter((r) => r.sync.status === "pending")
+        .filter((r) => r.sync.status === "pending" && !skip?.(r.id))
         .sort(oldestFirst(offset))
         .slice(0, limit)
         .map(copy);

@@ -17,8 +17,12 @@ export interface RecordStore {
   get(id: string): Promise<CheckupRecord | null>;
   /** Newest first. */
   byPerson(idNumber: string, limit?: number): Promise<CheckupRecord[]>;
-  /** sync.status === "pending", oldest first (shard day, then seq). */
-  pending(limit?: number): Promise<CheckupRecord[]>;
+  /**
+   * sync.status === "pending", oldest first (shard day, then seq). Ids that `skip` accepts are
+   * left out before the limit applies and are never copied: the uploader skips the records it
+   * already holds instead of re-reading them on every page.
+   */
+  pending(limit?: number, skip?: (id: string) => boolean): Promise<CheckupRecord[]>;
   /** Durable; the record leaves the outbox when status is not "pending". */
   updateSync(id: string, sync: SyncState): Promise<void>;
   /**

@@ -264,8 +264,10 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
     this.#settledDuringFetch.clear();
     let page: CheckupRecord[];
     try {
-      // The oldest pending records include the committing ones; read past them, never more than two windows.
-      page = await this.#o.store.pending(Math.min(window + committing, cap));
+      // Only records not held already (awaiting, backing off, or acked and still being written),
+      // and no more than free slots: the store copies nothing it is told to skip.
+      const room = Math.min(window - awaiting, cap - this.#slots.size);
+      page = await this.#o.store.pending(room, (id) => this.#slots.has(id));
     } catch (err) {
       this.#fail("store-failed", `could not read the outbox: ${(err as Error).message}`);
       return;

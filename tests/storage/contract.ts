@@ -96,6 +96,10 @@ export function recordStoreContract(name: string, factory: HarnessFactory): void
       for (const r of recs) await store.save(r);
       expect((await store.pending()).map((r) => r.seq)).toEqual([1, 2, 3]);
       expect((await store.pending(2)).map((r) => r.seq)).toEqual([1, 2]);
+      // Skipped ids do not count against the limit.
+      const first = recs.find((r) => r.seq === 1)!.id;
+      expect((await store.pending(2, (id) => id === first)).map((r) => r.seq)).toEqual([2, 3]);
+      expect(await store.pending(5, () => true)).toEqual([]);
     });
 
     it("updateSync takes a record out of the outbox durably and can put it back", async () => {

@@ -20,9 +20,9 @@ export async function spyStore(n: number): Promise<SpyStore> {
     ...inner,
     pendingLimits: [],
     syncWrites: [],
-    pending: (limit?: number) => {
+    pending: (limit?: number, skip?: (id: string) => boolean) => {
       spy.pendingLimits.push(limit);
-      return inner.pending(limit);
+      return inner.pending(limit, skip);
     },
     updateSync: (id, sync) => {
       spy.syncWrites.push({ id, sync });
