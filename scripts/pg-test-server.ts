@@ -58,7 +58,11 @@ function pgUser(): { user: string; uid: number; gid: number } | null {
   return { user: "postgres", uid, gid };
 }
 
-export async function startPgTestServer(): Promise<PgTestServer> {
+/**
+ * `durable`: keep PostgreSQL's fsync and synchronous commit on, as a county's server runs, for
+ * benchmarks. Tests leave it off.
+ */
+export async function startPgTestServer(o: { durable?: boolean } = {}): Promise<PgTestServer> {
   const bin = findPostgresBin();
   const dir = mkdtempSync(join(tmpdir(), "hs-pg-"));
   const as = pgUser();
@@ -81,8 +85,9 @@ export async function startPgTestServer(): Promise<PgTestServer> {
     throw new Error(`initdb failed: ${(err as { stderr?: string }).stderr ?? err}`);
   }
   const port = await freePort();
-  // fsync off: a test database need not survive a power cut, and the suite runs faster.
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`;
+  // fsync off for tests: a test database need not survive a power cut, and the suite runs faster.
+  const fast = o.durable ? "" : " -c fsync=off -c synchronous_commit=off";
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast}`;
   try {
     runAs(user, join(bin, "pg_ctl"), [
       "-D",

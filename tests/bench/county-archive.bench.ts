@@ -109,7 +109,8 @@ async function storeOnly(dir: string, oneAtATime: boolean) {
 
 const dir = await mkdtemp(join(tmpdir(), "hs-bench-"));
 const [built, broker] = await Promise.all([buildDist(), startMosquitto()]);
-const pg = await startPgTestServer();
+// fsync and synchronous commit on, as a county runs it; the tests' server has them off.
+const pg = await startPgTestServer({ durable: true });
 try {
   const echo = await echoResponder(broker.url);
   const base = await timed(() => stationsRun(broker.url));
