@@ -1,8 +1,9 @@
 /**
  * Store-and-forward upload of check-up records to the county archive (docs/adr/0004). The durable
- * outbox is the only queue: records are paged in with pending(window), at most `window` are held
- * in memory, and a record leaves the outbox only when the archive's application ack (not the
- * broker's PUBACK) says stored, duplicate or rejected. Resending an id is always safe: the
+ * outbox is the only queue: records are paged in as slots free up, at most `window` await an ack
+ * (two windows in memory at most, counting acked ones still being written), and a record leaves
+ * the outbox only when the archive's application ack (not the broker's PUBACK) says stored,
+ * duplicate or rejected. Resending an id is always safe: the
  * archive deduplicates on it.
  */
 import { readFile } from "node:fs/promises";
