@@ -2,12 +2,13 @@
  * Starts the real station as a child process on port 0 with a temp data dir, and makes sure
  * ui/dist is built from the current sources. Used by the end-to-end tests.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnUntilReady } from "../faults/lib/children.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -63,38 +64,22 @@ export async function startStation(): Promise<RunningStation> {
     workflow: { bpRepeatPauseSeconds: 2 },
   };
   await writeFile(configPath, JSON.stringify(config));
-  const child: ChildProcess = spawn(
+  const child = await spawnUntilReady(
     process.execPath,
     ["--import", "tsx", "station/main.ts", "--config", configPath],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    { cwd: ROOT },
+    /^READY (http:\/\/\S+)$/m,
+    "station",
+    60_000,
   );
-  let log = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    log += d.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on("data", (d: Buffer) => {
-      log += d.toString();
-      const m = /^READY (http:\/\/\S+)$/m.exec(log);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`station exited with ${code} before READY:\n${log}`)));
-    child.once("error", reject);
-  });
+  const url = child.ready[1]!;
   return {
     url,
     dataDir,
     archiveDir,
-    output: () => log,
+    output: child.output,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await exited;
-      }
+      await child.signal("SIGTERM");
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -3,7 +3,8 @@
  * that times out while a child is still starting must not leave a broker, county or station
  * running. Killed by pid (SIGKILL) when the rig closes and, as a last resort, when this process exits.
  */
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
+import { waitForOutput } from "./wait.js";
 
 const children = new Set<ChildProcess>();
 
@@ -33,3 +34,52 @@ export async function killAll(): Promise<void> {
 process.once("exit", () => {
   for (const c of children) if (alive(c)) c.kill("SIGKILL");
 });
+
+export interface ReadyChild {
+  pid: number;
+  /** Everything it printed so far, stdout and stderr interleaved. */
+  output(): string;
+  /** The match of the ready line. */
+  ready: RegExpExecArray;
+  /** Sends the signal (unless it is gone already) and resolves once it has exited. */
+  signal(sig: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Spawns a tracked child, collects its output, and resolves once it prints `ready`; if it exits
+ * first or stays silent past the timeout, it is killed and the error carries its output.
+ */
+export async function spawnUntilReady(
+  cmd: string,
+  args: string[],
+  opts: SpawnOptions,
+  ready: RegExp,
+  what: string,
+  timeoutMs: number,
+): Promise<ReadyChild> {
+  const proc = track(spawn(cmd, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] }));
+  let out = "";
+  const collect = (d: Buffer) => {
+    out += d.toString();
+  };
+  proc.stdout?.on("data", collect);
+  proc.stderr?.on("data", collect);
+  const gone = () => !alive(proc);
+  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
+  let m: RegExpExecArray;
+  try {
+    m = await waitForOutput(() => out, ready, gone, what, timeoutMs);
+  } catch (err) {
+    proc.kill("SIGKILL");
+    throw err;
+  }
+  return {
+    pid: proc.pid!,
+    output: () => out,
+    ready: m,
+    signal: async (sig) => {
+      if (!gone()) proc.kill(sig);
+      await exited;
+    },
+  };
+}

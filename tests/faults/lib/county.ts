@@ -3,11 +3,9 @@
  * process, built from the current sources into a temp folder (tests/flows/helpers/dist-build.ts,
  * the same tsc run as `npm run build:server`), so a stale dist/ can never be what is tested.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { track } from "./children.js";
-import { waitForOutput } from "./wait.js";
+import { spawnUntilReady } from "./children.js";
 
 export const COUNTY_SECRET = "fault-tests-credential-secret";
 
@@ -52,41 +50,21 @@ async function writeConfig(o: CountyOptions): Promise<string> {
 
 export async function startCounty(o: CountyOptions): Promise<CountyProcess> {
   const cfgPath = await writeConfig(o);
-  const proc: ChildProcess = track(
-    spawn(process.execPath, [o.countyJs, "--config", cfgPath], { stdio: ["ignore", "pipe", "pipe"] }),
+  const child = await spawnUntilReady(
+    process.execPath,
+    [o.countyJs, "--config", cfgPath],
+    {},
+    /READY .*mqtt=connected/,
+    "county archive",
+    o.readyTimeoutMs ?? 60_000,
   );
-  let out = "";
-  proc.stdout?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  proc.stderr?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const gone = () => proc.exitCode !== null || proc.signalCode !== null;
-  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-  try {
-    await waitForOutput(
-      () => out,
-      /READY .*mqtt=connected/,
-      gone,
-      "county archive",
-      o.readyTimeoutMs ?? 60_000,
-    );
-  } catch (err) {
-    proc.kill("SIGKILL");
-    throw err;
-  }
-  const signal = async (sig: NodeJS.Signals) => {
-    if (!gone()) proc.kill(sig);
-    await exited;
-  };
   return {
-    pid: proc.pid!,
-    output: () => out,
+    pid: child.pid,
+    output: child.output,
     stop: async () => {
-      await signal("SIGTERM");
-      return out;
+      await child.signal("SIGTERM");
+      return child.output();
     },
-    kill: () => signal("SIGKILL"),
+    kill: () => child.signal("SIGKILL"),
   };
 }

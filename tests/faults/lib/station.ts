@@ -3,12 +3,10 @@
  * simulated devices and the upload section pointing at the test broker. The data folder
  * outlives the process, so a test can SIGKILL it and start it again on the same outbox.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { UploadStatus } from "../../../station/upload/status.js";
-import { track } from "./children.js";
-import { waitForOutput } from "./wait.js";
+import { spawnUntilReady } from "./children.js";
 
 export const ROOT = join(import.meta.dirname, "../../..");
 
@@ -66,49 +64,27 @@ export async function writeStationConfig(o: StationOptions): Promise<string> {
 
 export async function startStation(o: StationOptions): Promise<StationProcess> {
   const config = await writeStationConfig(o);
-  const proc: ChildProcess = track(
-    spawn(
-      process.execPath,
-      [...(o.nodeArgs ?? []), "--import", "tsx", "station/main.ts", "--config", config],
-      {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-        // Vitest's NODE_ENV=test must not leak into the product process.
-        env: { ...process.env, NODE_ENV: "production" },
-      },
-    ),
+  const child = await spawnUntilReady(
+    process.execPath,
+    [...(o.nodeArgs ?? []), "--import", "tsx", "station/main.ts", "--config", config],
+    // Vitest's NODE_ENV=test must not leak into the product process.
+    { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" } },
+    /^READY (http:\/\/\S+)$/m,
+    "station",
+    60_000,
   );
-  let out = "";
-  proc.stdout?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  proc.stderr?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const gone = () => proc.exitCode !== null || proc.signalCode !== null;
-  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-  let url: string;
-  try {
-    url = (await waitForOutput(() => out, /^READY (http:\/\/\S+)$/m, gone, "station", 60_000))[1]!;
-  } catch (err) {
-    proc.kill("SIGKILL");
-    throw err;
-  }
+  const url = child.ready[1]!;
   const request = async <T>(path: string, init?: RequestInit): Promise<T> => {
     const res = await fetch(`${url}${path}`, init);
     const text = await res.text();
     if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${path} → ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
   };
-  const signal = async (sig: NodeJS.Signals) => {
-    if (!gone()) proc.kill(sig);
-    await exited;
-  };
   return {
     url,
-    pid: proc.pid!,
+    pid: child.pid,
     dataDir: stationDataDir(o.dir),
-    output: () => out,
+    output: child.output,
     upload: () => request<UploadStatus>("/api/upload"),
     get: (path) => request(path),
     post: (path, body) =>
@@ -117,7 +93,7 @@ export async function startStation(o: StationOptions): Promise<StationProcess> {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
       }),
-    stop: () => signal("SIGTERM"),
-    kill: () => signal("SIGKILL"),
+    stop: () => child.signal("SIGTERM"),
+    kill: () => child.signal("SIGKILL"),
   };
 }
