@@ -2,18 +2,12 @@
  * The county broker goes away: for part of a check-up day (check-ups continue and queue in the
  * outbox), and by restarting in the middle of a backlog drain (once cleanly, once killed).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkupViaSim, roster } from "./lib/records.js";
-import { type Rig, startRig } from "./lib/rig.js";
+import { useRig } from "./lib/rig.js";
 import { until } from "./lib/wait.js";
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig(2);
-});
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = useRig(2);
 
 describe("broker outages", () => {
   it("keeps check-ups done while the broker is down and uploads them once it is back", async () => {

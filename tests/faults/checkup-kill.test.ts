@@ -5,20 +5,14 @@
  * damaged record), and after the last restart everything reaches the archive exactly once.
  * In runs here 3 and 4 of the 7 cut-short check-ups landed: the kills do fall inside the save.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { checkupToGlucose, checkupViaSim, readStation, roster } from "./lib/records.js";
-import { type Rig, startRig } from "./lib/rig.js";
+import { useRig } from "./lib/rig.js";
 
 /** ms between the glucose reading and SIGKILL; a save takes ~15 ms here (docs/benchmarks.md). */
 const KILL_DELAYS_MS = [0, 2, 5, 9, 14, 20, 30];
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig(1);
-});
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = useRig(1);
 
 it("keeps every check-up shown as saved, exactly once, across SIGKILLs during saves", async () => {
   const c = await rig.newCase();

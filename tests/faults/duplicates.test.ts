@@ -3,18 +3,12 @@
  * records are in the archive, the station still has them pending), a receiver SIGKILLed in the
  * middle of the drain, and copies of archived records republished with the station's credentials.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { asStation, loadRecords, messageOf, storeBehindReceiver } from "./lib/copies.js";
-import { COUNTY, type Rig, startRig } from "./lib/rig.js";
+import { COUNTY, useRig } from "./lib/rig.js";
 import { until } from "./lib/wait.js";
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig(1);
-});
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = useRig(1);
 
 it("stores each record once when stored-but-unacked records, a killed receiver and republished copies all resend", async () => {
   const c = await rig.newCase();

@@ -6,21 +6,15 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { v7 } from "uuid";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { topics } from "../../station/mqtt/contract.js";
 import { idNumber, makeRecord } from "../storage/fixtures/records.js";
 import { asStation, messageOf } from "./lib/copies.js";
 import { checkupViaSim, roster } from "./lib/records.js";
-import { COUNTY, type Rig, startRig } from "./lib/rig.js";
+import { COUNTY, useRig } from "./lib/rig.js";
 import { until } from "./lib/wait.js";
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig(2);
-});
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = useRig(2);
 
 it("rejects or dead-letters malformed payloads, stores none of them, and keeps uploading", async () => {
   const c = await rig.newCase();

@@ -3,17 +3,11 @@
  * process that is gone, sync writes are cut short. Each restart resends what is still pending,
  * and the archive answers "duplicate" for what it already has.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Rig, startRig } from "./lib/rig.js";
+import { expect, it } from "vitest";
+import { useRig } from "./lib/rig.js";
 import { until } from "./lib/wait.js";
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig(1);
-});
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = useRig(1);
 
 it("drains 400 records exactly once across three SIGKILLs of the station mid-upload", async () => {
   const c = await rig.newCase();

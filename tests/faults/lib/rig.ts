@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { type Built, buildDist } from "../../flows/helpers/dist-build.js";
 import { expectExactlyOnce, readArchive } from "./archive.js";
 import { type FaultBroker, startFaultBroker } from "./broker.js";
@@ -119,5 +120,33 @@ export async function startRig(stations = 4): Promise<Rig> {
       await built.cleanup();
       await rm(root, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One rig for the calling test file: started before its tests, closed after them. The handle
+ * forwards to the running rig, so tests use it like the Rig itself.
+ */
+export function useRig(stations: number): Rig {
+  let running: Rig | undefined;
+  beforeAll(async () => {
+    running = await startRig(stations);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  const rig = (): Rig => {
+    if (!running) throw new Error("the rig is used before beforeAll started it");
+    return running;
+  };
+  return {
+    get broker() {
+      return rig().broker;
+    },
+    get built() {
+      return rig().built;
+    },
+    newCase: (store) => rig().newCase(store),
+    close: () => rig().close(),
   };
 }
