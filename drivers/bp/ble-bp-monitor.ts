@@ -7,27 +7,15 @@ import type { DeviceRef } from "../../station/domain/schema.js";
 import { TypedEmitter } from "../../station/util/emitter.js";
 import { StationError } from "../../station/util/errors.js";
 import { type Logger, silentLogger } from "../../station/util/logger.js";
-import { type BackoffOptions, BleLink } from "../ble/link.js";
+import { type BleDeviceOptions, deviceLink } from "../ble/device.js";
+import type { BleLink } from "../ble/link.js";
 import { DEFAULT_UTC_OFFSET_MINUTES } from "../ble/time.js";
-import { type BleTransport, GATT } from "../ble/transport.js";
+import { GATT } from "../ble/transport.js";
 import type { BpMonitor, BpMonitorEvents, DeviceStatus } from "../types.js";
 import { bpFault, toBpReading } from "./bp-assess.js";
 import { decodeBpMeasurement, decodeIntermediateCuffPressure } from "./bpm-codec.js";
 
-export interface BleBpMonitorOptions {
-  transport: BleTransport;
-  /** MAC address, e.g. "A4:C1:38:00:11:22" (from config, found by scanning once at install). */
-  address: string;
-  model?: string;
-  serial?: string;
-  logger?: Logger;
-  backoff?: BackoffOptions;
-  clock?: () => Date;
-  /** Zone of the cuff's wall clock; default China Standard Time (+480). */
-  utcOffsetMinutes?: number;
-  /** A cuff timestamp further than this from the station clock is ignored. Default 10. */
-  maxClockSkewMinutes?: number;
-}
+export type BleBpMonitorOptions = BleDeviceOptions;
 
 export class BleBpMonitor extends TypedEmitter<BpMonitorEvents> implements BpMonitor {
   readonly ref: DeviceRef;
@@ -46,12 +34,7 @@ export class BleBpMonitor extends TypedEmitter<BpMonitorEvents> implements BpMon
       ...(options.serial ? { serial: options.serial } : {}),
       transport: "ble",
     };
-    this.#link = new BleLink({
-      transport: options.transport,
-      address: options.address,
-      ...(options.backoff ? { backoff: options.backoff } : {}),
-      logger: this.#log,
-      ...(options.clock ? { clock: options.clock } : {}),
+    this.#link = deviceLink(options, this.#log, {
       onConnected: () => this.#subscribe(),
       onStatus: (s) => this.#onStatus(s),
     });

@@ -12,9 +12,10 @@ import type { DeviceRef } from "../../station/domain/schema.js";
 import { TypedEmitter } from "../../station/util/emitter.js";
 import { StationError } from "../../station/util/errors.js";
 import { type Logger, silentLogger } from "../../station/util/logger.js";
-import { type BackoffOptions, BleLink } from "../ble/link.js";
+import { type BleDeviceOptions, deviceLink } from "../ble/device.js";
+import type { BleLink } from "../ble/link.js";
 import { DEFAULT_UTC_OFFSET_MINUTES, isCompleteWallTime, wallTimeToEpoch } from "../ble/time.js";
-import { type BleTransport, GATT } from "../ble/transport.js";
+import { GATT } from "../ble/transport.js";
 import type { DeviceStatus, GlucoseMeter, GlucoseMeterEvents } from "../types.js";
 import { glucoseFault, recordWallTime, toGlucoseReading } from "./gls-assess.js";
 import {
@@ -25,16 +26,7 @@ import {
 } from "./gls-codec.js";
 import { decodeRacp, type RacpMessage, racp } from "./racp.js";
 
-export interface BleGlucoseMeterOptions {
-  transport: BleTransport;
-  address: string;
-  model?: string;
-  serial?: string;
-  logger?: Logger;
-  backoff?: BackoffOptions;
-  clock?: () => Date;
-  utcOffsetMinutes?: number;
-  maxClockSkewMinutes?: number;
+export interface BleGlucoseMeterOptions extends BleDeviceOptions {
   /** See the class comment. Default 10. */
   freshRecordMinutes?: number;
   /** How long to wait for a RACP response. Default 10 s (meters walk their memory). */
@@ -69,13 +61,8 @@ export class BleGlucoseMeter extends TypedEmitter<GlucoseMeterEvents> implements
       ...(options.serial ? { serial: options.serial } : {}),
       transport: "ble",
     };
-    this.#link = new BleLink({
-      transport: options.transport,
-      address: options.address,
+    this.#link = deviceLink(options, this.#log, {
       requireBond: true,
-      ...(options.backoff ? { backoff: options.backoff } : {}),
-      logger: this.#log,
-      ...(options.clock ? { clock: options.clock } : {}),
       onConnected: () => this.#setup(),
       onStatus: (s) => this.#onStatus(s),
     });
