@@ -5,9 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-test-deps.sh
-# npm install, not npm ci: npm 11's ci demands lock entries for optional platform packages
-# (@biomejs/cli-android-*) that npm never writes; install still honours the committed lock.
-npm install --no-audit --no-fund
+# npm ci: the committed lockfile is the install, so a lock that npm ci rejects fails CI here.
+npm ci --no-audit --no-fund
 npm run build
 npm run check
 mkdir -p test-results
