@@ -36,6 +36,7 @@ import {
 import { Lru } from "./lru.js";
 import { KeyedMutex } from "./mutex.js";
 import { Outbox } from "./outbox.js";
+import { makePrivate } from "./private-tree.js";
 import { RejectedIndex } from "./rejected-index.js";
 import { applySyncMany, type SyncManyParts } from "./sync-many.js";
 import type { InspectableRecordStore, QuarantinedRecord, SyncUpdate } from "./types.js";
@@ -117,6 +118,10 @@ class FileStore implements InspectableRecordStore {
 
   async #openUnlocked(): Promise<void> {
     const l = this.#layout;
+    if (this.#fs === nodeFs) {
+      const n = await this.#io.io(l.root, () => makePrivate(l.root));
+      if (n > 0) this.#log.info(`data folder made private: ${n} mode(s) tightened to 0700/0600`);
+    }
     for (const d of [l.records, l.outbox, l.people, l.meta]) await this.#io.io(d, () => this.#fs.mkdir(d));
     for (const d of [l.records, l.outbox, l.meta]) await sweepTemps(d, this.#fs);
     this.#years = new Set(await this.#io.list(l.people));
