@@ -160,10 +160,11 @@ export class StationApp {
     if (up.broker === "embedded") {
       this.#county = await startEmbeddedCounty({
         county: config.station.countyId,
+        stationId: config.station.id,
         archiveDir: resolvePath(baseDir, up.embeddedArchiveDir),
         logger: log.child("county"),
       });
-      broker = { url: this.#county.url };
+      broker = { url: this.#county.url, ...this.#county.station };
     } else {
       const b = up.broker;
       // The password lives in its own file (or the environment), never in the shared config.
@@ -184,6 +185,7 @@ export class StationApp {
       broker,
       window: up.window,
       ackTimeoutMs: up.ackTimeoutSeconds * 1000,
+      maxAckBytes: up.maxAckBytes,
       logger: log,
     });
     this.#uploader = uploader;
