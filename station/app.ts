@@ -4,6 +4,7 @@
  */
 
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
@@ -21,6 +22,7 @@ import { StationServer } from "./server/server.js";
 import { simRoutes } from "./server/sim-api.js";
 import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
+import { TimeGuard } from "./timekeeping/time-guard.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
 import type { Logger } from "./util/logger.js";
 import { createUpdate } from "./workflow/update.js";
@@ -45,6 +47,7 @@ export class StationApp {
   #uploader: Uploader | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
+  #timeGuard: TimeGuard | null = null;
   #startedAt = 0;
 
   constructor(private readonly o: StationAppOptions) {}
@@ -77,9 +80,13 @@ export class StationApp {
     );
 
     const policy = loadDefaultPolicy();
-    const store = createFileStore({ dir: resolvePath(baseDir, config.dataDir), logger: log.child("store") });
+    const dataDir = resolvePath(baseDir, config.dataDir);
+    const store = createFileStore({ dir: dataDir, logger: log.child("store") });
     await store.open();
     this.#store = store;
+    const timeGuard = new TimeGuard({ file: join(dataDir, "clock", "floor.json"), clock, logger: log });
+    await timeGuard.start();
+    this.#timeGuard = timeGuard;
 
     const built = await buildDevices(config.devices, log.child("devices"));
     const sim = built.sim;
@@ -119,8 +126,12 @@ export class StationApp {
       roster,
       hub: this.hub,
       clock,
+      clockCheck: () => timeGuard.check(),
       logger: log.child("checkup"),
-      onSaved: () => uploader?.kick(),
+      onSaved: () => {
+        uploader?.kick();
+        void timeGuard.advance();
+      },
     });
     this.#runtime = runtime;
     this.hub.publish("station/info", {
@@ -190,6 +201,7 @@ export class StationApp {
     });
     this.#uploader = uploader;
     uploader.on("status", (s) => this.hub.publish("upload/status", s));
+    uploader.on("archiveTime", ({ at }) => void this.#timeGuard?.observeArchive(at));
     await uploader.start();
     this.hub.publish("upload/status", uploader.status);
     return uploader;
@@ -202,6 +214,7 @@ export class StationApp {
     await this.#server?.close();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
+    await this.#timeGuard?.stop().catch((e: Error) => this.o.logger.warn(`clock stop: ${e.message}`));
     await this.#store?.close();
   }
 
@@ -228,6 +241,8 @@ export class StationApp {
       rosterSize: this.#roster?.size ?? 0,
       simulated: this.#sim !== null,
       upload: this.#uploader?.status ?? null,
+      // For the doctor's screen and a fleet alarm: is this station's clock to be trusted?
+      clock: this.#timeGuard?.check() ?? null,
     };
   }
 }
