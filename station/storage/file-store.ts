@@ -19,23 +19,21 @@ import {
   isUuidV7,
   newestFirst,
   oldestFirst,
-  personBucket,
   shardDayOf,
 } from "./keys.js";
 import {
   dayOfFileName,
-  decodePeople,
   decodeSeq,
   decodeShard,
   Layout,
   type LoadedShard,
-  type PeopleFile,
   type SeqFile,
   type ShardFile,
 } from "./layout.js";
 import { Lru } from "./lru.js";
 import { KeyedMutex } from "./mutex.js";
 import { Outbox } from "./outbox.js";
+import { PersonIndex } from "./person-index.js";
 import { makePrivate } from "./private-tree.js";
 import { RejectedIndex } from "./rejected-index.js";
 import { applySyncMany, type SyncManyParts } from "./sync-many.js";
@@ -73,10 +71,8 @@ class FileStore implements InspectableRecordStore {
   readonly #fileLock: KeyedMutex;
   readonly #idLock = new KeyedMutex();
   readonly #shards = new Lru<string, LoadedShard>(16);
-  readonly #buckets = new Lru<string, Record<string, string[]>>(64);
+  readonly #persons: PersonIndex;
   readonly #quarantine = new Map<string, QuarantinedRecord>();
-  /** people/<year> folders known to exist (and whose creation is fsynced). */
-  #years = new Set<string>();
   #nextSeq = 1;
   #reserved = 0;
   #open = false;
@@ -91,6 +87,7 @@ class FileStore implements InspectableRecordStore {
     this.#fileLock = this.#io.lock;
     this.#outbox = new Outbox(this.#io);
     this.#rejected = new RejectedIndex(this.#io);
+    this.#persons = new PersonIndex(this.#io, this.#log);
     this.#syncParts = {
       io: this.#io,
       outbox: this.#outbox,
@@ -122,10 +119,9 @@ class FileStore implements InspectableRecordStore {
       const n = await this.#io.io(l.root, () => makePrivate(l.root));
       if (n > 0) this.#log.info(`data folder made private: ${n} mode(s) tightened to 0700/0600`);
     }
-    for (const d of [l.records, l.outbox, l.people, l.meta]) await this.#io.io(d, () => this.#fs.mkdir(d));
+    for (const d of [l.records, l.outbox, l.meta]) await this.#io.io(d, () => this.#fs.mkdir(d));
     for (const d of [l.records, l.outbox, l.meta]) await sweepTemps(d, this.#fs);
-    this.#years = new Set(await this.#io.list(l.people));
-    for (const year of this.#years) await sweepTemps(l.peopleYear(year), this.#fs);
+    await this.#persons.open(() => this.#allRecords());
     await syncDir(l.root, this.#fs);
     this.#open = true;
     try {
@@ -154,7 +150,7 @@ class FileStore implements InspectableRecordStore {
     this.#open = false;
     openDirs.delete(resolve(this.#layout.root));
     this.#shards.clear();
-    this.#buckets.clear();
+    this.#persons.clear();
     this.#outbox.clear();
     this.#rejected.clear();
     this.#counts.reset();
@@ -189,12 +185,7 @@ class FileStore implements InspectableRecordStore {
 
   async byPerson(idNumber: string, limit = Number.POSITIVE_INFINITY): Promise<CheckupRecord[]> {
     this.#assertOpen();
-    const bucket = personBucket(idNumber);
-    const ids = new Set<string>();
-    for (const year of [...this.#years].sort()) {
-      const people = await this.#bucket(year, bucket);
-      for (const id of people[idNumber] ?? []) ids.add(id);
-    }
+    const ids = new Set(await this.#persons.ids(idNumber));
     const out: CheckupRecord[] = [];
     for (const id of ids) {
       // Index entries are written before the record; one whose record never landed is skipped here.
@@ -279,7 +270,7 @@ class FileStore implements InspectableRecordStore {
     const pending = rec.sync.status === "pending";
     const rejected = rec.sync.status === "rejected";
     await this.#ensureSeqCovers(rec.seq);
-    await this.#indexPerson(day.slice(0, 4), rec.person.idNumber, rec.id);
+    await this.#persons.add(day.slice(0, 4), rec.person.idNumber, rec.id);
     if (pending) await this.#outbox.add(day, [rec.id]);
     if (rejected) await this.#rejected.add([rec.id]);
     await this.#fileLock.run(this.#layout.shard(day), async () => {
@@ -314,25 +305,6 @@ class FileStore implements InspectableRecordStore {
     this.#reserved = upTo;
   }
 
-  async #indexPerson(year: string, idNumber: string, id: string): Promise<void> {
-    const bucket = personBucket(idNumber);
-    const file = this.#layout.peopleBucket(year, bucket);
-    await this.#fileLock.run(file, async () => {
-      const people = await this.#loadBucket(year, bucket);
-      if (people[idNumber]?.includes(id)) return;
-      if (!this.#years.has(year)) {
-        const dir = this.#layout.peopleYear(year);
-        await this.#io.io(dir, () => this.#fs.mkdir(dir));
-        await syncDir(this.#layout.people, this.#fs);
-        this.#years.add(year);
-      }
-      const next = { ...people, [idNumber]: [...(people[idNumber] ?? []), id] };
-      const data: PeopleFile = { v: 1, people: next };
-      await this.#io.file(file).write(data);
-      this.#buckets.set(file, next);
-    });
-  }
-
   /** Loads every outbox day and drops ids whose record never landed or is no longer pending. */
   async #loadOutbox(): Promise<void> {
     await this.#outbox.load();
@@ -365,20 +337,6 @@ class FileStore implements InspectableRecordStore {
     return shard;
   }
 
-  #bucket(year: string, bucket: string): Promise<Record<string, string[]>> {
-    const file = this.#layout.peopleBucket(year, bucket);
-    return this.#fileLock.run(file, () => this.#loadBucket(year, bucket));
-  }
-
-  async #loadBucket(year: string, bucket: string): Promise<Record<string, string[]>> {
-    const file = this.#layout.peopleBucket(year, bucket);
-    const cached = this.#buckets.get(file);
-    if (cached) return cached;
-    const people = decodePeople(file, await this.#io.file(file).read());
-    this.#buckets.set(file, people);
-    return people;
-  }
-
   /** Once per store, when it has no rejected index yet: reads every shard (like a first count()). */
   async #scanRejected(): Promise<string[]> {
     const ids: string[] = [];
@@ -389,6 +347,16 @@ class FileStore implements InspectableRecordStore {
         if (r.sync.status === "rejected") ids.push(r.id);
     }
     return ids;
+  }
+
+  /** Every valid record, shard by shard (used only to rebuild the person index). */
+  async *#allRecords(): AsyncIterable<{ day: string; id: string; idNumber: string }> {
+    for (const name of await this.#io.list(this.#layout.records)) {
+      const day = dayOfFileName(name);
+      if (!day) continue;
+      for (const r of (await this.#shard(day)).valid.values())
+        yield { day, id: r.id, idNumber: r.person.idNumber };
+    }
   }
 
   async #maxStoredSeq(): Promise<number> {
