@@ -6,10 +6,11 @@
 #   postgresql                 the real archive database the county-receiver tests start
 #   openssl                    throwaway CA and server certificates for the TLS tests
 #   python3                    a stand-in for systemd's notify socket in the watchdog test
+#   systemd                    systemd-notify, which the station runs to talk to systemd
 # Idempotent: skips apt entirely when everything is present.
 set -euo pipefail
 
-PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl python3)
+PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl python3 systemd)
 
 missing=()
 for p in "${PKGS[@]}"; do
