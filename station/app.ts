@@ -14,6 +14,7 @@ import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
+import { RetentionPruner } from "./retention/pruner.js";
 import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
 import { assessSession } from "./runtime/assess-session.js";
@@ -56,6 +57,7 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #timeGuard: TimeGuard | null = null;
+  #pruner: RetentionPruner | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
 
@@ -101,6 +103,17 @@ export class StationApp {
     const timeGuard = new TimeGuard({ file: join(dataDir, "clock", "floor.json"), clock, logger: log });
     await timeGuard.start();
     this.#timeGuard = timeGuard;
+    if (config.retention.ackedRecordDays !== null) {
+      this.#pruner = new RetentionPruner({
+        store,
+        days: config.retention.ackedRecordDays,
+        timezone: config.station.timezone,
+        clock,
+        clockCheck: () => timeGuard.check(),
+        logger: log,
+      });
+      this.#pruner.start();
+    }
 
     const built = await buildDevices(config.devices, log.child("devices"));
     const sim = built.sim;
@@ -255,6 +268,7 @@ export class StationApp {
     await this.#server?.close();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
+    await this.#pruner?.stop();
     await this.#timeGuard?.stop().catch((e: Error) => this.o.logger.warn(`clock stop: ${e.message}`));
     await this.#store?.close();
   }

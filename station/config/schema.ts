@@ -186,6 +186,18 @@ export const StationConfig = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The county's retention setting: records the archive has acknowledged are kept on the
+     * station this many days (by station-local day), then pruned to a compact summary that the
+     * health card still shows. null (the default) keeps them. Pending and rejected records are
+     * never pruned, and nothing is pruned while the clock is suspect.
+     */
+    retention: z
+      .object({
+        ackedRecordDays: z.number().int().min(30).max(36_500).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -35,7 +35,9 @@ import { KeyedMutex } from "./mutex.js";
 import { Outbox } from "./outbox.js";
 import { PersonIndex } from "./person-index.js";
 import { makePrivate } from "./private-tree.js";
+import { pruneAcked } from "./prune.js";
 import { RejectedIndex } from "./rejected-index.js";
+import { type RecordSummary, SummaryIndex } from "./summaries.js";
 import { applySyncMany, type SyncManyParts } from "./sync-many.js";
 import type { InspectableRecordStore, QuarantinedRecord, SyncUpdate } from "./types.js";
 
@@ -72,6 +74,7 @@ class FileStore implements InspectableRecordStore {
   readonly #idLock = new KeyedMutex();
   readonly #shards = new Lru<string, LoadedShard>(16);
   readonly #persons: PersonIndex;
+  readonly #summaries: SummaryIndex;
   readonly #quarantine = new Map<string, QuarantinedRecord>();
   #nextSeq = 1;
   #reserved = 0;
@@ -88,6 +91,7 @@ class FileStore implements InspectableRecordStore {
     this.#outbox = new Outbox(this.#io);
     this.#rejected = new RejectedIndex(this.#io);
     this.#persons = new PersonIndex(this.#io, this.#log);
+    this.#summaries = new SummaryIndex(this.#io, (idNumber) => this.#persons.key(idNumber));
     this.#syncParts = {
       io: this.#io,
       outbox: this.#outbox,
@@ -253,6 +257,29 @@ class FileStore implements InspectableRecordStore {
     return [...shard.valid.values()]
       .sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1))
       .map((r) => structuredClone(r));
+  }
+
+  async pruneAcked(beforeDay: string): Promise<{ pruned: number; shards: number }> {
+    this.#assertOpen();
+    if (!DAY_RE.test(beforeDay)) throw new StationError("bad-request", `bad day ${beforeDay}`);
+    const r = await pruneAcked(
+      {
+        io: this.#io,
+        summaries: this.#summaries,
+        counts: this.#counts,
+        loadShard: (day) => this.#loadShard(day),
+        forget: (day) => this.#shards.delete(this.#layout.shard(day)),
+      },
+      beforeDay,
+    );
+    if (r.pruned > 0)
+      this.#log.info(`retention: ${r.pruned} acknowledged record(s) before ${beforeDay} pruned`);
+    return r;
+  }
+
+  async summaries(idNumber: string): Promise<RecordSummary[]> {
+    this.#assertOpen();
+    return this.#summaries.get(idNumber);
   }
 
   async quarantined(): Promise<QuarantinedRecord[]> {
