@@ -56,6 +56,8 @@ export class TimeGuard {
   #archive: { ms: number; mono: number } | null = null;
   #timer: NodeJS.Timeout | null = null;
   #writing: Promise<void> = Promise.resolve();
+  /** The floor last written to disk. */
+  #persistedMs = Number.NEGATIVE_INFINITY;
   #lastSuspect = false;
 
   constructor(opts: TimeGuardOptions) {
@@ -73,6 +75,7 @@ export class TimeGuard {
   async start(): Promise<void> {
     const saved = await readFloor(this.#o.file, this.#log);
     if (saved !== null) this.#floorMs = Math.max(this.#floorMs, saved);
+    if (saved !== null) this.#persistedMs = saved;
     const s = this.check();
     if (s.suspect) this.#log.warn(`clock suspect at start (${s.reason}): clock ${s.now}, floor ${s.floor}`);
     await this.advance();
@@ -84,7 +87,7 @@ export class TimeGuard {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.advance();
-    await this.#writing;
+    await this.#persist(true);
   }
 
   check(): ClockStatus {
@@ -117,9 +120,7 @@ export class TimeGuard {
     const ms = Date.parse(at);
     if (!Number.isFinite(ms)) return;
     this.#archive = { ms, mono: this.#o.monotonic() };
-    const s = this.check();
-    if (s.reason === "archive-skew")
-      this.#log.warn(`clock is ${Math.round((s.skewMs ?? 0) / 1000)} s off the archive's`);
+    this.check(); // logs when this turns the clock suspect or trusted
     await this.#raise(ms);
   }
 
@@ -130,9 +131,19 @@ export class TimeGuard {
   }
 
   #raise(ms: number): Promise<void> {
-    if (ms <= this.#floorMs) return this.#writing;
-    this.#floorMs = ms;
-    // Writes in order; a failed write is logged and the floor stays in memory for this run.
+    if (ms > this.#floorMs) this.#floorMs = ms;
+    return this.#persist(false);
+  }
+
+  /**
+   * Writes the floor when it moved a minute or more since the last write (acks arrive in bursts
+   * while a backlog drains; a floor a minute stale costs nothing), or always when `force`.
+   * In order; a failed write is logged and the floor stays in memory for this run.
+   */
+  #persist(force: boolean): Promise<void> {
+    const ms = this.#floorMs;
+    if (ms <= this.#persistedMs || (!force && ms - this.#persistedMs < MINUTE)) return this.#writing;
+    this.#persistedMs = ms;
     this.#writing = this.#writing.then(() =>
       writeFloor(this.#o.file, ms).catch((e: Error) =>
         this.#log.warn(`could not save the time floor: ${e.message}`),

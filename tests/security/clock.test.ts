@@ -96,6 +96,19 @@ describe("TimeGuard", () => {
     expect(g.check()).toMatchObject({ suspect: false, skewMs: 0 });
   });
 
+  it("writes the floor at most once a minute while acks stream in, and the latest at stop", async () => {
+    const r = await rig();
+    const g = await r.boot();
+    expect(await r.onDisk()).toBe(T);
+    await g.observeArchive(new Date(T + 61_000).toISOString());
+    expect(await r.onDisk()).toBe(T + 61_000);
+    await g.observeArchive(new Date(T + 71_000).toISOString());
+    expect(await r.onDisk()).toBe(T + 61_000);
+    await g.stop();
+    guards.pop();
+    expect(await r.onDisk()).toBe(T + 71_000);
+  });
+
   it("trusts the archive's time as a floor even while the local clock is wrong", async () => {
     const r = await rig();
     r.clock.ms = 10_000; // 1970
