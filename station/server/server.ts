@@ -162,8 +162,11 @@ export class StationServer {
       if (path.startsWith("/api/sim/") && !this.o.simRoutes)
         throw new StationError("sim-disabled", "simulator API is off: devices are real");
       if (path.startsWith("/api/")) throw new StationError("not-found", `no route ${key}`);
-      if (path === SIM_PAGE.path && !this.o.simRoutes)
-        throw new StationError("sim-disabled", "the simulator page is off: devices are real");
+      if (path === SIM_PAGE.path) {
+        if (!this.o.simRoutes)
+          throw new StationError("sim-disabled", "the simulator page is off: devices are real");
+        checkOrigin(req);
+      }
       if (req.method === "GET" && (await serveStatic(this.o.staticDir, path, res))) return;
       if (path === "/" || path === SIM_PAGE.path)
         throw new StationError("ui-not-built", "the UI is not built: run `npm run build`");
