@@ -95,7 +95,17 @@ export function raw(
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, method: o.method ?? "GET", path: o.path, headers: o.headers ?? {} },
+      {
+        host: "127.0.0.1",
+        port,
+        method: o.method ?? "GET",
+        path: o.path,
+        // A body always says its length, whatever the method, so it cannot run into the next request.
+        headers: {
+          ...(o.body === undefined ? {} : { "content-length": String(Buffer.byteLength(o.body)) }),
+          ...o.headers,
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
