@@ -68,6 +68,9 @@ const pathArb = fc.oneof(
     .tuple(fc.constantFrom(...PATHS), fc.constantFrom("%", "%z", "%E0%A4", "%00", "%2e%2e/", "?q=%"))
     .map(([p, s]) => p + s),
   fc.string({ maxLength: 24 }).map((s) => `/${encodeURIComponent(s)}`),
+  fc
+    .tuple(fc.constantFrom("/", "/assets/", "/sim/"), fc.constantFrom("%", "%%", "%e4%b8", "a%zz", "%c0%af"))
+    .map(([p, s]) => p + s),
 );
 /** Action-shaped JSON: valid ones, wrong field types, unknown fields, strange names. */
 const actionArb = fc.oneof(
@@ -153,6 +156,8 @@ describe("HTTP fuzzing", () => {
         expect(res.status).toBeGreaterThanOrEqual(200);
         expect(res.status).toBeLessThan(500);
         if (res.status !== 200) expect(rig.effects.length).toBe(before);
+        // Whatever else is wrong with it, a request for a foreign host name is refused.
+        if (r.host === "evil.example" || r.host === "a b") expect(res.status).toBe(403);
         else accepted++;
       }),
       { numRuns: 400 },
