@@ -27,7 +27,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "x-frame-options": "DENY",
   "referrer-policy": "no-referrer",
   "cross-origin-opener-policy": "same-origin",
-  "cross-origin-resource-policy": "same-origin",
+  // No Cross-Origin-Resource-Policy: the boot page (deploy/kiosk/starting.html, a file://
+  // page) polls /api/health with a no-cors fetch and needs any answer, even a refusal, to
+  // arrive. Cross-site requests to the API are refused by the origin check and carry no data.
 };
 
 export function setSecurityHeaders(res: ServerResponse): void {

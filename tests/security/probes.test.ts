@@ -222,6 +222,15 @@ describe("web probes", () => {
     expect(violations).toEqual([]);
   }, 60_000);
 
+  it("the kiosk boot page (a file:// page) still sees the station and opens the kiosk", async () => {
+    const page = await browser.newPage();
+    const starting = join(ROOT, "scripts/deploy/kiosk/starting.html");
+    await page.goto(`file://${starting}?url=http://127.0.0.1:${port}/`);
+    await page.waitForURL(`http://127.0.0.1:${port}/`, { timeout: 15_000 });
+    await page.waitForSelector('[data-screen="attract"]', { timeout: 15_000 });
+    await page.close();
+  }, 30_000);
+
   it("a flood of clients that hang up mid-request leaves the log bounded", async () => {
     const { connect } = await import("node:net");
     const before = logLines.length;
