@@ -3,11 +3,11 @@
  * when the station runs on simulated devices; on hardware these routes do not exist.
  *
  * The roster may be a real county file even in sim mode, so no answer carries a full ID
- * number: villagers are listed with a masked number and an opaque `ref`, and a card is
- * presented by that ref. Search matches names and villages only, so it cannot be used to
- * guess a number digit by digit.
+ * number: villagers are listed with a masked number and a `ref` (their place in the roster
+ * file, which says nothing about the number and stays the same across restarts), and a card is
+ * presented by that ref. Search matches names and villages only, so it cannot be used to guess a
+ * number digit by digit.
  */
-import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { CardRead } from "../../drivers/types.js";
 import type { SimControl } from "../devices/sim-devices.js";
@@ -73,36 +73,28 @@ export interface SimApiDeps {
 
 export type SimRoute = (body: unknown, query: URLSearchParams) => unknown | Promise<unknown>;
 
-/** Opaque, per-process references to roster villagers: a keyed hash, never the number itself. */
-function rosterRefs(roster: Roster) {
-  const key = randomBytes(32);
-  const refOf = (id: string) => `r-${createHmac("sha256", key).update(id).digest("base64url").slice(0, 16)}`;
-  let byRef: Map<string, RosterEntry> | null = null;
-  return {
-    refOf,
-    get(ref: string): RosterEntry | null {
-      byRef ??= new Map(roster.all().map((p) => [refOf(p.idNumber), p]));
-      return byRef.get(ref) ?? null;
-    },
-  };
+/** A roster villager's ref: "r" and their index in the roster file. */
+const refOf = (index: number) => `r${index}`;
+function byRef(roster: Roster, ref: string): RosterEntry | null {
+  const m = /^r(0|[1-9]\d{0,6})$/.exec(ref);
+  return m ? (roster.all()[Number(m[1])] ?? null) : null;
 }
 
 export function simRoutes(d: SimApiDeps): Record<string, SimRoute> {
-  const refs = rosterRefs(d.roster);
   return {
     "GET /api/sim/roster": (_b, q) => {
       const limit = Math.min(Math.max(Number(q.get("limit") ?? 20) || 20, 1), 200);
       const needle = (q.get("q") ?? "").trim();
       const today = d.today();
-      const found: RosterEntry[] = [];
-      for (const p of d.roster.all()) {
+      const found: Array<[number, RosterEntry]> = [];
+      for (const [i, p] of d.roster.all().entries()) {
         if (found.length >= limit) break;
-        if (!needle || p.name.includes(needle) || p.village.includes(needle)) found.push(p);
+        if (!needle || p.name.includes(needle) || p.village.includes(needle)) found.push([i, p]);
       }
-      return found.map((p) => {
+      return found.map(([i, p]) => {
         const info = parseIdNumber(p.idNumber);
         return {
-          ref: refs.refOf(p.idNumber),
+          ref: refOf(i),
           maskedId: maskIdNumber(p.idNumber),
           name: p.name,
           village: p.village,
@@ -115,7 +107,7 @@ export function simRoutes(d: SimApiDeps): Record<string, SimRoute> {
       const b = parse(CardBody, body);
       const first = d.roster.all()[0];
       if ("ref" in b) {
-        const p = refs.get(b.ref);
+        const p = byRef(d.roster, b.ref);
         if (!p) throw new StationError("not-on-roster", "no roster villager with that ref");
         await d.sim.presentCard(cardFor(p));
       } else if ("idNumber" in b) {
