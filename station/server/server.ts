@@ -182,14 +182,18 @@ export class StationServer {
   async #run(route: Route, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     checkOrigin(req);
     checkJsonBody(req);
-    const doctor = route.access === "doctor" ? ((await this.o.doctorSession?.(req)) ?? null) : undefined;
-    if (doctor === null)
+    // The session is checked before the body is even read.
+    const session = route.access === "doctor" ? ((await this.o.doctorSession?.(req)) ?? null) : null;
+    if (route.access === "doctor" && !session)
       throw new AccessError("doctor-session-required", "sign in as the village doctor first");
-    const body = req.method === "POST" ? await readJson(req) : undefined;
-    const ctx = { req, res, body, query: url.searchParams };
-    const out =
-      route.access === "doctor" ? await route.handle({ ...ctx, session: doctor! }) : await route.handle(ctx);
-    sendJson(res, 200, out);
+    const ctx = {
+      req,
+      res,
+      body: req.method === "POST" ? await readJson(req) : undefined,
+      query: url.searchParams,
+    };
+    if (route.access !== "doctor") return sendJson(res, 200, await route.handle(ctx));
+    if (session) return sendJson(res, 200, await route.handle({ ...ctx, session }));
   }
 }
 
