@@ -13,7 +13,14 @@ const client = new WsStationClient({
   createSocket: (url) => new WebSocket(url),
 });
 const models = createModels(client, {
-  speaker: createClipSpeaker({ fallback: createBrowserSpeaker() }),
+  speaker: createClipSpeaker({
+    fallback: createBrowserSpeaker(),
+    createAudio: (src) => {
+      const audio = new Audio(src);
+      audio.preload = "auto";
+      return audio;
+    },
+  }),
 });
 const root = document.getElementById("app");
 if (!root) throw new Error("#app is missing from index.html");

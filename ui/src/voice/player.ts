@@ -8,12 +8,22 @@ import type { Lang } from "../i18n.js";
 import type { Speaker, SpokenPrompt } from "../models/station-model.js";
 import { composePrompt, type VoiceManifest } from "./compose.js";
 
+/** The part of HTMLAudioElement the player uses (tests pass a fake). */
+export interface ClipAudio {
+  play(): Promise<void>;
+  pause(): void;
+  removeAttribute(name: "src"): void;
+  addEventListener(type: "ended" | "error", listener: () => void, options: { once: true }): void;
+  readonly src: string;
+}
+
 export interface ClipSpeakerDeps {
   /** Speaks the text when clips are missing; the browser's speechSynthesis in the kiosk. */
   fallback: Speaker;
+  /** `new Audio(src)` in the kiosk (ui/src/main.tsx). */
+  createAudio: (src: string) => ClipAudio;
   base?: string;
   loadManifest?: (url: string) => Promise<VoiceManifest | null>;
-  createAudio?: (src: string) => HTMLAudioElement;
 }
 
 async function fetchManifest(url: string): Promise<VoiceManifest | null> {
@@ -26,7 +36,7 @@ async function fetchManifest(url: string): Promise<VoiceManifest | null> {
 }
 
 /** Resolves when the clip has played to its end; rejects if it cannot be played. */
-function playToEnd(audio: HTMLAudioElement): Promise<void> {
+function playToEnd(audio: ClipAudio): Promise<void> {
   return new Promise((resolve, reject) => {
     audio.addEventListener("ended", () => resolve(), { once: true });
     audio.addEventListener("error", () => reject(new Error(`cannot play ${audio.src}`)), { once: true });
@@ -36,17 +46,11 @@ function playToEnd(audio: HTMLAudioElement): Promise<void> {
 
 export function createClipSpeaker(deps: ClipSpeakerDeps): Speaker {
   const base = deps.base ?? "/voice/";
-  const createAudio =
-    deps.createAudio ??
-    ((src: string) => {
-      const a = new Audio(src);
-      a.preload = "auto";
-      return a;
-    });
+  const createAudio = deps.createAudio;
   const manifest = (deps.loadManifest ?? fetchManifest)(`${base}manifest.json`);
   /** Bumped by every speak and cancel: a queue whose number is old stops. */
   let generation = 0;
-  let playing: HTMLAudioElement[] = [];
+  let playing: ClipAudio[] = [];
 
   function stopAudio(): void {
     for (const a of playing) {
