@@ -23,7 +23,7 @@ interface Measured {
 }
 
 /** Syllables the text takes to say: one per Han character; English by vowel groups per word. */
-export function syllables(text: string): number {
+function syllables(text: string): number {
   const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
   const words = text.match(/[A-Za-z]+/g) ?? [];
   const en = words.reduce(
@@ -42,7 +42,12 @@ export function syllables(text: string): number {
 }
 
 async function measure(id: string, file: string, text: string): Promise<Measured> {
-  const { stderr } = await run("sh", ["-c", 'opusdec --quiet --force-wav "$1" - | sox -t wav - -n stat', "sh", file]);
+  const { stderr } = await run("sh", [
+    "-c",
+    'opusdec --quiet --force-wav "$1" - | sox -t wav - -n stat',
+    "sh",
+    file,
+  ]);
   const num = (label: string) =>
     Number(new RegExp(`${label}:\\s+(-?[\\d.]+)`).exec(stderr)?.[1] ?? Number.NaN);
   return {
