@@ -5,12 +5,13 @@
 #   mosquitto                  the real broker the MQTT integration and fault tests start
 #   postgresql                 the real archive database the county-receiver tests start
 #   openssl                    throwaway CA and server certificates for the TLS tests
+#   python3                    a stand-in for systemd's notify socket in the watchdog test
 #   opus-tools + sox           decode and measure the recorded voice clips (tests/voice)
 #   espeak-ng                  only to regenerate those clips (npm run voice); the station needs none
 # Idempotent: skips apt entirely when everything is present.
 set -euo pipefail
 
-PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl opus-tools sox espeak-ng)
+PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl python3 opus-tools sox espeak-ng)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -4,6 +4,7 @@
  */
 
 import { readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
@@ -23,6 +24,8 @@ import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
 import type { Logger } from "./util/logger.js";
+import { type Notify, watchdogIntervalMs } from "./watchdog/sd-notify.js";
+import { Watchdog } from "./watchdog/watchdog.js";
 import { createUpdate } from "./workflow/update.js";
 
 export interface StationAppOptions {
@@ -32,6 +35,10 @@ export interface StationAppOptions {
   projectRoot: string;
   clock?: Clock;
   version?: string;
+  /** systemd notifications (null or absent when not run as a notify unit). */
+  notify?: Notify | null;
+  /** Where WATCHDOG_USEC comes from; the process environment by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class StationApp {
@@ -45,6 +52,7 @@ export class StationApp {
   #uploader: Uploader | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
+  #watchdog: Watchdog | null = null;
   #startedAt = 0;
 
   constructor(private readonly o: StationAppOptions) {}
@@ -149,7 +157,33 @@ export class StationApp {
     });
     this.#server = server;
     const port = await server.listen(config.server.host, config.server.port);
+    this.#startWatchdog(resolvePath(baseDir, config.dataDir));
     return { port, url: `http://${config.server.host}:${port}` };
+  }
+
+  /** Only under systemd with WatchdogSec= set; see station/watchdog/watchdog.ts. */
+  #startWatchdog(dataDir: string): void {
+    const intervalMs = watchdogIntervalMs(this.o.env ?? process.env);
+    if (!this.o.notify || intervalMs === null) return;
+    const store = this.#store;
+    this.#watchdog = new Watchdog({
+      notify: this.o.notify,
+      intervalMs,
+      logger: this.o.logger.child("watchdog"),
+      probes: [
+        {
+          // A hung SD card blocks stat in libuv's pool: the probe's timeout catches it.
+          name: "store",
+          check: async () => {
+            if (!store) throw new Error("store not open");
+            await store.pendingCount();
+            await stat(dataDir);
+          },
+        },
+        { name: "device supervision", check: () => void this.#deviceStatus() },
+      ],
+    });
+    this.#watchdog.start();
   }
 
   async #startUploader(store: RecordStore): Promise<Uploader> {
@@ -194,6 +228,7 @@ export class StationApp {
   }
 
   async stop(): Promise<void> {
+    this.#watchdog?.stop();
     this.#runtime?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
