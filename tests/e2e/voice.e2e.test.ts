@@ -129,6 +129,14 @@ describe("kiosk voice without speechSynthesis", () => {
       .poll(async () => (await log()).slice(before).some((p) => /\/p-result-/.test(p.src)))
       .toBe(true);
 
+    // In English, the same prompt is spoken from the English clips.
+    await page.click('[data-testid="lang"]');
+    await expect
+      .poll(async () =>
+        (await log()).some((p) => /^\/voice\/en\/p-result-/.test(p.src) && p.screen === "result"),
+      )
+      .toBe(true);
+
     // Sound off was this person's choice: after them, the kiosk speaks again (the goodbye).
     await page.click('[data-testid="mute"]');
     expect(await page.getAttribute('[data-testid="mute"]', "aria-pressed")).toBe("true");
@@ -138,7 +146,7 @@ describe("kiosk voice without speechSynthesis", () => {
 
     const played = await log();
     // Every clip came from the recorded set, and nothing fell back to (absent) speechSynthesis.
-    expect(played.every((p) => p.src.startsWith("/voice/zh/"))).toBe(true);
+    expect(played.every((p) => /^\/voice\/(zh|en)\//.test(p.src))).toBe(true);
     expect(played.filter((p) => p.state.startsWith("rejected") || p.state === "error")).toEqual([]);
     expect(await page.evaluate("window.__voiceMaxConcurrent")).toBe(1);
   }, 150_000);

@@ -96,7 +96,7 @@ export const en: Record<TextKey, string> = {
   langToggle: "中文",
   mute: "Sound off",
   unmute: "Sound on",
-  replay: "Hear it again",
+  replay: "Replay",
   back: "Back",
   cancel: "Cancel",
   connecting: "Connecting…",
