@@ -46,7 +46,9 @@ const ZH_LEXICON: Array<[string, string]> = [
 const OPUS = ["--quiet", "--bitrate", "16", "--serial", "1", "--padding", "0", "--discard-comments"];
 const SETTINGS_VERSION = "1";
 
-interface Job {
+type VoiceTable = Record<string, Record<VoiceLang, string>>;
+
+export interface Job {
   id: string;
   lang: VoiceLang;
   text: string;
@@ -58,8 +60,8 @@ function spoken(text: string, lang: VoiceLang): string {
   return ZH_LEXICON.reduce((t, [word, pinyin]) => t.split(word).join(pinyin), text);
 }
 
-function promptSegments(key: string, lang: VoiceLang, jobs: Job[]): Segment[] {
-  const pieces = splitTemplate(VOICE[key as keyof typeof VOICE][lang]);
+function promptSegments(voice: VoiceTable, key: string, lang: VoiceLang, jobs: Job[]): Segment[] {
+  const pieces = splitTemplate(voice[key]![lang]);
   const literal = pieces.filter((p) => "text" in p).length;
   let i = 0;
   return pieces.map((p) => {
@@ -70,11 +72,12 @@ function promptSegments(key: string, lang: VoiceLang, jobs: Job[]): Segment[] {
   });
 }
 
-export function plan(): { jobs: Job[]; prompts: VoiceManifest["prompts"] } {
+/** Every clip to render, and each prompt's clip list, for a table of prompt texts. */
+export function plan(voice: VoiceTable = VOICE): { jobs: Job[]; prompts: VoiceManifest["prompts"] } {
   const jobs: Job[] = [];
   const prompts: VoiceManifest["prompts"] = {};
-  for (const key of Object.keys(VOICE).sort())
-    prompts[key] = { zh: promptSegments(key, "zh", jobs), en: promptSegments(key, "en", jobs) };
+  for (const key of Object.keys(voice).sort())
+    prompts[key] = { zh: promptSegments(voice, key, "zh", jobs), en: promptSegments(voice, key, "en", jobs) };
   for (const [part, texts] of Object.entries(PART_TEXTS))
     for (const lang of LANGS)
       if (texts[lang]) jobs.push({ id: `${lang}/${part}`, lang, text: texts[lang], part: true });
@@ -98,10 +101,15 @@ function hashOf(job: Job, engine: string): string {
   return createHash("sha256").update(input.join("\0")).digest("hex").slice(0, 16);
 }
 
-async function render(job: Job, tmp: string): Promise<{ ms: number; bytes: number }> {
+/** Renders one clip to `outDir`/<id>.opus; `tmp` holds the intermediate WAV files. */
+export async function render(
+  job: Job,
+  tmp: string,
+  outDir = VOICE_DIR,
+): Promise<{ ms: number; bytes: number }> {
   const raw = join(tmp, `${job.id.replace("/", "_")}.wav`);
   const clean = `${raw}.16k.wav`;
-  const out = join(VOICE_DIR, `${job.id}.opus`);
+  const out = join(outDir, `${job.id}.opus`);
   await mkdir(dirname(out), { recursive: true });
   await run("espeak-ng", ["-b", "1", ...ESPEAK[job.lang], "-w", raw, spoken(job.text, job.lang)]);
   // Trim espeak's lead-in and tail so composed parts follow each other closely; keep a short

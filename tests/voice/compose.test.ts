@@ -92,13 +92,13 @@ describe("prompts", () => {
     expect(composePrompt(manifest, "bp-value", { sys: { kind: "number", value: 187 } }, "zh")).toBeNull();
   });
 
-  it("splits a text at its placeholders", () => {
+  it("splits a text at its placeholders, dropping pieces with nothing to say", () => {
     expect(splitTemplate("高压{sys}，低压{dia}。")).toEqual([
       { text: "高压" },
       { param: "sys" },
       { text: "，低压" },
       { param: "dia" },
-      { text: "。" },
     ]);
+    expect(splitTemplate("{a}, {b}")).toEqual([{ param: "a" }, { param: "b" }]);
   });
 });

@@ -203,7 +203,7 @@ export function composePrompt(
   return ids.every((id) => manifest.clips[id]) ? ids : null;
 }
 
-/** Splits a prompt text at its `{name}` placeholders: literal pieces and parameter names. */
+/** Splits a prompt text at its `{name}` placeholders: the pieces to record, and parameter names. */
 export function splitTemplate(text: string): Array<{ text: string } | { param: string }> {
   const out: Array<{ text: string } | { param: string }> = [];
   const re = /\{(\w+)\}/g;
@@ -214,5 +214,6 @@ export function splitTemplate(text: string): Array<{ text: string } | { param: s
     last = m.index + m[0].length;
   }
   if (last < text.length) out.push({ text: text.slice(last) });
-  return out.filter((s) => !("text" in s) || s.text.trim() !== "");
+  // A piece with nothing to say (only punctuation or spaces) would be a silent clip: dropped.
+  return out.filter((s) => !("text" in s) || /[\p{L}\p{N}]/u.test(s.text));
 }
