@@ -16,6 +16,7 @@ import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
 import { assessSession } from "./runtime/assess-session.js";
 import { CheckupRuntime } from "./runtime/checkup.js";
+import { prepareDataDir } from "./data-format/migrate.js";
 import { type Clock, localDate, systemClock } from "./runtime/clock.js";
 import { Hub } from "./runtime/hub.js";
 import { StationServer } from "./server/server.js";
@@ -85,6 +86,11 @@ export class StationApp {
     );
 
     const policy = loadDefaultPolicy();
+    // Before any module opens the folder: this release's data format, migrated if older.
+    await prepareDataDir(resolvePath(baseDir, config.dataDir), {
+      logger: log.child("data-format"),
+      version: this.o.version ?? "dev",
+    });
     const store = createFileStore({ dir: resolvePath(baseDir, config.dataDir), logger: log.child("store") });
     await store.open();
     this.#store = store;
