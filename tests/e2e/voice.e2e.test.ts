@@ -56,15 +56,26 @@ async function log(): Promise<Played[]> {
   return (await page.evaluate("window.__voiceLog")) as Played[];
 }
 
-/** Waits until the screen is shown and the first clip of `key`'s prompt is playing there. */
-async function hears(screen: string, key: RegExp, state: "playing" | "ended" = "playing"): Promise<void> {
+/**
+ * Waits until the screen is shown and the first clip of `key`'s prompt is playing there (among
+ * the clips started after the first `since`).
+ */
+async function hears(
+  screen: string,
+  key: RegExp,
+  state: "playing" | "ended" = "playing",
+  since = 0,
+): Promise<void> {
   await page.waitForSelector(`[data-screen="${screen}"]`, { timeout: 15_000 });
   const ok = (p: Played) =>
     p.screen === screen &&
     key.test(p.src.replace(/^\/voice\/zh\/p-|\.opus$/g, "")) &&
     (p.state === state || p.state === "ended");
   await expect
-    .poll(async () => (await log()).some(ok), { timeout: 20_000, message: `${screen} plays ${key}` })
+    .poll(async () => (await log()).slice(since).some(ok), {
+      timeout: 20_000,
+      message: `${screen} plays ${key}`,
+    })
     .toBe(true);
 }
 
@@ -94,7 +105,7 @@ afterAll(async () => {
 });
 
 describe("kiosk voice without speechSynthesis", () => {
-  it("plays each screen's recorded prompt through a whole check-up", async () => {
+  it("plays each screen's recorded prompt through a whole check-up, faults included", async () => {
     expect(await page.evaluate('"speechSynthesis" in window')).toBe(false);
     const roster = (await (await fetch(`${station.url}/api/sim/roster?q=&limit=1`)).json()) as Array<{
       idNumber: string;
@@ -107,15 +118,28 @@ describe("kiosk voice without speechSynthesis", () => {
     await hears("consent", /^consent$/);
     await page.click('[data-testid="agree"]');
     await hears("bp-ready", /^bp-ready$/, "ended");
+    // A failed measurement has its own prompt, and retrying brings back the first one.
+    await post("/api/sim/bp", { profile: "error" });
+    await hears("bp-fault", /^bp-fault$/);
+    let since = (await log()).length;
+    await page.click('[data-testid="retry"]');
+    await hears("bp-ready", /^bp-ready$/, "playing", since);
+    since = (await log()).length;
     await post("/api/sim/bp", { profile: "high" });
-    await hears("bp-rest", /^bp-repeat$/);
-    await hears("bp-ready", /^bp-ready$/);
+    await hears("bp-rest", /^bp-repeat$/, "playing", since);
+    // After the rest, the ready screen speaks again.
+    await hears("bp-ready", /^bp-ready$/, "playing", since);
     await post("/api/sim/bp", { profile: "normal" });
     await page.waitForSelector('[data-screen="bp-done"]');
     await page.click('[data-testid="next"]');
     await hears("glucose-sample-type", /^glucose-sample-type$/);
     await page.click('[data-testid="sample-fasting"]');
     await hears("glucose-waiting", /^glucose-ready$/);
+    await post("/api/sim/glucose", { profile: "error" });
+    await hears("glucose-fault", /^glucose-fault$/);
+    since = (await log()).length;
+    await page.click('[data-testid="retry"]');
+    await hears("glucose-waiting", /^glucose-ready$/, "playing", since);
     await post("/api/sim/glucose", { profile: "normal" });
     await hears("result", /^result-(normal|abnormal|urgent)$/, "ended");
     await quiet();
