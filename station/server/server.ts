@@ -42,6 +42,8 @@ export interface StationServerOptions {
 const STATIC_ROUTES: RouteInfo[] = [
   { method: "GET", path: "/", access: "public" },
   { method: "GET", path: "/assets/*", access: "public" },
+  // Recorded voice prompts (docs/voice.md): fixed words only, nothing about a person.
+  { method: "GET", path: "/voice/*", access: "public" },
 ];
 const WS_ROUTE: RouteInfo = { method: "GET", path: "/ws", access: "kiosk" };
 const SIM_PAGE: RouteInfo = { method: "GET", path: "/sim", access: "sim" };

@@ -26,6 +26,8 @@ function uiDir(): string {
   writeFileSync(join(dir, "index.html"), "<h1>kiosk</h1>");
   writeFileSync(join(dir, "sim.html"), "<h1>sim</h1>");
   writeFileSync(join(dir, "assets", "a.js"), "1");
+  mkdirSync(join(dir, "voice"));
+  writeFileSync(join(dir, "voice", "manifest.json"), "{}");
   return dir;
 }
 
@@ -35,7 +37,11 @@ async function rig(o: { sim?: boolean } = {}): Promise<Rig> {
   return r;
 }
 
-const concrete = (path: string) => (path === "/assets/*" ? "/assets/a.js" : path);
+const STATIC_FILES: Record<string, string> = {
+  "/assets/*": "/assets/a.js",
+  "/voice/*": "/voice/manifest.json",
+};
+const concrete = (path: string) => STATIC_FILES[path] ?? path;
 const httpRoutes = (r: Rig) => r.server.routes().filter((x) => x.path !== "/ws");
 
 function legit(r: Rig, route: RouteInfo, extra: Record<string, string> = {}) {
