@@ -174,19 +174,15 @@ export function loadDefaultPolicy(): PolicyPack {
 
 export { classifyBp, MMHG_PER_KPA } from "./bp.js";
 export { ADVICE_KEYS, DANGER_SYMPTOMS, TCM_TYPES } from "./codes.js";
+export { type ProgrammeVisit, visitFromRecord } from "./programme-visit.js";
 export {
-  type DueItem,
-  type DueKind,
-  type DueList,
-  type DueListEntry,
-  type DuePerson,
-  type DueRosterEntry,
-  type DueStatus,
-  dueItems,
-  dueList,
-  nextDue,
-  type Visit,
-} from "./due.js";
+  byPriority,
+  type Programme,
+  type ProgrammeEntry,
+  type ProgrammePerson,
+  programmeEntries,
+} from "./programmes.js";
+export { computeVisitClass, VISIT_CLASSES, VisitClass } from "./visit-class.js";
 export { explainEntitlements } from "./entitlements.js";
 export { classifyGlucose } from "./glucose.js";
 export { loadPolicyFile, readPolicyJson } from "./load-policy.js";

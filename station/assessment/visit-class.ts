@@ -60,3 +60,7 @@ export const VISIT_CLASS_TEXT: Record<KnownVisitClass, { zh: string; en: string 
   "adverse-reaction": { zh: "不良反应", en: "Adverse reaction" },
   complication: { zh: "并发症", en: "Complication" },
 };
+
+export function isKnownVisitClass(v: string): v is KnownVisitClass {
+  return (VISIT_CLASSES as readonly string[]).includes(v);
+}
