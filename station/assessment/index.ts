@@ -174,6 +174,11 @@ export function loadDefaultPolicy(): PolicyPack {
 
 export { classifyBp, MMHG_PER_KPA } from "./bp.js";
 export { ADVICE_KEYS, DANGER_SYMPTOMS, TCM_TYPES } from "./codes.js";
+export { explainEntitlements } from "./entitlements.js";
+export { classifyGlucose } from "./glucose.js";
+export { loadPolicyFile, readPolicyJson } from "./load-policy.js";
+export { PolicyHolder, parsePolicyPack } from "./policy-holder.js";
+export { PolicyPack } from "./policy-schema.js";
 export { type ProgrammeVisit, visitFromRecord } from "./programme-visit.js";
 export {
   byPriority,
@@ -182,10 +187,5 @@ export {
   type ProgrammePerson,
   programmeEntries,
 } from "./programmes.js";
-export { computeVisitClass, VISIT_CLASSES, VisitClass } from "./visit-class.js";
-export { explainEntitlements } from "./entitlements.js";
-export { classifyGlucose } from "./glucose.js";
-export { loadPolicyFile, readPolicyJson } from "./load-policy.js";
-export { PolicyHolder, parsePolicyPack } from "./policy-holder.js";
-export { PolicyPack } from "./policy-schema.js";
 export { scoreTcm, TCM_ITEMS, type TcmResult } from "./tcm.js";
+export { computeVisitClass, VISIT_CLASSES, VisitClass } from "./visit-class.js";
