@@ -8,6 +8,10 @@ commands:
   assess --sbp N --dbp N …  assess readings against a county policy pack (prints JSON)
   decode <kind> <hex>       decode bytes captured from a device (run without args for kinds)
   devices [--config FILE]   start the configured devices, show their status and the serial ports
+  export --person ID --out FILE [--config FILE]
+                            write one person's check-up records as a JSON array (record contract)
+  followup --records FILE --as-of YYYY-MM-DD [--policy FILE]
+                            what each programme owes that person (prints JSON)
   help                      this text
 `;
 
@@ -35,6 +39,20 @@ async function main(argv: string[]): Promise<number> {
     case "devices": {
       const { runDevices } = await import("./devices.js");
       return runDevices(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "export": {
+      const { runExport } = await import("./export-person.js");
+      return runExport(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "followup": {
+      const { runFollowup } = await import("./followup.js");
+      return runFollowup(rest, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
       });
