@@ -156,7 +156,10 @@ export function computeCoverage(d: CoverageDeps, asOf: string): Coverage {
   const byVillage = new Map<string, { m: Counts; y: Counts }>();
   for (const p of d.index.people()) {
     let v = byVillage.get(p.village);
-    if (!v) byVillage.set(p.village, (v = { m: zero(), y: zero() }));
+    if (!v) {
+      v = { m: zero(), y: zero() };
+      byVillage.set(p.village, v);
+    }
     countPerson(p, d, asOf, `${month}-01`, [v.m, station.m], false);
     countPerson(p, d, asOf, `${year}-01-01`, [v.y, station.y], true);
   }
