@@ -3,13 +3,14 @@
  * year to date (issue 10 §4). What counties are judged on (policy-digest.md, 001 §19):
  *  - annual check-up of the 65+ (001 §10) and of the roster groups (000 §二(二)): target 100%;
  *  - hypertension and diabetes standardised management, ≥4 follow-ups a year (SPEC): target ≥60%
- *    (001 §19); month to date counts patients seen that month (no target);
+ *    (001 §19); month to date counts patients seen that month;
  *  - BP controlled, Simple.org's definition: hypertension patients registered over 3 months ago
  *    (first record here, as the roster holds no registration date) whose latest BP in the last
  *    3 months is <140/90; a point-in-time figure, the same for both periods; no programme target;
  *  - referrals followed up within 14 days (000 §二(二)): target 100%. A referral counts once its
  *    14 days are over or it has been followed up: by a later visit, or by a doctor's outcome other
  *    than unreachable or remind-later, within the 14 days.
+ * Month to date has a target only for referrals: a month's share of a yearly figure has none.
  * Reads the person index only: one pass over the people, no record scan.
  */
 
@@ -39,10 +40,14 @@ const YEAR_TARGET: Record<IndicatorId, number | null> = {
   "bp-controlled": null,
   "referral-14d": 1,
 };
+/** A month's share of a yearly indicator has no target of its own; a referral's 14 days do. */
 const MONTH_TARGET: Record<IndicatorId, number | null> = {
-  ...YEAR_TARGET,
+  "annual-checkup-65": null,
+  "annual-checkup-roster": null,
   "hypertension-managed": null,
   "diabetes-managed": null,
+  "bp-controlled": null,
+  "referral-14d": 1,
 };
 
 export interface Indicator {
