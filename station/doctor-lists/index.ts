@@ -4,6 +4,7 @@
  * from the roster and a read-only pass over the stored records; after that the index follows
  * each saved record (observeSaves). Who may call what is decided by the routes (routes.ts).
  */
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Printer } from "../../drivers/types.js";
 import type { PolicyPack } from "../assessment/policy-schema.js";
@@ -35,7 +36,8 @@ export interface DoctorListsOptions {
   now: () => Date;
   stationId: string;
   clinicName: string;
-  printer: Printer | null;
+  /** Read when printing: the devices start after the lists. */
+  printer: () => Printer | null;
   /** The doctor console's audit(event); the lists only call it. */
   audit: (e: ListAuditEvent) => void | Promise<void>;
   logger: Logger;
@@ -59,6 +61,8 @@ export class DoctorLists {
   /** Opens the outcome log and starts the index build; queries wait for it (ready()). */
   async start(): Promise<void> {
     await this.outcomes.open();
+    // The default export folder, offered beside any USB stick (routes.ts).
+    await mkdir(join(this.o.dataDir, "exports"), { recursive: true });
     this.index.setRoster(this.o.roster());
     this.#ready = this.#scan();
     this.#ready.catch((e: Error) => this.o.logger.error(`doctor lists: index build failed: ${e.message}`));
@@ -131,9 +135,10 @@ export class DoctorLists {
   }
 
   async print(doctorId: string): Promise<void> {
-    if (!this.o.printer) throw new StationError("printer-missing", "没有打印机 / no printer configured");
+    const printer = this.o.printer();
+    if (!printer) throw new StationError("printer-missing", "没有打印机 / no printer configured");
     const c = await this.coverage();
-    await this.o.printer.print(coverageSlip(c, this.o.clinicName));
+    await printer.print(coverageSlip(c, this.o.clinicName));
     await this.o.audit({ type: "coverage-printed", doctorId });
   }
 }

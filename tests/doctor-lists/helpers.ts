@@ -46,7 +46,7 @@ export async function rig(
     now: () => new Date(at(day, 10)),
     stationId: "demo-0001",
     clinicName: "演示村卫生室",
-    printer,
+    printer: () => printer,
     audit: (e) => void audit.push(e),
     logger: silentLogger,
   });

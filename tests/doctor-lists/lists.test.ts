@@ -111,7 +111,7 @@ describe("outcomes", () => {
       now: () => new Date(at("2026-04-01", 11)),
       stationId: "demo-0001",
       clinicName: "x",
-      printer: null,
+      printer: () => null,
       audit: () => {},
       logger: silentLogger,
     });
