@@ -78,7 +78,11 @@ export function visitFromRecord(
 }
 
 /** Sorted oldest first, with visits after `asOf` dropped (a wrong clock must not hide a due item). */
-export function visitsUpTo(visits: readonly ProgrammeVisit[], asOf: string): ProgrammeVisit[] {
+export function visitsUpTo(visits: readonly ProgrammeVisit[], asOf: string): readonly ProgrammeVisit[] {
+  // Fast path for the lists' index, which keeps visits sorted: no copy, no sort.
+  let sorted = true;
+  for (let i = 1; i < visits.length && sorted; i++) if (visits[i - 1]!.date > visits[i]!.date) sorted = false;
+  if (sorted && (visits.length === 0 || visits.at(-1)!.date <= asOf)) return visits;
   return visits
     .filter((v) => v.date <= asOf)
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));

@@ -105,7 +105,7 @@ function countPerson(
   yearly: boolean,
 ): void {
   const fu = d.pack.followUp;
-  const visits = p.visits.filter((v) => v.date <= asOf);
+  const visits = (p.visits.at(-1)?.date ?? "") > asOf ? p.visits.filter((v) => v.date <= asOf) : p.visits;
   const inPeriod = visits.filter((v) => v.date >= from);
   const bump = (id: IndicatorId, hit: boolean) => {
     for (const c of into) {
