@@ -33,7 +33,10 @@ const pack = loadDefaultPolicy();
 
 // Deterministic pseudo-random numbers, so every run measures the same data.
 let seed = 42;
-const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
 
 const villages = ["演示一村", "演示二村", "演示三村", "演示四村", "演示五村", "演示六村"];
 const roster: RosterEntry[] = [];
