@@ -12,6 +12,8 @@ commands:
                             write one person's check-up records as a JSON array (record contract)
   followup --records FILE --as-of YYYY-MM-DD [--policy FILE]
                             what each programme owes that person (prints JSON)
+  config check --config F   validate a station config, listing every error (exit 78 if invalid)
+  udev-rules --config FILE  udev rules naming the config's USB serial devices (install.sh)
   help                      this text
 `;
 
@@ -50,9 +52,23 @@ async function main(argv: string[]): Promise<number> {
         stderr: (s) => process.stderr.write(s),
       });
     }
+    case "config": {
+      const { runConfigCheck } = await import("./install-tools.js");
+      return runConfigCheck(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
     case "followup": {
       const { runFollowup } = await import("./followup.js");
       return runFollowup(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "udev-rules": {
+      const { runUdevRules } = await import("./install-tools.js");
+      return runUdevRules(rest, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
       });
