@@ -21,7 +21,7 @@ import { PersonIndex } from "./person-index.js";
 
 /** What the lists write to the doctor console's audit log: ids only, never names or ID numbers. */
 export interface ListAuditEvent {
-  type: "outcome-recorded" | "coverage-exported" | "coverage-printed" | "list-viewed";
+  type: "outcome-recorded" | "coverage-exported" | "coverage-printed";
   doctorId: string;
   outcomeId?: string;
   file?: string;
