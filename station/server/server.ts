@@ -29,12 +29,17 @@ export interface StationServerOptions {
   health: () => unknown;
   staticDir: string;
   simRoutes: Record<string, SimRoute> | null;
-  /** Further routes (the doctor's console); each declares its access like the built-in ones. */
-  routes?: Route[];
-  /** Required as soon as any route declares "doctor" access. */
+  /** Declared routes (the doctor's console): each states its access, and the server checks it. */
+  declaredRoutes?: Route[];
+  /** Required as soon as any declared route has "doctor" access. */
   doctorSession?: DoctorSessionCheck;
   /** Extra host names to answer to (config server.allowedHosts); loopback names always work. */
   allowedHosts?: readonly string[];
+  /**
+   * Route modules that match their own paths under /api/ (doctor-lists/routes.ts); true =
+   * handled. They run after the Host and Origin checks; their own session gate does the rest.
+   */
+  routes?: ReadonlyArray<(req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>>;
   logger: Logger;
 }
 
@@ -60,7 +65,7 @@ export class StationServer {
       const [method, path] = key.split(" ") as [Method, string];
       return { method, path, access: "sim", handle: ({ body, query }) => handle(body, query) };
     });
-    for (const r of [...kioskRoutes(o), ...sim, ...(o.routes ?? [])]) {
+    for (const r of [...kioskRoutes(o), ...sim, ...(o.declaredRoutes ?? [])]) {
       const key = `${r.method} ${r.path}`;
       if (this.#table.has(key)) throw new Error(`route ${key} declared twice`);
       if (r.access === "doctor" && !o.doctorSession)
@@ -163,6 +168,10 @@ export class StationServer {
       const path = url.pathname;
       if (path.startsWith("/api/sim/") && !this.o.simRoutes)
         throw new StationError("sim-disabled", "simulator API is off: devices are real");
+      if (path.startsWith("/api/") && this.o.routes?.length) {
+        checkOrigin(req);
+        for (const r of this.o.routes) if (await r(req, res, url)) return;
+      }
       if (path.startsWith("/api/")) throw new StationError("not-found", `no route ${key}`);
       if (path === SIM_PAGE.path) {
         if (!this.o.simRoutes)

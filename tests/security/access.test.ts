@@ -75,7 +75,7 @@ describe("route table", () => {
         health: () => null,
         staticDir: uiDir(),
         simRoutes: null,
-        routes: [{ method: "GET", path: "/api/doctor/x", access: "doctor", handle: () => 1 }],
+        declaredRoutes: [{ method: "GET", path: "/api/doctor/x", access: "doctor", handle: () => 1 }],
         logger: silentLogger,
       });
     expect(make).toThrow(/doctorSession/);

@@ -72,7 +72,7 @@ export async function startRig(
             today: () => "2026-11-22",
             action,
           }),
-    routes: doctorRoutes,
+    declaredRoutes: doctorRoutes,
     doctorSession: (req): DoctorSession | null =>
       req.headers.cookie === DOCTOR_COOKIE ? { doctorId: "doc-1" } : null,
     ...(o.allowedHosts ? { allowedHosts: o.allowedHosts } : {}),

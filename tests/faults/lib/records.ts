@@ -79,7 +79,7 @@ export async function readStation(dataDir: string): Promise<StationHoldings> {
   }
 }
 
-/** A villager as /api/sim/roster lists them: an opaque ref, never the full ID number. */
+/** A villager as /api/sim/roster lists them: a ref (their place in the roster), never the full ID number. */
 type Villager = { ref: string; name: string };
 
 export async function roster(station: StationProcess, limit: number): Promise<Villager[]> {
