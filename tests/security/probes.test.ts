@@ -171,7 +171,16 @@ describe("web probes", () => {
   }, 30_000);
 
   it("a rebinding Host header is refused on every path, and nothing answers with an ID number", async () => {
-    const paths = ["/", "/sim", "/api/state", "/api/health", "/api/upload", "/api/sim/roster", "/ws"];
+    const paths = [
+      "/",
+      "/sim",
+      "/api/state",
+      "/api/health",
+      "/api/upload",
+      "/api/sim/roster",
+      "/api/doctor/lists/due",
+      "/ws",
+    ];
     for (const path of paths)
       for (const host of ["evil.example", `evil.example:${port}`]) {
         const res = await raw(port, { path, headers: { host } });
