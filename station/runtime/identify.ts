@@ -4,6 +4,7 @@
  */
 import type { CardRead } from "../../drivers/types.js";
 import { normaliseIdNumber, parseIdNumber } from "../domain/id-number.js";
+import { nameProblem } from "../domain/names.js";
 import { type Person, Person as PersonSchema, type RosterEntry } from "../domain/schema.js";
 import type { Fault } from "../workflow/types.js";
 
@@ -70,6 +71,16 @@ const INCONSISTENT: Fault = {
   retryable: false,
 };
 
+/** A name with control or bidi-override characters: shown, printed or archived it could mislead. */
+export const NAME_INVALID: Fault = {
+  code: "name-invalid",
+  message: {
+    zh: "姓名中有无法显示的字符，请找医生手动登记。",
+    en: "The name contains characters that cannot be shown. Please ask the doctor to register you.",
+  },
+  retryable: false,
+};
+
 /**
  * `clockSuspect`: the station's clock is known to be wrong, so `today` cannot judge a birth date
  * or a card's expiry; the card is accepted on its own checks and the record is flagged.
@@ -79,6 +90,7 @@ export function identifyFromCard(card: CardRead, today: string, clockSuspect = f
   if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
   if (!clockSuspect && card.card.validTo && card.card.validTo < today)
     return { ok: false, fault: CARD_EXPIRED };
+  if (nameProblem(card.name.trim()) === "control-character") return { ok: false, fault: NAME_INVALID };
   const candidate = {
     idNumber: parsed.value.idNumber,
     name: card.name.trim(),
@@ -110,6 +122,7 @@ export function identifyManual(
   if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
   const finalName = roster?.name ?? name?.trim();
   if (!finalName) return { ok: false, fault: NOT_ON_ROSTER_NEEDS_NAME };
+  if (nameProblem(finalName) === "control-character") return { ok: false, fault: NAME_INVALID };
   const r = PersonSchema.safeParse({
     idNumber: parsed.value.idNumber,
     name: finalName,

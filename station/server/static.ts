@@ -14,13 +14,19 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
   ".mp3": "audio/mpeg",
   ".wav": "audio/wav",
+  ".opus": "audio/ogg; codecs=opus",
   ".ico": "image/x-icon",
 };
 
 const PAGES: Record<string, string> = { "/": "index.html", "/sim": "sim.html" };
 
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
-  const rel = PAGES[urlPath] ?? decodeURIComponent(urlPath).replace(/^\/+/, "");
+  let rel: string;
+  try {
+    rel = PAGES[urlPath] ?? decodeURIComponent(urlPath).replace(/^\/+/, "");
+  } catch {
+    return false; // bad percent-encoding: the server answers 400 before it gets here
+  }
   const file = normalize(join(root, rel));
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
   try {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { StationApp } from "../../station/app.js";
 import { loadConfig } from "../../station/config/load.js";
+import { loadRoster } from "../../station/roster/roster.js";
 import { silentLogger } from "../../station/util/logger.js";
 import { checkupViaSim } from "../faults/lib/records.js";
 import { ROOT, type StationProcess } from "../faults/lib/station.js";
@@ -73,15 +74,19 @@ describe("the station's clock across restarts", () => {
     };
     const flagged = async (
       s: StationProcess & { app: StationApp },
-      person: { idNumber: string; name: string },
+      person: { ref: string; name: string },
     ) => {
       const id = await checkupViaSim(s, person);
       return (await s.app.store!.get(id))!.clockSuspect;
     };
 
     let s = await boot();
-    const people = await s.get<{ idNumber: string; name: string }[]>("/api/sim/roster?q=&limit=50");
-    const young = people.find((p) => p.idNumber.slice(6, 10) >= "1971")!;
+    // The sim roster lists refs (place in the roster file), never full numbers: birth years
+    // come from the file itself.
+    const file = loadRoster(join(ROOT, "station/data/demo-roster.json")).all();
+    const people = file.slice(0, 10).map((p, i) => ({ ref: `r${i}`, name: p.name }));
+    const youngAt = file.findIndex((p) => p.idNumber.slice(6, 10) >= "1971");
+    const young = { ref: `r${youngAt}`, name: file[youngAt]!.name };
     expect(young).toBeDefined();
     expect(await flagged(s, people[0]!)).toBe(false);
     await s.stop();
