@@ -17,6 +17,8 @@ export class ShardCounts {
     /** Loads a shard; the caller holds that shard's lock. */
     readonly loadShard: (day: string) => Promise<LoadedShard>,
     readonly quarantine: Map<string, QuarantinedRecord>,
+    /** Days with saves still in a journal: their shard file alone undercounts, so always reread. */
+    readonly journalDays: () => string[] = () => [],
   ) {}
 
   async total(): Promise<number> {
@@ -62,13 +64,17 @@ export class ShardCounts {
     const cache = await this.#read();
     const { layout } = this.io;
     let reread = 0;
+    const journaled = new Set(this.journalDays());
+    const days = new Set(journaled);
     for (const name of await this.io.list(layout.records)) {
       const day = dayOfFileName(name);
-      if (!day) continue;
+      if (day) days.add(day);
+    }
+    for (const day of [...days].sort()) {
       const file = layout.shard(day);
       await this.io.lock.run(file, async () => {
         const cached = cache[day];
-        if (cached && cached.sig === (await this.io.sig(file))) {
+        if (cached && !journaled.has(day) && cached.sig === (await this.io.sig(file))) {
           counts.set(day, cached.count);
           for (const q of cached.invalid) this.quarantine.set(`${q.file}#${q.id}`, q);
         } else {

@@ -1,8 +1,11 @@
 /**
- * The durable file store (docs/adr/0001-durable-storage.md). Every write goes through
- * DurableJSONFile (fsync + rename + folder fsync). A save writes its index entries first (person
- * bucket, outbox) and the record's day shard last, so a record reported saved is always findable
- * and always in the outbox while pending; open() drops index ids whose record never landed.
+ * The durable file store (docs/adr/0001-durable-storage.md). Every file write goes through
+ * DurableJSONFile (fsync + rename + folder fsync). By default a save appends one fsynced frame to
+ * the day's journal (docs/adr/0007-save-journal.md), which later compaction folds into the person
+ * bucket, outbox file and day shard. With `journal: false` (the earlier design, kept for the
+ * write-volume benchmark) a save writes its index entries first and the day shard last. Either
+ * way a record reported saved is findable and in the outbox while pending after any crash;
+ * open() drops index ids whose record never landed.
  */
 import { resolve } from "node:path";
 import { CheckupRecord, formatIssues, type SyncState } from "../domain/schema.js";
@@ -37,6 +40,7 @@ import { PersonIndex } from "./person-index.js";
 import { makePrivate } from "./private-tree.js";
 import { pruneAcked } from "./prune.js";
 import { RejectedIndex } from "./rejected-index.js";
+import { SaveJournal } from "./save-journal.js";
 import { type RecordSummary, SummaryIndex } from "./summaries.js";
 import { applySyncMany, type SyncManyParts } from "./sync-many.js";
 import type { InspectableRecordStore, QuarantinedRecord, SyncUpdate } from "./types.js";
@@ -50,6 +54,11 @@ export interface FileStoreOptions {
   dayOffsetMinutes?: number;
   /** Sequence numbers reserved per durable write; a crash skips at most this many. */
   seqBlock?: number;
+  /** Save through the per-day journal (default true); false rewrites the shard on every save. */
+  journal?: boolean;
+  /** Compact a day's journal once it holds this many frames (default 1000) or bytes (default 4 MiB). */
+  journalMaxFrames?: number;
+  journalMaxBytes?: number;
 }
 
 /** Folders open in this process: a second store on the same folder would overwrite the first's files. */
@@ -76,6 +85,11 @@ class FileStore implements InspectableRecordStore {
   readonly #persons: PersonIndex;
   readonly #summaries: SummaryIndex;
   readonly #quarantine = new Map<string, QuarantinedRecord>();
+  /** Always there, so even a store saving the older way replays journals a crash left. */
+  readonly #journal: SaveJournal;
+  readonly #useJournal: boolean;
+  /** Compactions started after a save (day end, full journal); close() waits for them. */
+  #background: Promise<void> = Promise.resolve();
   #nextSeq = 1;
   #reserved = 0;
   #open = false;
@@ -92,6 +106,19 @@ class FileStore implements InspectableRecordStore {
     this.#rejected = new RejectedIndex(this.#io);
     this.#persons = new PersonIndex(this.#io, this.#log);
     this.#summaries = new SummaryIndex(this.#io, (idNumber) => this.#persons.key(idNumber));
+    this.#useJournal = opts.journal !== false;
+    this.#journal = new SaveJournal({
+      io: this.#io,
+      outbox: this.#outbox,
+      persons: this.#persons,
+      log: this.#log,
+      offset: this.#offset,
+      loadShard: (day) => this.#loadShard(day),
+      apply: (shard, rec, count) => this.#apply(shard, rec, count),
+      maxFrames: opts.journalMaxFrames ?? 1000,
+      maxBytes: opts.journalMaxBytes ?? 4 * 1024 * 1024,
+    });
+    const journal = this.#journal;
     this.#syncParts = {
       io: this.#io,
       outbox: this.#outbox,
@@ -99,8 +126,19 @@ class FileStore implements InspectableRecordStore {
       idLock: this.#idLock,
       offset: this.#offset,
       loadShard: (day) => this.#loadShard(day),
+      ...(this.#useJournal && {
+        journal: async (day: string, changed: CheckupRecord[]) => {
+          await journal.append(day, changed);
+          this.#afterAppend(day);
+        },
+      }),
     };
-    this.#counts = new ShardCounts(this.#io, (day) => this.#loadShard(day), this.#quarantine);
+    this.#counts = new ShardCounts(
+      this.#io,
+      (day) => this.#loadShard(day),
+      this.#quarantine,
+      () => this.#journal.days(),
+    );
   }
 
   async open(): Promise<void> {
@@ -123,17 +161,20 @@ class FileStore implements InspectableRecordStore {
       const n = await this.#io.io(l.root, () => makePrivate(l.root));
       if (n > 0) this.#log.info(`data folder made private: ${n} mode(s) tightened to 0700/0600`);
     }
-    for (const d of [l.records, l.outbox, l.meta]) await this.#io.io(d, () => this.#fs.mkdir(d));
-    for (const d of [l.records, l.outbox, l.meta]) await sweepTemps(d, this.#fs);
+    const dirs = [l.records, l.outbox, l.meta, l.journal];
+    for (const d of dirs) await this.#io.io(d, () => this.#fs.mkdir(d));
+    for (const d of dirs) await sweepTemps(d, this.#fs);
     await this.#persons.open(() => this.#allRecords());
     await syncDir(l.root, this.#fs);
     this.#open = true;
     try {
+      await this.#outbox.load();
+      await this.#replayJournals();
       const reserved = decodeSeq(l.seq(), await this.#io.file(l.seq()).read());
       // No sequence file yet: start after the highest stored seq (an empty store starts at 1).
       this.#reserved = reserved ?? (await this.#maxStoredSeq());
       this.#nextSeq = this.#reserved + 1;
-      await this.#loadOutbox();
+      await this.#dropStaleOutbox();
       if (await this.#rejected.load(() => this.#scanRejected()))
         this.#log.info(`rejected-record index built: ${this.#rejected.ids().length} id(s)`);
     } catch (err) {
@@ -145,7 +186,13 @@ class FileStore implements InspectableRecordStore {
   async close(): Promise<void> {
     if (!this.#open) return;
     await this.#idLock.idle();
+    await this.#background;
     await this.#fileLock.idle();
+    // A clean close leaves no journal, so the folder is also what the previous release reads.
+    for (const day of this.#journal.days())
+      await this.#compact(day).catch((err: unknown) =>
+        this.#log.warn(`journal ${day}: not compacted at close; the next open replays it`, err),
+      );
     try {
       await this.#counts.persist();
     } catch (err) {
@@ -158,6 +205,7 @@ class FileStore implements InspectableRecordStore {
     this.#outbox.clear();
     this.#rejected.clear();
     this.#counts.reset();
+    this.#journal.clear();
   }
 
   nextSeq(): Promise<number> {
@@ -190,6 +238,8 @@ class FileStore implements InspectableRecordStore {
   async byPerson(idNumber: string, limit = Number.POSITIVE_INFINITY): Promise<CheckupRecord[]> {
     this.#assertOpen();
     const ids = new Set(await this.#persons.ids(idNumber));
+    // Saves still in a journal are in the person index only after compaction.
+    for (const r of this.#journal.records()) if (r.person.idNumber === idNumber) ids.add(r.id);
     const out: CheckupRecord[] = [];
     for (const id of ids) {
       // Index entries are written before the record; one whose record never landed is skipped here.
@@ -262,6 +312,8 @@ class FileStore implements InspectableRecordStore {
   async pruneAcked(beforeDay: string): Promise<{ pruned: number; shards: number }> {
     this.#assertOpen();
     if (!DAY_RE.test(beforeDay)) throw new StationError("bad-request", `bad day ${beforeDay}`);
+    // Prune works on shard files: fold in the journals of the days it may touch first.
+    for (const day of this.#journal.days()) if (day < beforeDay) await this.#compact(day);
     const r = await pruneAcked(
       {
         io: this.#io,
@@ -297,6 +349,7 @@ class FileStore implements InspectableRecordStore {
     const pending = rec.sync.status === "pending";
     const rejected = rec.sync.status === "rejected";
     await this.#ensureSeqCovers(rec.seq);
+    if (this.#useJournal) return this.#putJournal(day, rec);
     await this.#persons.add(day.slice(0, 4), rec.person.idNumber, rec.id);
     if (pending) await this.#outbox.add(day, [rec.id]);
     if (rejected) await this.#rejected.add([rec.id]);
@@ -304,15 +357,63 @@ class FileStore implements InspectableRecordStore {
       const shard = await this.#loadShard(day);
       const next: ShardFile = { v: 1, day, records: { ...shard.raw, [rec.id]: rec } };
       await this.#io.file(shard.file).write(next);
-      const wasValid = shard.valid.has(rec.id);
-      shard.raw = next.records;
-      shard.valid.set(rec.id, rec);
-      shard.invalid = shard.invalid.filter((q) => q.id !== rec.id);
-      this.#quarantine.delete(`${shard.file}#${rec.id}`);
-      if (!wasValid) this.#counts.added(day);
+      this.#apply(shard, rec, true);
     });
     if (!pending) await this.#outbox.remove(day, [rec.id]);
     if (!rejected) await this.#rejected.remove([rec.id]);
+  }
+
+  /** Journal mode: the rejected-index intent, one fsynced frame (the commit point), then removals. */
+  async #putJournal(day: string, rec: CheckupRecord): Promise<void> {
+    const rejected = rec.sync.status === "rejected";
+    if (rejected) await this.#rejected.add([rec.id]);
+    await this.#fileLock.run(this.#layout.shard(day), () => this.#journal.append(day, [rec]));
+    if (!rejected) await this.#rejected.remove([rec.id]);
+    this.#afterAppend(day);
+  }
+
+  /** Puts `rec` into a loaded shard (the file is already written or journalled). */
+  #apply(shard: LoadedShard, rec: CheckupRecord, count: boolean): void {
+    const wasValid = shard.valid.has(rec.id);
+    shard.raw = { ...shard.raw, [rec.id]: rec };
+    shard.valid.set(rec.id, rec);
+    shard.invalid = shard.invalid.filter((q) => q.id !== rec.id);
+    this.#quarantine.delete(`${shard.file}#${rec.id}`);
+    if (!wasValid && count) this.#counts.added(shard.day);
+  }
+
+  /**
+   * After a journal append: compact older days' journals (the day has ended) and a full one, in
+   * the background, so no save waits for a compaction it does not need for durability.
+   */
+  #afterAppend(day: string): void {
+    const due = this.#journal.days().filter((d) => d < day || this.#journal.full(d));
+    if (due.length === 0) return;
+    this.#background = this.#background.then(async () => {
+      for (const d of due)
+        await this.#compact(d).catch((err: unknown) =>
+          this.#log.warn(`journal ${d}: compaction failed; retried later, saves stay in the journal`, err),
+        );
+    });
+  }
+
+  #compact(day: string): Promise<void> {
+    return this.#fileLock.run(this.#layout.shard(day), () => this.#journal.compactLocked(day));
+  }
+
+  /** At open: every journal left by a crash is replayed and folded into its files. */
+  async #replayJournals(): Promise<void> {
+    const journal = this.#journal;
+    const days = await journal.files.days();
+    for (const day of days) await journal.replay(day);
+    // Shards read before the replay (a person-index rebuild, the seq scan) lack the journal.
+    this.#shards.clear();
+    // A full or failing disk must not stop the store opening: the records are in memory, and
+    // the journal stays (marked to compact before the next append) until a compaction succeeds.
+    for (const day of days)
+      await this.#compact(day).catch((err: unknown) =>
+        this.#log.warn(`journal ${day}: replayed but not compacted; kept until the disk allows`, err),
+      );
   }
 
   async #ensureSeqCovers(seq: number): Promise<void> {
@@ -332,9 +433,8 @@ class FileStore implements InspectableRecordStore {
     this.#reserved = upTo;
   }
 
-  /** Loads every outbox day and drops ids whose record never landed or is no longer pending. */
-  async #loadOutbox(): Promise<void> {
-    await this.#outbox.load();
+  /** Drops outbox ids whose record never landed or is no longer pending. */
+  async #dropStaleOutbox(): Promise<void> {
     for (const day of this.#outbox.days()) {
       const shard = await this.#shard(day);
       const stale = this.#outbox.ids(day).filter((id) => shard.valid.get(id)?.sync.status !== "pending");
@@ -354,6 +454,7 @@ class FileStore implements InspectableRecordStore {
     const cached = this.#shards.get(file);
     if (cached) return cached;
     const shard = decodeShard(day, file, await this.#io.file(file).read());
+    this.#journal.overlay(shard);
     for (const q of shard.invalid) {
       const key = `${file}#${q.id}`;
       if (!this.#quarantine.has(key))

@@ -9,6 +9,7 @@
  *   meta/seq.json             {v, reserved}                            highest sequence number reserved
  *   meta/counts.json          {v, shards: {day: {sig, count, invalid}}} derived cache for count(); never on a save
  *   meta/rejected.json        {v, ids: [id]}                           ids of records the archive rejected (may hold stale ids)
+ *   journal/<day>.log         <checksum> {"rs": [record]}\n per frame   saves not yet folded into the files above
  *
  * No file whose size grows with the total record count is rewritten on a save: every file a save
  * touches is bounded by one day's (shard, outbox) or one year's share of a bucket (people). The
@@ -56,6 +57,8 @@ export class Layout {
   readonly meta: string;
   readonly persons: string;
   readonly keys: string;
+  /** Save journals, one per shard day (journal.ts); empty after a clean close. */
+  readonly journal: string;
   constructor(readonly root: string) {
     this.persons = join(root, "persons");
     this.keys = join(root, "keys");
@@ -63,6 +66,7 @@ export class Layout {
     this.outbox = join(root, "outbox");
     this.people = join(root, "people");
     this.meta = join(root, "meta");
+    this.journal = join(root, "journal");
   }
   shard(day: string): string {
     return join(this.records, `${day}.json`);

@@ -43,6 +43,33 @@ export class Outbox {
     }
   }
 
+  /**
+   * Journal mode (journal.ts): the change is made in memory only; the save journal holds it on
+   * disk until compaction calls persist(day).
+   */
+  note(day: string, id: string, pending: boolean): void {
+    const ids = this.#days.get(day) ?? new Set<string>();
+    if (pending) ids.add(id);
+    else ids.delete(id);
+    if (ids.size > 0) this.#days.set(day, ids);
+    else this.#days.delete(day);
+  }
+
+  /** Writes the day's file as memory has it (deleted when empty); compaction calls it. */
+  async persist(day: string): Promise<void> {
+    const file = this.io.layout.outboxDay(day);
+    await this.io.lock.run(file, async () => {
+      const ids = this.#days.get(day);
+      if (ids && ids.size > 0) {
+        await this.io.file(file).write({ v: 1, ids: [...ids] } satisfies OutboxFile);
+        return;
+      }
+      await this.io.unlinkIfExists(`${file}.bak`);
+      await this.io.unlinkIfExists(file);
+      await syncDir(this.io.layout.outbox, this.io.fs);
+    });
+  }
+
   /** One rewrite of the day's file for all of `add`; none when every id is already there. */
   async add(day: string, add: readonly string[]): Promise<void> {
     const file = this.io.layout.outboxDay(day);

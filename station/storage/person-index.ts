@@ -107,22 +107,39 @@ export class PersonIndex {
   }
 
   async add(year: string, idNumber: string, id: string): Promise<void> {
-    const k = this.key(idNumber);
-    const file = this.#file(year, k.slice(0, 2));
-    await this.io.lock.run(file, async () => {
-      const people = await this.#load(file);
-      if (people[k]?.includes(id)) return;
-      if (!this.#years.has(year)) {
-        const dir = this.#yearDir(year);
-        await this.io.io(dir, () => this.io.fs.mkdir(dir));
-        await syncDir(this.root, this.io.fs);
-        this.#years.add(year);
-      }
-      const next = { ...people, [k]: [...(people[k] ?? []), id] };
-      const data: PeopleFile = { v: 2, people: next };
-      await this.io.file(file).write(data);
-      this.#buckets.set(file, next);
-    });
+    await this.addMany(year, [{ idNumber, id }]);
+  }
+
+  /** One durable rewrite per touched bucket for the whole batch (journal compaction). */
+  async addMany(year: string, entries: ReadonlyArray<{ idNumber: string; id: string }>): Promise<void> {
+    const byFile = new Map<string, Array<{ k: string; id: string }>>();
+    for (const e of entries) {
+      const k = this.key(e.idNumber);
+      const file = this.#file(year, k.slice(0, 2));
+      byFile.set(file, [...(byFile.get(file) ?? []), { k, id: e.id }]);
+    }
+    for (const [file, adds] of byFile) {
+      await this.io.lock.run(file, async () => {
+        const people = await this.#load(file);
+        const next = { ...people };
+        let changed = false;
+        for (const { k, id } of adds) {
+          if (next[k]?.includes(id)) continue;
+          next[k] = [...(next[k] ?? []), id];
+          changed = true;
+        }
+        if (!changed) return;
+        if (!this.#years.has(year)) {
+          const dir = this.#yearDir(year);
+          await this.io.io(dir, () => this.io.fs.mkdir(dir));
+          await syncDir(this.root, this.io.fs);
+          this.#years.add(year);
+        }
+        const data: PeopleFile = { v: 2, people: next };
+        await this.io.file(file).write(data);
+        this.#buckets.set(file, next);
+      });
+    }
   }
 
   async #load(file: string): Promise<Record<string, string[]>> {

@@ -27,6 +27,12 @@ export interface SyncManyParts {
   offset: number;
   /** Loads a shard; the caller holds that shard's file lock. */
   loadShard(day: string): Promise<LoadedShard>;
+  /**
+   * Journal mode: append the day's changed records as one journal frame and update the cached
+   * shard and the in-memory outbox; the caller holds the shard's file lock. Replaces the shard
+   * rewrite and the outbox file writes (compaction writes those later).
+   */
+  journal?: (day: string, changed: CheckupRecord[]) => Promise<void>;
 }
 
 /**
@@ -69,10 +75,11 @@ async function applyLocked(p: SyncManyParts, latest: Map<string, SyncState>): Pr
 
   const idsOf = (ups: Map<string, SyncState>, keep: (s: SyncState) => boolean) =>
     [...ups].filter(([, s]) => keep(s)).map(([id]) => id);
-  for (const [day, ups] of byDay) {
-    const back = idsOf(ups, (s) => s.status === "pending");
-    if (back.length > 0) await p.outbox.add(day, back);
-  }
+  if (!p.journal)
+    for (const [day, ups] of byDay) {
+      const back = idsOf(ups, (s) => s.status === "pending");
+      if (back.length > 0) await p.outbox.add(day, back);
+    }
   await p.rejected.add(idsOf(latest, (s) => s.status === "rejected"));
 
   const written: string[] = [];
@@ -90,10 +97,11 @@ async function applyLocked(p: SyncManyParts, latest: Map<string, SyncState>): Pr
   const cleared: string[] = [];
   for (const day of written) {
     const ups = byDay.get(day)!;
-    await p.outbox.remove(
-      day,
-      idsOf(ups, (s) => s.status !== "pending"),
-    );
+    if (!p.journal)
+      await p.outbox.remove(
+        day,
+        idsOf(ups, (s) => s.status !== "pending"),
+      );
     cleared.push(...idsOf(ups, (s) => s.status !== "rejected"));
   }
   await p.rejected.remove(cleared);
@@ -111,6 +119,7 @@ async function writeShard(p: SyncManyParts, day: string, ups: Map<string, SyncSt
       if (JSON.stringify(rec.sync) !== JSON.stringify(sync)) changed[id] = { ...rec, sync };
     }
     if (Object.keys(changed).length === 0) return;
+    if (p.journal) return p.journal(day, Object.values(changed));
     const data: ShardFile = { v: 1, day, records: { ...shard.raw, ...changed } };
     await p.io.file(shard.file).write(data);
     // The cache changes only once the file is on disk, so a failed write leaves it as the disk is.

@@ -2,7 +2,8 @@
  * SIGKILL a process applying batches of archive acks (updateSyncMany) beside new saves, many times
  * over the same folders, and check after each kill: every file parses; every record on disk that
  * is pending is in an outbox file (never lost from both); every confirmed save and batch survived;
- * and the reopened store agrees with the disk (pending, pendingCount, rejected).
+ * and the reopened store agrees with the disk (pending, pendingCount, rejected). "The disk" is the
+ * shards and outbox files with the save journals' whole frames laid over them, as open() does.
  * Smaller than crash.test.ts on purpose: that one covers saves; this one the batch path.
  */
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import type { CheckupRecord, SyncState } from "../../station/domain/schema.js";
 import { createFileStore } from "../../station/storage/file-store.js";
+import { decodeJournal, journalDayOf } from "../../station/storage/journal.js";
 import { dayOfFileName } from "../../station/storage/layout.js";
 import { runAndKill } from "./fixtures/kill.js";
 import { assertEveryJsonParses } from "./fixtures/tree.js";
@@ -32,6 +34,16 @@ async function readDisk(dir: string) {
   for (const name of await readdir(join(dir, "outbox"))) {
     if (!dayOfFileName(name)) continue;
     for (const id of JSON.parse(await readFile(join(dir, "outbox", name), "utf8")).ids) outbox.add(id);
+  }
+  // Saves and acks not yet compacted: a journal frame is the record and its outbox intent at once.
+  const journals = (await readdir(join(dir, "journal")).catch(() => [] as string[])).sort();
+  for (const name of journals) {
+    if (!journalDayOf(name)) continue;
+    for (const raw of decodeJournal(await readFile(join(dir, "journal", name), "utf8")).records) {
+      const rec = raw as CheckupRecord;
+      records.set(rec.id, rec);
+      if (rec.sync.status === "pending") outbox.add(rec.id);
+    }
   }
   return { records, outbox };
 }

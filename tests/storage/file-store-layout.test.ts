@@ -18,10 +18,11 @@ afterEach(async () => {
 
 const renames = (calls: string[]) => calls.filter((c) => c.startsWith("rename ") && !c.endsWith(".bak"));
 
+// The earlier write path (journal: false), kept for comparison; the journal's order is in journal.test.ts.
 describe("file store write order", () => {
   it("writes the person index and the outbox entry before the record's shard (intent first)", async () => {
     const spy = spyFs();
-    const store = createFileStore({ dir, fs: spy.fs });
+    const store = createFileStore({ dir, fs: spy.fs, journal: false });
     await store.open();
     const rec = makeRecord({ seq: 1, at: dayAt(0) });
     spy.calls.length = 0;
@@ -40,7 +41,7 @@ describe("file store write order", () => {
 
   it("on acknowledgement writes the shard first, then removes the outbox file", async () => {
     const spy = spyFs();
-    const store = createFileStore({ dir, fs: spy.fs });
+    const store = createFileStore({ dir, fs: spy.fs, journal: false });
     await store.open();
     const rec = makeRecord({ seq: 1, at: dayAt(0) });
     await store.save(rec);
@@ -80,9 +81,12 @@ describe("file store on disk", () => {
     await store.open();
     const rec = makeRecord({ seq: 1, at: dayAt(0) });
     await store.save(rec);
+    const journal = await readFile(join(dir, "journal", `${shardDayOf(rec.id)}.log`), "utf8");
+    expect(journal).toContain(JSON.stringify(rec));
+    await store.close();
+    // Close folds the journal into the day shard.
     const shard = JSON.parse(await readFile(join(dir, "records", `${shardDayOf(rec.id)}.json`), "utf8"));
     expect(shard.records[rec.id]).toEqual(rec);
-    await store.close();
   });
 
   it("refuses a second open of the same folder in one process until the first closes", async () => {

@@ -21,8 +21,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+// These count the files the earlier write path rewrites (journal: false); the journal path's batch
+// is one appended frame per day (journal.test.ts), and the contract suite runs on both.
 async function storeWith(fs = countingFs(dir)) {
-  const store = createFileStore({ dir, fs: fs.fs });
+  const store = createFileStore({ dir, fs: fs.fs, journal: false });
   await store.open();
   open.push(store);
   return { store, fs };
