@@ -2,14 +2,18 @@
  * SIGKILL a saving process at random moments, hundreds of times over the same folder, and check
  * after each kill that nothing reported saved was lost. (A kill tests crash atomicity; fsync's
  * part, surviving a power cut, is shown by the call-order test in durable-adapter.test.ts.)
+ * Saves go through the day journals (docs/adr/0007-save-journal.md); one lane compacts every 8
+ * frames so kills land mid-compaction as well as mid-append. After each kill every JSON file
+ * parses, no journal has a damaged frame (only a torn last one), and nothing is quarantined.
  */
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import type { CheckupRecord } from "../../station/domain/schema.js";
 import { createFileStore } from "../../station/storage/file-store.js";
+import { decodeJournal, journalDayOf } from "../../station/storage/journal.js";
 import { shardDayOf } from "../../station/storage/keys.js";
 import { runAndKill } from "./fixtures/kill.js";
 import { assertEveryJsonParses } from "./fixtures/tree.js";
@@ -23,16 +27,51 @@ interface Expect {
   inflight: CheckupRecord | null;
 }
 
-async function lane(dir: string): Promise<{ kills: number; confirmed: number }> {
+/** Journals left by a kill: how many, how many end in a torn frame; a damaged frame fails the test. */
+async function journalsLeft(dir: string): Promise<{ files: number; torn: number }> {
+  const names = await readdir(join(dir, "journal")).catch(() => [] as string[]);
+  let files = 0;
+  let torn = 0;
+  for (const name of names) {
+    if (!journalDayOf(name)) continue;
+    const d = decodeJournal(await readFile(join(dir, "journal", name), "utf8"));
+    expect(d.damaged, `${name}: damaged frame`).toBe(0);
+    files++;
+    if (d.tornTail) torn++;
+  }
+  return { files, torn };
+}
+
+interface LaneResult {
+  kills: number;
+  confirmed: number;
+  withJournal: number;
+  tornTails: number;
+  midCompaction: number;
+}
+
+async function lane(dir: string, args: string[]): Promise<LaneResult> {
   const known = new Map<string, Expect>();
   let lastSeq = 0;
   let confirmedTotal = 0;
+  let withJournal = 0;
+  let tornTails = 0;
+  let midCompaction = 0;
   for (let kill = 0; kill < KILLS_PER_LANE; kill++) {
     const lines = await runAndKill(worker, dir, {
       duringOpen: kill % 10 === 9,
       marker: "SAVED ",
       afterMarkerMs: () => 5 + Math.random() * 145,
+      args,
     });
+    const left = await journalsLeft(dir);
+    if (left.files > 0) withJournal++;
+    // A temp file in records/, outbox/ or persons/ next to a journal: the kill cut a compaction.
+    const temps = (await readdir(dir, { recursive: true })).filter(
+      (n) => String(n).endsWith(".tmp") && !String(n).startsWith("meta"),
+    );
+    if (left.files > 0 && temps.length > 0) midCompaction++;
+    tornTails += left.torn;
     for (const line of lines) {
       const [kind, id, json] = [
         line.slice(0, line.indexOf(" ")),
@@ -80,6 +119,7 @@ async function lane(dir: string): Promise<{ kills: number; confirmed: number }> 
     const next = await store.nextSeq();
     expect(next, `seq went backwards after kill ${kill}`).toBeGreaterThan(Math.max(maxStored, lastSeq));
     lastSeq = next;
+    expect(await store.quarantined(), `quarantine after kill ${kill}`).toEqual([]);
     await store.close();
   }
   // Once more: recovery left no temp files behind anywhere.
@@ -88,7 +128,9 @@ async function lane(dir: string): Promise<{ kills: number; confirmed: number }> 
   await store.close();
   const temps = (await readdir(dir, { recursive: true })).filter((n) => String(n).endsWith(".tmp"));
   expect(temps).toEqual([]);
-  return { kills: KILLS_PER_LANE, confirmed: confirmedTotal };
+  // A clean close leaves no journal behind.
+  expect((await journalsLeft(dir)).files).toBe(0);
+  return { kills: KILLS_PER_LANE, confirmed: confirmedTotal, withJournal, tornTails, midCompaction };
 }
 
 it(`loses no saved record across ${KILLS_PER_LANE * LANES} SIGKILLs`, async () => {
@@ -96,12 +138,19 @@ it(`loses no saved record across ${KILLS_PER_LANE * LANES} SIGKILLs`, async () =
     Array.from({ length: LANES }, () => mkdtemp(join(tmpdir(), "store-crash-"))),
   );
   try {
-    const results = await Promise.all(dirs.map((d) => lane(d)));
-    const kills = results.reduce((s, r) => s + r.kills, 0);
-    const confirmed = results.reduce((s, r) => s + r.confirmed, 0);
-    console.log(`crash test: ${kills} kills, ${confirmed} records confirmed saved, none lost`);
+    const results = await Promise.all(dirs.map((d, i) => lane(d, i === 1 ? ["8"] : [])));
+    const sum = (f: (r: LaneResult) => number) => results.reduce((s, r) => s + f(r), 0);
+    const kills = sum((r) => r.kills);
+    const confirmed = sum((r) => r.confirmed);
+    console.log(
+      `crash test: ${kills} kills, ${confirmed} records confirmed saved, none lost; ` +
+        `${sum((r) => r.withJournal)} kills left a journal to replay, ${sum((r) => r.tornTails)} with a torn last frame, ${sum((r) => r.midCompaction)} inside a compaction`,
+    );
     expect(kills).toBeGreaterThanOrEqual(200);
     expect(confirmed).toBeGreaterThan(kills); // the kills really landed mid-burst
+    // The kills really left journals for open() to replay (most kills land between compactions).
+    expect(sum((r) => r.withJournal)).toBeGreaterThan(kills / 2);
+    expect(sum((r) => r.midCompaction)).toBeGreaterThan(0);
   } finally {
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   }
