@@ -1,6 +1,7 @@
 /**
  * Durable save latency with 1,000 and with 100,000 records already stored, against lowdb's own
- * JSONFile keeping everything in one file (the obvious design), measured in the same run.
+ * JSONFile keeping everything in one file (the obvious design), measured in the same run; and the
+ * save journal (default) against the earlier whole-shard rewrite (journal: false), also same run.
  *   npx tsx tests/bench/save-latency.bench.ts
  * Budget (issue "Station foundation" §4): save p99 at 100k within 2× of p99 at 1k.
  */
@@ -36,20 +37,27 @@ interface Row {
 const fresh = (seq: number, n: number): CheckupRecord =>
   makeRecord({ seq, person: idNumber("19500101", (n % 900) + 1), systolic: 110 + (n % 50) });
 
-/** Both sizes open at once and measured alternately, so disk noise from elsewhere hits both alike. */
+const JOURNAL = "durable file store (journal)";
+const EARLIER = "durable, earlier (journal: false)";
+
+/**
+ * Both sizes, with the save journal and with the earlier whole-shard rewrite, open at once and
+ * measured alternately, so disk noise from elsewhere hits all alike.
+ */
 async function durable(sizes: number[]): Promise<Row[]> {
   const dirs: string[] = [];
   try {
     const setups = [];
-    for (const stored of sizes) {
-      const dir = await mkdtemp(join(tmpdir(), "bench-durable-"));
-      dirs.push(dir);
-      await seedStoreFiles(dir, makeHistory(stored));
-      const counter = countingFs();
-      const store = createFileStore({ dir, fs: counter.fs });
-      await store.open();
-      setups.push({ stored, counter, store, times: [] as number[] });
-    }
+    for (const stored of sizes)
+      for (const journal of [true, false]) {
+        const dir = await mkdtemp(join(tmpdir(), "bench-durable-"));
+        dirs.push(dir);
+        await seedStoreFiles(dir, makeHistory(stored));
+        const counter = countingFs();
+        const store = createFileStore({ dir, fs: counter.fs, journal });
+        await store.open();
+        setups.push({ stored, counter, store, times: [] as number[], name: journal ? JOURNAL : EARLIER });
+      }
     // Flush the seeding's unsynced writes now, not in the middle of the measured fsyncs.
     execFileSync("sync");
     for (let i = 0; i < WARMUP + DURABLE_SAMPLES; i++) {
@@ -57,23 +65,27 @@ async function durable(sizes: number[]): Promise<Row[]> {
         const rec = fresh(await s.store.nextSeq(), i);
         if (i === WARMUP) s.counter.reset();
         const t0 = performance.now();
-        await s.store.save(rec); // the real save: person index, outbox, shard, each fsynced
+        await s.store.save(rec); // the real save: one journal frame, or person index, outbox, shard
         if (i >= WARMUP) s.times.push(performance.now() - t0);
       }
     }
     const rows: Row[] = [];
     for (const s of setups) {
       if ((await s.store.count()) !== s.stored + WARMUP + DURABLE_SAMPLES) throw new Error("count mismatch");
+      // bytes/fsyncs per save are counted over the saves only; the journal's compaction at close is
+      // in tests/bench/write-volume.bench.ts.
+      const bytes = s.counter.bytes;
+      const syncs = s.counter.syncs;
       await s.store.close();
       s.times.sort((a, b) => a - b);
       rows.push({
         stored: s.stored,
-        store: "durable file store",
+        store: s.name,
         samples: s.times.length,
         p50: percentile(s.times, 50),
         p99: percentile(s.times, 99),
-        bytesPerSave: s.counter.bytes / DURABLE_SAMPLES,
-        fsyncsPerSave: s.counter.syncs / DURABLE_SAMPLES,
+        bytesPerSave: bytes / DURABLE_SAMPLES,
+        fsyncsPerSave: syncs / DURABLE_SAMPLES,
         note: "history seeded by writing shard files directly",
       });
     }
@@ -139,16 +151,30 @@ for (const r of rows)
   );
 
 const find = (store: string, n: number) => rows.find((r) => r.store.startsWith(store) && r.stored === n)!;
-console.log("\nratios, durable ÷ lowdb JSONFile measured above (lower is better):");
+console.log("\nratios, journal ÷ earlier design, same run (issue 13 §6: p99 must not get worse):");
+const journalVsEarlier: Array<Record<string, number>> = [];
 for (const n of SIZES) {
-  const d = find("durable", n);
+  const j = find(JOURNAL, n);
+  const e = find(EARLIER, n);
+  console.log(
+    `  ${n.toLocaleString("en").padEnd(8)} p50 ${fmt(j.p50 / e.p50)}×   p99 ${fmt(j.p99 / e.p99)}×   bytes/save ${fmt(j.bytesPerSave / e.bytesPerSave, 4)}×`,
+  );
+  journalVsEarlier.push({
+    stored: n,
+    p50: Number(fmt(j.p50 / e.p50, 3)),
+    p99: Number(fmt(j.p99 / e.p99, 3)),
+  });
+}
+console.log("\nratios, durable (journal) ÷ lowdb JSONFile measured above (lower is better):");
+for (const n of SIZES) {
+  const d = find(JOURNAL, n);
   const l = find("lowdb", n);
   console.log(
     `  ${n.toLocaleString("en").padEnd(8)} p50 ${fmt(d.p50 / l.p50)}×   p99 ${fmt(d.p99 / l.p99)}×   bytes/save ${fmt(d.bytesPerSave / l.bytesPerSave, 4)}×`,
   );
 }
-const d1k = find("durable", 1_000);
-const d100k = find("durable", 100_000);
+const d1k = find(JOURNAL, 1_000);
+const d100k = find(JOURNAL, 100_000);
 const l1k = find("lowdb", 1_000);
 const l100k = find("lowdb", 100_000);
 const growth = d100k.p99 / d1k.p99;
@@ -160,7 +186,7 @@ console.log(
   `baseline growth: lowdb JSONFile p99 at 100k ÷ 1k = ${fmt(l100k.p99)} / ${fmt(l1k.p99)} ms = ${fmt(l100k.p99 / l1k.p99)}×`,
 );
 console.log(
-  `note: every measured save lands in today's shard, which grows by ${WARMUP + DURABLE_SAMPLES} records during the run, so bytes/save\n` +
+  `note: on the earlier design every measured save rewrites today's shard, which grows by ${WARMUP + DURABLE_SAMPLES} records in the run, so bytes/save\n` +
     `      here (≈ records already in today's shard × record size + 3 small index files) is above a typical day's average.`,
 );
 console.log(`total run ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -171,6 +197,7 @@ console.log(
     pass,
     p99GrowthDurable: Number(growth.toFixed(3)),
     p99GrowthLowdb: Number((l100k.p99 / l1k.p99).toFixed(3)),
+    journalVsEarlier,
     rows: rows.map((r) => ({
       stored: r.stored,
       store: r.store,
