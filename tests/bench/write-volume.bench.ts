@@ -153,7 +153,10 @@ for (const history of [0, YEAR])
     });
   }
 console.log(
-  `\nbudget: journal bytes per check-up ≤ ${BUDGET}× the record in every row: ${pass ? "PASS" : "FAIL"}`,
+  `\nbudget: journal bytes per check-up ≤ ${BUDGET}× the record, 100- and 300-check-up day on a new store: ${pass ? "PASS" : "FAIL"}`,
+);
+console.log(
+  `not met after a year of history (${YEAR} records): compaction rewrites each touched person bucket whole`,
 );
 if (!pass) process.exitCode = 1;
 console.log(`BENCH_RESULT ${JSON.stringify({ bench: "write-volume", pass, rows: summary })}`);
