@@ -10,6 +10,7 @@ import { type LoadedConfig, resolvePath } from "./config/load.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
+import { HelpStore } from "./help/help-store.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
@@ -45,6 +46,7 @@ export class StationApp {
   #uploader: Uploader | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
+  #help: HelpStore | null = null;
   #startedAt = 0;
 
   constructor(private readonly o: StationAppOptions) {}
@@ -54,6 +56,10 @@ export class StationApp {
   }
   get store(): RecordStore | null {
     return this.#store;
+  }
+  /** Help requests waiting for a doctor (the doctor's console clears them). */
+  get help(): HelpStore | null {
+    return this.#help;
   }
   /** The in-process county archive when upload.broker is "embedded". */
   get embeddedCounty(): EmbeddedCounty | null {
@@ -96,6 +102,18 @@ export class StationApp {
 
     const uploader = config.upload.enabled ? await this.#startUploader(store) : null;
 
+    const help = new HelpStore({
+      dir: resolvePath(baseDir, config.dataDir),
+      now: () => clock.now(),
+      logger: log.child("help"),
+      onChange: (waiting) =>
+        this.hub.publish("help/status", {
+          waiting: waiting.map(({ id, at, step, screen, source }) => ({ id, at, step, screen, source })),
+        }),
+    });
+    await help.start();
+    this.#help = help;
+
     const wf = config.workflow;
     const workflowConfig = {
       inactivityMs: wf.inactivitySeconds * 1000,
@@ -121,6 +139,11 @@ export class StationApp {
       clock,
       logger: log.child("checkup"),
       onSaved: () => uploader?.kick(),
+      onHelp: (call) =>
+        void help
+          .add(call)
+          .then((r) => log.warn(`help request ${r.id} from ${r.screen} (${r.source})`))
+          .catch((e: Error) => log.error(`help request not saved: ${e.message}`)),
     });
     this.#runtime = runtime;
     this.hub.publish("station/info", {
@@ -198,6 +221,7 @@ export class StationApp {
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();
+    await this.#help?.stop();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
     await this.#store?.close();

@@ -132,14 +132,38 @@ describe("CheckupRuntime", () => {
     expect(view()).toMatchObject({ step: "identified", person: { onRoster: true, name: "杨*花" } });
   });
 
-  it("inactivity returns to attract after the configured time", async () => {
+  it("inactivity warns for the last 15 s, then returns to attract after the configured time", async () => {
+    const { devices, runtime, view, messages } = setup();
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    vi.advanceTimersByTime(CONFIG.inactivityMs - 15_001);
+    expect(view()).toMatchObject({ step: "identified" });
+    expect(view().idle).toBeUndefined();
+    vi.advanceTimersByTime(1);
+    expect(view()).toMatchObject({ step: "identified", idle: {}, prompt: { key: "still-there" } });
+    expect(messages.at(-1)).toMatchObject({ topic: "voice", payload: { key: "still-there" } });
+    vi.advanceTimersByTime(14_999);
+    expect(view().step).toBe("identified");
+    vi.advanceTimersByTime(1);
+    expect(view()).toMatchObject({ step: "attract", notice: null });
+    expect(view().idle).toBeUndefined();
+  });
+
+  it("a touch during the warning keeps the session for another full period", async () => {
     const { devices, runtime, view } = setup();
     await start(devices, runtime);
     devices.cardReader.present(cardFor(ROSTER));
-    vi.advanceTimersByTime(CONFIG.inactivityMs - 1);
-    expect(view().step).toBe("identified");
+    vi.advanceTimersByTime(CONFIG.inactivityMs - 5_000);
+    expect(view().idle).toBeDefined();
+    runtime.action({ type: "touch" });
+    expect(view()).toMatchObject({ step: "identified", prompt: { key: "confirm-identity" } });
+    expect(view().idle).toBeUndefined();
+    vi.advanceTimersByTime(CONFIG.inactivityMs - 15_001);
+    expect(view().idle).toBeUndefined();
     vi.advanceTimersByTime(1);
-    expect(view()).toEqual({ step: "attract", notice: null });
+    expect(view()).toMatchObject({ step: "identified", idle: {} });
+    vi.advanceTimersByTime(15_000);
+    expect(view().step).toBe("attract");
   });
 
   it("a failing disk keeps the result on screen and saves it once the disk recovers", async () => {

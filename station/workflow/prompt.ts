@@ -1,0 +1,91 @@
+/**
+ * The prompt for a screen, derived from the view the screen draws: key, structured params and the
+ * filled text. The runtime speaks exactly this and the kiosk shows it (and puts the key on the
+ * screen root as data-voice-key), so voice and screen cannot say different things.
+ */
+import { classifyBp, toMmHg } from "../assessment/bp.js";
+import type { PromptView, TextView, ViewState } from "../protocol.js";
+import type { VoiceKey } from "./types.js";
+import { DEVICE_WORDS, VERDICT_WORDS, VOICE } from "./voice.js";
+
+type Params = Record<string, string | number>;
+
+/** Fills `{name}` from params; `reason` takes the fault's own words, verdicts and devices their words. */
+export function fillPrompt(key: VoiceKey, params: Params, reason?: TextView): TextView {
+  const fill = (lang: "zh" | "en") =>
+    VOICE[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => {
+      if (name === "reason" && reason) return reason[lang];
+      const v = params[name];
+      if (v === undefined) return whole;
+      if (name === "bp" || name === "glucose") return VERDICT_WORDS[String(v)]?.[lang] ?? String(v);
+      if (name === "device") return DEVICE_WORDS[String(v)]?.[lang] ?? String(v);
+      return String(v);
+    });
+  return { zh: fill("zh"), en: fill("en") };
+}
+
+export function prompt(key: VoiceKey, params: Params = {}, reason?: TextView): PromptView {
+  return { key, params, text: fillPrompt(key, params, reason) };
+}
+
+/** The first BP reading is at grade 3 (≥180 and/or ≥110): the rest prompt must say "very high". */
+function veryHigh(r: { systolic: number; diastolic: number; unit: string } | undefined): boolean {
+  if (!r) return false;
+  const s = toMmHg(r.systolic, r.unit);
+  const d = toMmHg(r.diastolic, r.unit);
+  return s !== null && d !== null && classifyBp(Math.round(s), Math.round(d)).rank >= 4;
+}
+
+export function promptFor(view: ViewState): PromptView {
+  if (view.idle) return prompt("still-there", { seconds: 15 });
+  switch (view.step) {
+    case "attract":
+      return view.notice
+        ? prompt("card-rejected", { reason: view.notice.code }, view.notice.message)
+        : prompt("welcome");
+    case "identified":
+      return prompt("confirm-identity");
+    case "consent":
+      return prompt("consent");
+    case "bp":
+      switch (view.phase) {
+        case "ready":
+          return prompt(view.repeat ? "bp-ready-repeat" : "bp-ready");
+        case "measuring":
+          return prompt("bp-measuring");
+        case "rest":
+          return prompt(veryHigh(view.readings[0]) ? "bp-repeat-very-high" : "bp-repeat");
+        case "fault":
+          return view.fault
+            ? prompt("bp-fault", { reason: view.fault.code }, view.fault.message)
+            : prompt("bp-ready");
+        case "done":
+          return prompt("bp-done", { readings: view.readings.length });
+      }
+      break;
+    case "glucose":
+      if (view.phase === "fault" && view.fault)
+        return prompt("glucose-fault", { reason: view.fault.code }, view.fault.message);
+      return prompt(view.phase === "sample-type" ? "glucose-sample-type" : "glucose-ready");
+    case "saving":
+      return prompt(view.error ? "save-failed" : "saving");
+    case "result": {
+      const v = view.result.verdicts;
+      const params = {
+        bp: v.bp ?? "none",
+        glucose: v.glucose === null ? "none" : v.glucoseLow ? "low" : v.glucose,
+      };
+      if (view.result.urgent || v.overall === "danger")
+        return prompt(v.glucoseLow ? "result-urgent-low" : "result-urgent", params);
+      const key =
+        v.overall === "normal" ? "result-normal" : v.overall === "raised" ? "result-raised" : "result-high";
+      return prompt(key, params);
+    }
+  }
+  return prompt("welcome");
+}
+
+/** The kiosk-only device screen (the UI draws it from the device strip): which device, what to do. */
+export function devicePrompt(device: string): PromptView {
+  return prompt("device-problem", { device });
+}
