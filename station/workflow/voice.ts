@@ -76,7 +76,7 @@ export const VOICE: Record<VoiceKey, Text> = {
   "card-rejected": { zh: "{reason}", en: "{reason}" },
   "device-problem": {
     zh: "{device}现在用不了。请找医生来看一下。",
-    en: "The {device} is not working. Please ask the doctor to check it.",
+    en: "{device}: not working. Please ask the doctor to check it.",
   },
   "help-called": {
     zh: "已通知医生，请稍等，医生马上来。",
@@ -99,11 +99,11 @@ export const VERDICT_WORDS: Record<string, Text> = {
   none: { zh: "没有测", en: "not measured" },
 };
 
-/** Device names spoken for `{device}`. */
+/** Device names spoken for `{device}`; the kiosk shows the same names (ui/src/i18n.ts dev*). */
 export const DEVICE_WORDS: Record<string, Text> = {
-  cardReader: { zh: "读卡器", en: "card reader" },
-  bp: { zh: "血压计", en: "blood pressure monitor" },
-  glucose: { zh: "血糖仪", en: "glucose meter" },
-  printer: { zh: "打印机", en: "printer" },
-  peripherals: { zh: "指示灯", en: "lights" },
+  cardReader: { zh: "读卡器", en: "Card reader" },
+  bp: { zh: "血压计", en: "BP monitor" },
+  glucose: { zh: "血糖仪", en: "Glucose meter" },
+  printer: { zh: "打印机", en: "Printer" },
+  peripherals: { zh: "指示灯", en: "Lights" },
 };
