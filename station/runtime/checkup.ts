@@ -248,9 +248,15 @@ export class CheckupRuntime {
       case "led":
         this.o.devices.peripherals.led(e.pattern);
         return;
-      case "alert-doctor":
-        this.o.logger.warn(`doctor alert: ${e.reason}${e.recordId ? ` (record ${e.recordId})` : ""}`);
+      case "alert-doctor": {
+        // The referral text goes to the doctor (and the slip), never to the villager's screen.
+        const m = this.#model;
+        const text = e.reason === "urgent-referral" && "outcome" in m ? m.outcome.doctorAlert?.zh : undefined;
+        this.o.logger.warn(
+          `doctor alert: ${e.reason}${e.recordId ? ` (record ${e.recordId})` : ""}${text ? `: ${text}` : ""}`,
+        );
         return;
+      }
     }
   }
 
