@@ -148,6 +148,8 @@ describe("kiosk end to end", () => {
     await kiosks.waitFor("attract");
     expect(await kiosks.main.content()).not.toContain(recordId!);
     expect(kiosks.pageErrors).toEqual([]);
+    // No favicon (or any other) request failed.
+    expect(kiosks.failedRequests).toEqual([]);
   }, 90_000);
 
   it("shows an urgent result with the red banner and the doctor's note", async () => {
@@ -353,6 +355,8 @@ describe("kiosk end to end", () => {
     await kiosks.capture("26-device-missing-glucose", "device-missing");
     await kiosks.post("/api/sim/device", { name: "glucose", plugged: true });
     await kiosks.waitFor("glucose-waiting");
+    // Back: the kiosk says again what this screen asks.
+    await kiosks.main.waitForSelector('.kiosk[data-spoken-key="glucose-ready"]');
 
     // 18.5 mmol/L caused a referral: danger, like the BP; the BP says it is an average of two.
     await kiosks.post("/api/sim/glucose", { profile: "urgent-high" });

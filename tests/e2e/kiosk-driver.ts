@@ -97,6 +97,8 @@ const VOICE_KEYS = `(() => {
 
 export class Kiosks {
   readonly pageErrors: string[] = [];
+  /** Every request the kiosk pages made that got a 4xx/5xx (a favicon 404 included). */
+  readonly failedRequests: string[] = [];
   private constructor(
     readonly pages: Page[],
     readonly baseUrl: string,
@@ -138,6 +140,9 @@ export class Kiosks {
     const kiosks = new Kiosks(pages, baseUrl, browser);
     for (const page of pages) {
       page.on("pageerror", (e) => kiosks.pageErrors.push(e.message));
+      page.on("response", (r) => {
+        if (r.status() >= 400) kiosks.failedRequests.push(`${r.status()} ${r.url()}`);
+      });
       await page.goto(`${baseUrl}/`);
     }
     return kiosks;

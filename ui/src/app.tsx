@@ -1,5 +1,5 @@
 /** Picks the screen for the current state; the frame stays the same around it. */
-import { useEffect } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import type { DeviceName, ViewState } from "../../station/protocol.js";
 import { Button, Screen, useT } from "./components/common.js";
 import { WarningIcon } from "./components/icons.js";
@@ -89,6 +89,14 @@ export function App() {
   const missing = missingDevice(view, local, station.devices.value);
   const error = station.actionError.value;
   const voice = shownVoice(view, local, missing, station.helpShownAt.value !== null);
+  // When a missing device is back, say again what the screen now asks (the station said it
+  // before the kiosk covered it, and the villager heard the device message since).
+  const wasMissing = useRef<DeviceName | null>(null);
+  useEffect(() => {
+    const prompt = view?.prompt;
+    if (wasMissing.current && !missing && prompt) station.sayLocal(prompt.key, prompt.text);
+    wasMissing.current = missing;
+  }, [missing, view, station]);
   useEffect(() => {
     if (!error) return;
     const timer = setTimeout(station.dismissError, 6_000);
