@@ -8,6 +8,7 @@ import { loadDefaultPolicy } from "../../station/assessment/index.js";
 import type { ViewState } from "../../station/protocol.js";
 import { assessSession } from "../../station/runtime/assess-session.js";
 import { promptFor } from "../../station/workflow/prompt.js";
+import { buildSlip } from "../../station/workflow/slip.js";
 import type { Model } from "../../station/workflow/types.js";
 import { createUpdate } from "../../station/workflow/update.js";
 import { bpVerdict, glucoseVerdict } from "../../station/workflow/verdict.js";
@@ -139,6 +140,32 @@ describe("prompts follow the view", () => {
       expect(p.text.zh.length).toBeGreaterThan(0);
       expect(p.text.en.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("the slip", () => {
+  it("carries the referral text and the verdicts the screen shows, with the average marked", () => {
+    const events = [
+      ...toBp,
+      { type: "bp-reading" as const, reading: bp(186, 112) },
+      { type: "timer" as const, name: "bp-rest" as const },
+      { type: "bp-reading" as const, reading: bp(184, 110) },
+      ui({ type: "next" }),
+      ui({ type: "skip" }),
+      { type: "saved" as const, recordId: RECORD_ID },
+    ];
+    const m = run({ step: "attract", notice: null }, events, real).model;
+    if (m.step !== "result") throw new Error(m.step);
+    const slip = buildSlip(m.session, m.outcome, {
+      clinicName: "c",
+      stationId: "s",
+      localTime: "2026-11-22 10:00",
+      doctor: { name: "赵医生", phone: "0" },
+    });
+    const text = slip.lines.map((l) => l.text).join("\n");
+    expect(text).toContain("危险（2次测量的平均值）");
+    expect(text).toContain("转诊说明：紧急转诊");
+    expect(text).toContain(`记录号 ${RECORD_ID.slice(-12)}`);
   });
 });
 
