@@ -75,7 +75,7 @@ export function BpScreen({ phase, readings, restUntil, fault, repeat, promptKey 
           <div class="with-picture">
             <CuffPicture />
             <p class={phase === "measuring" ? "big pulse-text" : "big"}>
-              {tr(phase === "ready" ? "bpReady" : "bpMeasuring")}
+              {tr(phase === "measuring" ? "bpMeasuring" : repeat ? "bpReadyRepeat" : "bpReady")}
             </p>
           </div>
         </Screen>
@@ -124,6 +124,9 @@ export function BpScreen({ phase, readings, restUntil, fault, repeat, promptKey 
             </>
           }
         >
+          <p class="big" data-testid="bp-done-text">
+            {tr("bpDone")}
+          </p>
           <Readings readings={readings} />
         </Screen>
       );

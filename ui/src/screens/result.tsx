@@ -137,7 +137,11 @@ export function ResultScreen({ person, result, print, printFault }: ResultScreen
             </p>
           ) : null}
           {verdicts.glucoseLow ? <p class="do-now-text">{tr("eatSugarNow")}</p> : null}
-          <p class="do-now-text">{result.villagerAction[lang]}</p>
+          {/* Very high but not referred: the pack's "recheck" text would say only 偏高, so the
+              screen says what the voice says (result-high). */}
+          <p class="do-now-text">
+            {!urgent && verdicts.overall === "high" ? tr("tellDoctorToday") : result.villagerAction[lang]}
+          </p>
         </div>
         <div class="result-footer">
           {result.followUpDue ? (
