@@ -386,7 +386,13 @@ function onTimer(
       const ms = warnMs(deps);
       return {
         model: { ...model, idleUntil: addMs(env.now, ms) },
-        effects: [{ type: "set-timer", name, ms }, { type: "announce" }, { type: "buzz", pattern: "prompt" }],
+        effects: [
+          { type: "set-timer", name, ms },
+          // Only this timer may end the warning: the other one could cut its 15 s short.
+          { type: "clear-timer", name: name === "inactivity" ? "result" : "inactivity" },
+          { type: "announce" },
+          { type: "buzz", pattern: "prompt" },
+        ],
       };
     }
     case "notice":

@@ -373,6 +373,7 @@ describe("inactivity and cancel", () => {
       ms: CONFIG.resultMs - 15_000,
     });
     const warned = run(result.model, [{ type: "timer", name: "result" }]);
+    expect(warned.effects).toContainEqual({ type: "clear-timer", name: "inactivity" });
     expect(warned.model).toMatchObject({ step: "result", idleUntil: "2026-11-22T02:00:15.000Z" });
     const touched = run(warned.model, [ui({ type: "touch" })]);
     expect(touched.model.idleUntil).toBeUndefined();
