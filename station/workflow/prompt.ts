@@ -61,8 +61,10 @@ export function promptFor(view: ViewState): PromptView {
             : prompt("bp-ready");
         case "done":
           return prompt("bp-done", { readings: view.readings.length });
+        default:
+          // A phase this build does not know: the first instruction is the safe thing to say.
+          return prompt("bp-ready");
       }
-      break;
     case "glucose":
       if (view.phase === "fault" && view.fault)
         return prompt("glucose-fault", { reason: view.fault.code }, view.fault.message);
@@ -81,8 +83,12 @@ export function promptFor(view: ViewState): PromptView {
         v.overall === "normal" ? "result-normal" : v.overall === "raised" ? "result-raised" : "result-high";
       return prompt(key, params);
     }
+    default: {
+      // A new screen step must choose its prompt here: this fails to compile until it does.
+      const unhandled: never = view;
+      return unhandled;
+    }
   }
-  return prompt("welcome");
 }
 
 /** The kiosk-only device screen (the UI draws it from the device strip): which device, what to do. */
