@@ -9,8 +9,8 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ViewState } from "../../station/protocol.js";
-import { Kiosks, launchChromium, SIZES, shotPath } from "./kiosk-driver.js";
-import { BOOT, galleryStates, messagesFor } from "./screen-gallery.js";
+import { Kiosks, launchChromium, shotPath } from "./kiosk-driver.js";
+import { walkGallery } from "./screen-gallery.js";
 import { ensureUiBuilt, type RunningStation, startStation } from "./station-process.js";
 
 interface Villager {
@@ -418,42 +418,6 @@ describe("kiosk end to end", () => {
   }, 150_000);
 
   it("fits every other screen state and every device fault text, in zh and en at both sizes", async () => {
-    const states = galleryStates();
-    for (const [i, size] of SIZES.entries()) {
-      const context = await browser.newContext({ viewport: size, locale: "zh-CN", hasTouch: true });
-      const page = await context.newPage();
-      page.on("pageerror", (e) => kiosks.pageErrors.push(e.message));
-      // A stand-in station on the page's WebSocket: it answers every action, and sends the state.
-      let send: (m: unknown) => void = () => {};
-      await page.routeWebSocket(/\/ws$/, (ws) => {
-        send = (m) => ws.send(JSON.stringify(m));
-        ws.onMessage((raw) => {
-          const m = JSON.parse(String(raw)) as { transaction?: string };
-          if (m.transaction) send({ topic: "ack", payload: { transaction: m.transaction } });
-        });
-        for (const m of BOOT) send(m);
-      });
-      await page.goto(`${station.url}/`);
-      await page.waitForSelector('[data-testid="connecting"]', { state: "detached" });
-      for (const { name, view } of states) {
-        for (const m of messagesFor(view)) send(m);
-        // Shown and spoken key and params both, since neighbouring states share a key.
-        const want = { key: view.prompt!.key, params: JSON.stringify(view.prompt!.params) };
-        await page.waitForFunction(
-          `(() => { const k = document.querySelector(".kiosk"); return k && k.getAttribute("data-voice-key") === ${JSON.stringify(want.key)} && k.getAttribute("data-spoken-key") === ${JSON.stringify(want.key)} && k.getAttribute("data-voice-params") === ${JSON.stringify(want.params)}; })()`,
-        );
-        await kiosks.check(page, i, `gallery/${name}`);
-        // Very high but not referred: the screen's instruction is the voice's, not "偏高".
-        if (name === "result-very-high-raised")
-          expect(await page.textContent('[data-testid="villager-action"]')).toContain("请今天就告诉医生");
-        await page.click('[data-testid="lang"]');
-        await page.waitForSelector('.kiosk[lang="en"]');
-        await kiosks.check(page, i, `gallery/${name}-en`);
-        await page.click('[data-testid="lang"]');
-        await page.waitForSelector('.kiosk[lang="zh-CN"]');
-      }
-      await context.close();
-    }
-    expect(kiosks.pageErrors).toEqual([]);
+    await walkGallery(browser, station.url, kiosks);
   }, 240_000);
 });

@@ -4,11 +4,14 @@
  * measured). The e2e test feeds them to a real kiosk page through a mocked WebSocket and checks
  * the layout of each in both languages at both sizes.
  */
+import type { Browser } from "playwright-core";
+import { expect } from "vitest";
 import { BP_GUIDANCE } from "../../drivers/bp/bp-assess.js";
 import { GLUCOSE_GUIDANCE } from "../../drivers/glucose/gls-assess.js";
 import { FAULT_TEXT as CARD_TEXT } from "../../drivers/idcard/card.js";
 import type { FaultView, PersonView, ResultView, ServerMessage, ViewState } from "../../station/protocol.js";
 import { promptFor } from "../../station/workflow/prompt.js";
+import { type Kiosks, SIZES } from "./kiosk-driver.js";
 
 const person: PersonView = {
   name: "欧阳*花",
@@ -213,3 +216,48 @@ export const BOOT: ServerMessage[] = [
     payload: { waiting: [{ id: "1", at: "x", step: "bp", screen: "bp:fault", source: "button" }] },
   },
 ];
+
+/**
+ * Feeds every gallery state to a fresh page per size through a stand-in station on the page's
+ * WebSocket (it acks every action), and checks each in zh and en: shown and spoken key and
+ * params agree, and the layout passes `Kiosks.check`.
+ */
+export async function walkGallery(browser: Browser, url: string, kiosks: Kiosks): Promise<void> {
+  const states = galleryStates();
+  for (const [i, size] of SIZES.entries()) {
+    const context = await browser.newContext({ viewport: size, locale: "zh-CN", hasTouch: true });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => kiosks.pageErrors.push(e.message));
+    // A stand-in station on the page's WebSocket: it answers every action, and sends the state.
+    let send: (m: unknown) => void = () => {};
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      send = (m) => ws.send(JSON.stringify(m));
+      ws.onMessage((raw) => {
+        const m = JSON.parse(String(raw)) as { transaction?: string };
+        if (m.transaction) send({ topic: "ack", payload: { transaction: m.transaction } });
+      });
+      for (const m of BOOT) send(m);
+    });
+    await page.goto(`${url}/`);
+    await page.waitForSelector('[data-testid="connecting"]', { state: "detached" });
+    for (const { name, view } of states) {
+      for (const m of messagesFor(view)) send(m);
+      // Shown and spoken key and params both, since neighbouring states share a key.
+      const want = { key: view.prompt!.key, params: JSON.stringify(view.prompt!.params) };
+      await page.waitForFunction(
+        `(() => { const k = document.querySelector(".kiosk"); return k && k.getAttribute("data-voice-key") === ${JSON.stringify(want.key)} && k.getAttribute("data-spoken-key") === ${JSON.stringify(want.key)} && k.getAttribute("data-voice-params") === ${JSON.stringify(want.params)}; })()`,
+      );
+      await kiosks.check(page, i, `gallery/${name}`);
+      // Very high but not referred: the screen's instruction is the voice's, not "偏高".
+      if (name === "result-very-high-raised")
+        expect(await page.textContent('[data-testid="villager-action"]')).toContain("请今天就告诉医生");
+      await page.click('[data-testid="lang"]');
+      await page.waitForSelector('.kiosk[lang="en"]');
+      await kiosks.check(page, i, `gallery/${name}-en`);
+      await page.click('[data-testid="lang"]');
+      await page.waitForSelector('.kiosk[lang="zh-CN"]');
+    }
+    await context.close();
+  }
+  expect(kiosks.pageErrors).toEqual([]);
+}
