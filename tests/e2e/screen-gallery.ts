@@ -85,7 +85,8 @@ const glucose = (phase: "sample-type" | "waiting" | "fault", f: FaultView | null
 });
 
 export function galleryStates(): Array<{ name: string; view: ViewState }> {
-  const far = new Date(Date.now() + 3_600_000).toISOString();
+  // A rest that will not end while this state is on screen, but looks like a real one.
+  const far = new Date(Date.now() + 60_000).toISOString();
   const states: Array<{ name: string; view: ViewState }> = [
     { name: "attract", view: { step: "attract", notice: null } },
     ...Object.entries(CARD_TEXT).map(([code, t]) => ({
