@@ -33,6 +33,17 @@ const ok =
   r.archiveCorrupt === 0 &&
   r.unparsable.length === 0;
 console.log(JSON.stringify({ ...r, shownSaved: r.shownSaved.length, samples: r.samples.length }, null, 2));
+// Memory and descriptors per station process (each SIGKILL starts a new one).
+const segments = new Map<number, typeof r.samples>();
+for (const x of r.samples) segments.set(x.pid, [...(segments.get(x.pid) ?? []), x]);
+for (const [pid, xs] of segments) {
+  const a = xs[0]!;
+  const b = xs[xs.length - 1]!;
+  console.log(
+    `process ${pid}: check-ups ${a.checkup}–${b.checkup} (${xs.length} samples), RSS ${a.rssMb.toFixed(1)} → ${b.rssMb.toFixed(1)} MB ` +
+      `(max ${Math.max(...xs.map((x) => x.rssMb)).toFixed(1)}), fds ${a.fds} → ${b.fds}`,
+  );
+}
 const fmt = (v: number | null, unit: string) =>
   v === null ? "n/a" : `${v.toFixed(2)} ${unit} per 1,000 check-ups`;
 console.log(

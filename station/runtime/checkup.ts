@@ -10,7 +10,7 @@ import type { PromptView, UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
 import { StationError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
-import { prompt, promptFor } from "../workflow/prompt.js";
+import { prompt, promptFor, voiceParams } from "../workflow/prompt.js";
 import { buildRecord, clockSuspect } from "../workflow/record.js";
 import { buildSlip } from "../workflow/slip.js";
 import type {
@@ -173,7 +173,13 @@ export class CheckupRuntime {
 
   #speak(p: PromptView): void {
     this.#spokeThisDispatch = true;
-    this.o.hub.publish("voice", { key: p.key, params: p.params, text: p.text, at: this.#env().now });
+    const params = voiceParams(p);
+    this.o.hub.publish("voice", {
+      key: p.key,
+      text: p.text,
+      at: this.#env().now,
+      ...(params ? { params } : {}),
+    });
   }
 
   #identified(person: Person, roster: RosterEntry | null, operator: Operator): void {

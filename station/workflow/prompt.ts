@@ -4,28 +4,48 @@
  * screen root as data-voice-key), so voice and screen cannot say different things.
  */
 import { classifyBp, toMmHg } from "../assessment/bp.js";
-import type { PromptView, TextView, ViewState } from "../protocol.js";
+import type { FaultView, PromptView, TextView, ViewState, VoiceParam } from "../protocol.js";
 import type { VoiceKey } from "./types.js";
-import { DEVICE_WORDS, VERDICT_WORDS, VOICE } from "./voice.js";
+import { VERDICT_WORDS, VOICE } from "./voice.js";
 
 type Params = Record<string, string | number>;
 
-/** Fills `{name}` from params; `reason` takes the fault's own words, verdicts and devices their words. */
-export function fillPrompt(key: VoiceKey, params: Params, reason?: TextView): TextView {
+/** Fills `{name}` from params; `{bp}` and `{glucose}` take the verdict words. */
+export function fillPrompt(key: VoiceKey, params: Params): TextView {
   const fill = (lang: "zh" | "en") =>
-    VOICE[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => {
-      if (name === "reason" && reason) return reason[lang];
+    (VOICE[key]?.[lang] ?? "").replace(/\{(\w+)\}/g, (whole, name: string) => {
       const v = params[name];
       if (v === undefined) return whole;
       if (name === "bp" || name === "glucose") return VERDICT_WORDS[String(v)]?.[lang] ?? String(v);
-      if (name === "device") return DEVICE_WORDS[String(v)]?.[lang] ?? String(v);
       return String(v);
     });
   return { zh: fill("zh"), en: fill("en") };
 }
 
-export function prompt(key: VoiceKey, params: Params = {}, reason?: TextView): PromptView {
-  return { key, params, text: fillPrompt(key, params, reason) };
+export function prompt(key: VoiceKey, params: Params = {}): PromptView {
+  return { key, params, text: fillPrompt(key, params) };
+}
+
+/**
+ * A fault speaks its own reason: the code's own prompt when the voice table has the very words
+ * the screen shows, else the device's general fault prompt, with the screen's words as text.
+ */
+function faultPrompt(base: "bp-fault" | "glucose-fault" | "card-rejected", fault: FaultView): PromptView {
+  const own = `${base}-${fault.code}` as VoiceKey;
+  const words = VOICE[own];
+  if (words && words.zh === fault.message.zh && words.en === fault.message.en) return prompt(own);
+  return { key: base, params: {}, text: fault.message };
+}
+
+/** The structured params the recorded voice fills placeholders from (ui/src/voice/compose.ts). */
+export function voiceParams(p: PromptView): Record<string, VoiceParam> | undefined {
+  const out: Record<string, VoiceParam> = {};
+  for (const [name, v] of Object.entries(p.params)) {
+    if ((name === "bp" || name === "glucose") && typeof v === "string")
+      out[name] = { kind: "verdict", value: v as Extract<VoiceParam, { kind: "verdict" }>["value"] };
+    else if (typeof v === "number") out[name] = { kind: "number", value: v };
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** The first BP reading is at grade 3 (≥180 and/or ≥110): the rest prompt must say "very high". */
@@ -37,12 +57,10 @@ function veryHigh(r: { systolic: number; diastolic: number; unit: string } | und
 }
 
 export function promptFor(view: ViewState): PromptView {
-  if (view.idle) return prompt("still-there", { seconds: 15 });
+  if (view.idle) return prompt("still-there");
   switch (view.step) {
     case "attract":
-      return view.notice
-        ? prompt("card-rejected", { reason: view.notice.code }, view.notice.message)
-        : prompt("welcome");
+      return view.notice ? faultPrompt("card-rejected", view.notice) : prompt("welcome");
     case "identified":
       return prompt("confirm-identity");
     case "consent":
@@ -56,9 +74,7 @@ export function promptFor(view: ViewState): PromptView {
         case "rest":
           return prompt(veryHigh(view.readings[0]) ? "bp-repeat-very-high" : "bp-repeat");
         case "fault":
-          return view.fault
-            ? prompt("bp-fault", { reason: view.fault.code }, view.fault.message)
-            : prompt("bp-ready");
+          return view.fault ? faultPrompt("bp-fault", view.fault) : prompt("bp-ready");
         case "done":
           return prompt("bp-done", { readings: view.readings.length });
         default:
@@ -66,8 +82,7 @@ export function promptFor(view: ViewState): PromptView {
           return prompt("bp-ready");
       }
     case "glucose":
-      if (view.phase === "fault" && view.fault)
-        return prompt("glucose-fault", { reason: view.fault.code }, view.fault.message);
+      if (view.phase === "fault" && view.fault) return faultPrompt("glucose-fault", view.fault);
       return prompt(view.phase === "sample-type" ? "glucose-sample-type" : "glucose-ready");
     case "saving":
       return prompt(view.error ? "save-failed" : "saving");
@@ -93,5 +108,5 @@ export function promptFor(view: ViewState): PromptView {
 
 /** The kiosk-only device screen (the UI draws it from the device strip): which device, what to do. */
 export function devicePrompt(device: string): PromptView {
-  return prompt("device-problem", { device });
+  return prompt(`device-problem-${device}`);
 }

@@ -104,6 +104,13 @@ export type Event =
 
 /** Prompt keys; texts in voice.ts, chosen from the view by prompt.ts. */
 export type VoiceKey =
+  | BaseVoiceKey
+  | `bp-fault-${string}`
+  | `glucose-fault-${string}`
+  | `card-rejected-${string}`
+  | `device-problem-${string}`;
+
+export type BaseVoiceKey =
   | "welcome"
   | "confirm-identity"
   | "consent"
@@ -125,7 +132,6 @@ export type VoiceKey =
   | "result-urgent-low"
   | "save-failed"
   | "card-rejected"
-  | "device-problem"
   | "help-called"
   | "still-there"
   | "goodbye";

@@ -1,13 +1,34 @@
 /**
  * Voice prompt texts, one per prompt key. Short, plain sentences: they are read aloud to elderly
  * villagers. Variable parts are `{placeholders}` filled from the prompt's structured params
- * (station/workflow/prompt.ts): `{reason}` is a fault's own guidance text (the drivers' tables,
- * the same words the screen shows), `{bp}`/`{glucose}` are VERDICT_WORDS, `{device}` is
- * DEVICE_WORDS, `{seconds}` a number. Keys are stable: recorded audio is made from this table.
+ * (station/workflow/prompt.ts): `{bp}`/`{glucose}` are verdicts (VERDICT_WORDS). Keys are
+ * stable: recorded audio is made from this table (`npm run voice`, docs/voice.md).
  */
-import type { Text, VoiceKey } from "./types.js";
+import { BP_GUIDANCE } from "../../drivers/bp/bp-assess.js";
+import { GLUCOSE_GUIDANCE } from "../../drivers/glucose/gls-assess.js";
+import { FAULT_TEXT as CARD_TEXT } from "../../drivers/idcard/card.js";
+import type { BaseVoiceKey, Text } from "./types.js";
 
-export const VOICE: Record<VoiceKey, Text> = {
+/**
+ * What a device fault says when its code has no text of its own (runtime/fault-text.ts shows the
+ * same words on screen): the `bp-fault`, `glucose-fault` and `card-rejected` prompts.
+ */
+export const GENERIC_FAULT: Record<"card-reader" | "bp" | "glucose", Text> = {
+  "card-reader": {
+    zh: "读卡没有成功，请再放一次卡；还不行请找医生。",
+    en: "Reading the card failed. Try again, or ask the doctor.",
+  },
+  bp: {
+    zh: "血压没有量好，请坐好再测一次；还不行请找医生。",
+    en: "The blood pressure measurement failed. Sit still and try again, or ask the doctor.",
+  },
+  glucose: {
+    zh: "血糖没有测好，请换一条新试纸再测；还不行请找医生。",
+    en: "The glucose test failed. Use a new strip and try again, or ask the doctor.",
+  },
+};
+
+const BASE_VOICE: Record<BaseVoiceKey, Text> = {
   welcome: { zh: "您好，请把身份证放在读卡器上。", en: "Hello. Please place your ID card on the reader." },
   "confirm-identity": { zh: "请看屏幕，确认是不是您本人。", en: "Please check the screen: is this you?" },
   consent: {
@@ -34,7 +55,7 @@ export const VOICE: Record<VoiceKey, Text> = {
     zh: "血压很高。请坐着休息，不要走开，我们马上再量一次。如果头痛、胸闷，请马上叫医生。",
     en: "Your blood pressure is very high. Sit and rest, do not leave; we will measure again soon. If you have a headache or chest pain, call the doctor now.",
   },
-  "bp-fault": { zh: "{reason}", en: "{reason}" },
+  "bp-fault": GENERIC_FAULT.bp,
   "bp-done": {
     zh: "血压量好了。请按“下一步”。",
     en: "Blood pressure done. Please press Next.",
@@ -47,7 +68,7 @@ export const VOICE: Record<VoiceKey, Text> = {
     zh: "请把试纸插进血糖仪，采血后滴在试纸上。",
     en: "Insert a strip into the meter, then put a drop of blood on it.",
   },
-  "glucose-fault": { zh: "{reason}", en: "{reason}" },
+  "glucose-fault": GENERIC_FAULT.glucose,
   saving: { zh: "正在保存，请稍等。", en: "Saving. Please wait." },
   "result-normal": {
     zh: "检查完了。血压{bp}，血糖{glucose}。请保持好习惯。",
@@ -73,11 +94,7 @@ export const VOICE: Record<VoiceKey, Text> = {
     zh: "结果还没有保存好，请找医生帮忙。请不要离开。",
     en: "Your result is not saved yet. Please ask the doctor for help, and do not leave.",
   },
-  "card-rejected": { zh: "{reason}", en: "{reason}" },
-  "device-problem": {
-    zh: "{device}现在用不了。请找医生来看一下。",
-    en: "{device}: not working. Please ask the doctor to check it.",
-  },
+  "card-rejected": GENERIC_FAULT["card-reader"],
   "help-called": {
     zh: "已通知医生，请稍等，医生马上来。",
     en: "The doctor has been called. Please wait; the doctor is coming.",
@@ -99,11 +116,35 @@ export const VERDICT_WORDS: Record<string, Text> = {
   none: { zh: "没有测", en: "not measured" },
 };
 
-/** Device names spoken for `{device}`; the kiosk shows the same names (ui/src/i18n.ts dev*). */
+/** Device names in `device-problem-<device>`; the kiosk shows the same names (ui/src/i18n.ts dev*). */
 export const DEVICE_WORDS: Record<string, Text> = {
   cardReader: { zh: "读卡器", en: "Card reader" },
   bp: { zh: "血压计", en: "BP monitor" },
   glucose: { zh: "血糖仪", en: "Glucose meter" },
   printer: { zh: "打印机", en: "Printer" },
   peripherals: { zh: "指示灯", en: "Lights" },
+};
+
+const entries = (prefix: string, table: Readonly<Record<string, { zh: string; en: string }>>) =>
+  Object.entries(table).map(([code, t]): [string, Text] => [`${prefix}-${code}`, { zh: t.zh, en: t.en }]);
+
+/**
+ * Every prompt key and its words. A fault speaks its own reason ("袖带太松…"), so each fault code
+ * with a text of its own has a key (`bp-fault-cuff-loose`), recorded like any other prompt; so
+ * has each device that can be missing (`device-problem-bp`).
+ */
+export const VOICE: Readonly<Record<string, Text>> = {
+  ...BASE_VOICE,
+  ...Object.fromEntries([
+    ...entries("bp-fault", BP_GUIDANCE),
+    ...entries("glucose-fault", GLUCOSE_GUIDANCE),
+    ...entries("card-rejected", CARD_TEXT),
+    ...Object.entries(DEVICE_WORDS).map(([device, w]): [string, Text] => [
+      `device-problem-${device}`,
+      {
+        zh: `${w.zh}现在用不了。请找医生来看一下。`,
+        en: `${w.en}: not working. Please ask the doctor to check it.`,
+      },
+    ]),
+  ]),
 };

@@ -333,7 +333,7 @@ describe("kiosk end to end", () => {
     // A loose cuff: the voice speaks the reason, as the screen shows it.
     await kiosks.post("/api/sim/bp", { profile: "error" });
     await kiosks.waitFor("bp-fault");
-    expect(await kiosks.main.getAttribute(".kiosk", "data-voice-params")).toContain("cuff-loose");
+    expect(await kiosks.shownKey()).toBe("bp-fault-cuff-loose");
     expect(await kiosks.main.textContent('[data-testid="fault"]')).toContain("袖带太松");
     await kiosks.capture("24-bp-fault-cuff", "bp-fault");
     await tap("retry");
@@ -349,7 +349,7 @@ describe("kiosk end to end", () => {
     // The meter unplugged: the villager is told to get the doctor; the strip says what to check.
     await kiosks.post("/api/sim/device", { name: "glucose", plugged: false });
     await kiosks.waitFor("device-missing");
-    expect(await kiosks.shownKey()).toBe("device-problem");
+    expect(await kiosks.shownKey()).toBe("device-problem-glucose");
     expect(await kiosks.main.textContent('li[data-device="glucose"]')).toContain(
       "血糖仪未连接：查电源和蓝牙",
     );

@@ -10,7 +10,7 @@ import { BP_GUIDANCE } from "../../drivers/bp/bp-assess.js";
 import { GLUCOSE_GUIDANCE } from "../../drivers/glucose/gls-assess.js";
 import { FAULT_TEXT as CARD_TEXT } from "../../drivers/idcard/card.js";
 import type { FaultView, PersonView, ResultView, ServerMessage, ViewState } from "../../station/protocol.js";
-import { promptFor } from "../../station/workflow/prompt.js";
+import { promptFor, voiceParams } from "../../station/workflow/prompt.js";
 import { type Kiosks, SIZES } from "./kiosk-driver.js";
 
 const person: PersonView = {
@@ -183,9 +183,13 @@ export function galleryStates(): Array<{ name: string; view: ViewState }> {
 /** Messages a station would send for this view: the view and its announcement. */
 export function messagesFor(view: ViewState): ServerMessage[] {
   const p = view.prompt!;
+  const vp = voiceParams(p);
   return [
     { topic: "workflow/state", payload: view },
-    { topic: "voice", payload: { key: p.key, params: p.params, text: p.text, at: new Date().toISOString() } },
+    {
+      topic: "voice",
+      payload: { key: p.key, text: p.text, at: new Date().toISOString(), ...(vp ? { params: vp } : {}) },
+    },
   ];
 }
 

@@ -27,7 +27,7 @@ describe("shown prompt key", () => {
   it("is the station's for its screens, and the kiosk's for help and a missing device", () => {
     const v = withPrompt(bpReady);
     expect(shownVoice(v, null, null, false)).toEqual({ key: "bp-ready", params: {} });
-    expect(shownVoice(v, null, "bp", false)).toEqual({ key: "device-problem", params: { device: "bp" } });
+    expect(shownVoice(v, null, "bp", false)).toEqual({ key: "device-problem-bp", params: {} });
     expect(shownVoice(v, null, "bp", true)?.key).toBe("help-called");
     expect(shownVoice(withPrompt({ ...bpReady, idle: { until: "x" } }), null, "bp", false)?.key).toBe(
       "still-there",

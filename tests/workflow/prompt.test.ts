@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { loadDefaultPolicy } from "../../station/assessment/index.js";
 import type { ViewState } from "../../station/protocol.js";
 import { assessSession } from "../../station/runtime/assess-session.js";
+import { faultFor } from "../../station/runtime/fault-text.js";
 import { promptFor } from "../../station/workflow/prompt.js";
 import { buildSlip } from "../../station/workflow/slip.js";
 import type { Model } from "../../station/workflow/types.js";
@@ -105,26 +106,48 @@ describe("prompts follow the view", () => {
     expect(promptFor(raised).text.zh).not.toContain("有点高");
   });
 
-  it("a fault prompt speaks the fault's own words (the screen shows the same)", () => {
-    const fault = {
-      code: "cuff-loose",
-      message: { zh: "袖带太松，请重新绑好。", en: "Cuff loose." },
-      retryable: true,
-    };
+  it("a fault prompt speaks the fault's own words (the screen shows the same), under its own key", () => {
+    const fault = faultFor("bp", { code: "cuff-loose", message: "x", retryable: true });
+    expect(fault.message.zh).toContain("袖带太松");
     const v = view(
       run({ step: "attract", notice: null }, [...toBp, { type: "bp-fault", fault }], real).model,
     );
-    expect(promptFor(v)).toEqual({ key: "bp-fault", params: { reason: "cuff-loose" }, text: fault.message });
+    expect(promptFor(v)).toEqual({ key: "bp-fault-cuff-loose", params: {}, text: fault.message });
+    expect(VOICE["bp-fault-cuff-loose"]).toEqual(fault.message);
+  });
+
+  it("a fault with words of the device's own (not in the table) is spoken as the general fault", () => {
+    const fault = faultFor("glucose", {
+      code: "vendor-17",
+      message: "x",
+      retryable: true,
+      guidance: { zh: "请换试纸。", en: "Change the strip." },
+    });
+    const v = view(
+      run(
+        { step: "attract", notice: null },
+        [
+          ...toBp,
+          { type: "bp-reading", reading: bp(118, 76) },
+          ui({ type: "next" }),
+          ui({ type: "sample-type", sampleType: "random" }),
+          { type: "glucose-fault", fault },
+        ],
+        real,
+      ).model,
+    );
+    expect(promptFor(v)).toEqual({ key: "glucose-fault", params: {}, text: fault.message });
   });
 
   it("an unreadable card: voice and screen say the same thing", () => {
-    const fault = {
-      code: "card-text-invalid",
-      message: { zh: "卡片信息无法识别，请重新放卡", en: "Place the card again" },
-      retryable: true,
-    };
-    const v = view(run({ step: "attract", notice: null }, [{ type: "card-rejected", fault }], real).model);
-    expect(v.step === "attract" && v.notice?.message).toEqual(promptFor(v).text);
+    for (const code of ["card-text-invalid", "read-failed"]) {
+      const fault = faultFor("card-reader", { code, message: "x", retryable: true });
+      const v = view(run({ step: "attract", notice: null }, [{ type: "card-rejected", fault }], real).model);
+      const p = promptFor(v);
+      expect(v.step === "attract" && v.notice?.message).toEqual(p.text);
+      // The recorded prompt for that key says those very words.
+      expect(VOICE[p.key]).toEqual(p.text);
+    }
   });
 
   it("every screen step has a prompt key with text in both languages", () => {

@@ -219,7 +219,10 @@ describe("glucose", () => {
       { type: "glucose-fault", fault },
     ]);
     expect(f.model).toMatchObject({ phase: "fault" });
-    expect(run(f.model, [ui({ type: "retry" })]).model).toMatchObject({ phase: "waiting" });
+    const r = run(f.model, [ui({ type: "retry" })]);
+    expect(promptKey(r.model)).toBe("glucose-ready");
+    expect(r.model).toMatchObject({ phase: "waiting" });
+    expect(r.effects).toContainEqual({ type: "announce" });
   });
 });
 

@@ -20,7 +20,7 @@ export function shownVoice(
 ): ShownVoice | null {
   if (helpShown) return { key: "help-called", params: {} };
   if (view?.idle && view.prompt) return { key: view.prompt.key, params: view.prompt.params };
-  if (missing) return { key: "device-problem", params: { device: missing } };
+  if (missing) return { key: `device-problem-${missing}`, params: {} };
   // The doctor's keypad has no prompt: it is for the doctor, who can read.
   if (local === "keypad" || !view?.prompt) return null;
   return { key: view.prompt.key, params: view.prompt.params };
