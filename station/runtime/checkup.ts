@@ -215,8 +215,10 @@ export class CheckupRuntime {
     const last = this.#prompt;
     this.#prompt = p;
     // Spoken from the same prompt the screen shows; only when it changed, so a replay is silent.
-    if (last && (last.key !== p.key || JSON.stringify(last.params) !== JSON.stringify(p.params)))
-      this.#speak(p);
+    // "正在保存" is not spoken: a save takes milliseconds and the result's prompt would cut it
+    // off. A save that fails is spoken (save-failed).
+    const changed = last && (last.key !== p.key || JSON.stringify(last.params) !== JSON.stringify(p.params));
+    if (changed && p.key !== "saving") this.#speak(p);
   }
 
   #perform(e: Effect): void {

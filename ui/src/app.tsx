@@ -27,7 +27,7 @@ function DeviceMissingScreen({ device }: { device: DeviceName }) {
   useEffect(() => {
     const text = (lang: "zh" | "en") =>
       t(lang, "deviceMissing", { device: t(lang, `dev${device}` as TextKey) });
-    station.sayLocal("device-problem", { zh: text("zh"), en: text("en") });
+    station.sayLocal(`device-problem-${device}`, { zh: text("zh"), en: text("en") });
   }, [device, station]);
   return (
     <Screen

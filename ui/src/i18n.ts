@@ -132,7 +132,7 @@ export const en: Record<TextKey, string> = {
   cancel: "Cancel",
   connecting: "Connecting…",
   connectingHint: "Please wait. If this does not go away, ask the doctor.",
-  demoBanner: "Demo mode · simulated devices",
+  demoBanner: "Demo · simulated",
   swipeCard: "Please place your ID card",
   swipeCardHint: "Put your ID card on the reader",
   manualEntry: "Doctor: manual entry",
