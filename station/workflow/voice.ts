@@ -111,8 +111,8 @@ export const VERDICT_WORDS: Record<string, Text> = {
   normal: { zh: "正常", en: "normal" },
   raised: { zh: "偏高", en: "raised" },
   high: { zh: "很高", en: "very high" },
-  danger: { zh: "危险", en: "dangerous" },
-  low: { zh: "太低，危险", en: "dangerously low" },
+  danger: { zh: "危险", en: "danger" },
+  low: { zh: "太低", en: "too low" },
   none: { zh: "没有测", en: "not measured" },
 };
 
