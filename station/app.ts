@@ -12,6 +12,7 @@ import { type LoadedConfig, resolvePath } from "./config/load.js";
 import { prepareDataDir } from "./data-format/migrate.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
+import { DiskGuard } from "./disk/disk-guard.js";
 import { DoctorLists } from "./doctor-lists/index.js";
 import { observeSaves } from "./doctor-lists/observe-store.js";
 import { type DoctorGate, doctorListRoutes, noDoctorSignIn } from "./doctor-lists/routes.js";
@@ -63,6 +64,7 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #help: HelpStore | null = null;
+  #disk: DiskGuard | null = null;
   #timeGuard: TimeGuard | null = null;
   #pruner: RetentionPruner | null = null;
   #lists: DoctorLists | null = null;
@@ -164,6 +166,16 @@ export class StationApp {
 
     const uploader = config.upload.enabled ? await this.#startUploader(store) : null;
 
+    const disk = new DiskGuard({
+      dir: resolvePath(baseDir, config.dataDir),
+      reserveMb: config.disk.reserveMb,
+      checkSeconds: config.disk.checkSeconds,
+      logger: log.child("disk"),
+    });
+    disk.on("status", (s) => this.hub.publish("disk/status", s));
+    await disk.start();
+    this.#disk = disk;
+
     const help = new HelpStore({
       dir: resolvePath(baseDir, config.dataDir),
       now: () => clock.now(),
@@ -204,7 +216,9 @@ export class StationApp {
       onSaved: () => {
         uploader?.kick();
         void timeGuard.advance();
+        void disk.check();
       },
+      admit: () => disk.admit(),
       onHelp: (call) =>
         void help
           .add(call)
@@ -321,6 +335,7 @@ export class StationApp {
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();
     await this.#help?.stop();
+    this.#disk?.stop();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
     await this.#pruner?.stop();
@@ -353,6 +368,7 @@ export class StationApp {
       upload: this.#uploader?.status ?? null,
       // For the doctor's screen and a fleet alarm: is this station's clock to be trusted?
       clock: this.#timeGuard?.check() ?? null,
+      disk: this.#disk?.status ?? null,
     };
   }
 }

@@ -207,6 +207,18 @@ export const StationConfig = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Free space kept in reserve on the data folder's disk: below it no new check-up starts (the
+     * villager is asked to call the doctor), so a save never meets a full disk. Sized for a day
+     * of check-ups, their upload state and the logs many times over.
+     */
+    disk: z
+      .object({
+        reserveMb: z.number().int().min(0).max(1_000_000).default(200),
+        checkSeconds: z.number().int().min(5).max(3600).default(30),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(["debug", "info", "warn", "error"]).default("info"),
