@@ -6,6 +6,7 @@
  * subscription is granted, so nothing is ever published before the station can hear its acks.
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { MAX_PACKET_BYTES, PacketSizeGuard } from "../mqtt/limits.js";
 import { disableNagle } from "../mqtt/no-delay.js";
 import { presencePayload } from "../mqtt/presence.js";
 import { TypedEmitter } from "../util/emitter.js";
@@ -25,6 +26,8 @@ export interface BrokerLinkOptions {
   reconnect: BackoffPolicy;
   connectTimeoutMs: number;
   keepaliveSeconds: number;
+  /** Incoming packets above this are refused unread. Default MAX_PACKET_BYTES. */
+  maxPacketBytes?: number;
   scheduler: Scheduler;
   random: () => number;
   logger: Logger;
@@ -129,6 +132,16 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
     const client = mqtt.connect(o.url, options);
     this.#client = client;
     let lastError = "connection closed";
+    let downCode: UploadErrorCode | null = null;
+    // Ahead of MQTT.js's own parser on the same socket: an oversized packet is refused from its
+    // header, and the connection dropped, before its body is buffered or parsed.
+    const guard = new PacketSizeGuard(o.maxPacketBytes ?? MAX_PACKET_BYTES, (p) => {
+      downCode = "oversized-message";
+      lastError = `packet type ${p.type} of ${p.length} bytes refused (limit ${o.maxPacketBytes ?? MAX_PACKET_BYTES})`;
+      o.logger.error(lastError);
+      client.stream.destroy();
+    });
+    client.stream.prependListener("data", (chunk: Buffer) => guard.feed(chunk));
     client.on("error", (err) => {
       lastError = err.message;
     });
@@ -142,7 +155,7 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
       this.#up = false;
       this.#client = null;
       client.end(true);
-      this.emit("down", wasUp ? "connection-lost" : "connect-failed", lastError);
+      this.emit("down", downCode ?? (wasUp ? "connection-lost" : "connect-failed"), lastError);
       this.#scheduleRedial();
     });
   }
