@@ -8,15 +8,19 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { AckMessage, RecordMessage } from "../station/mqtt/contract.js";
-import { PresenceMessage } from "../station/mqtt/presence.js";
+import { PresenceMessage, PresenceMessageV1 } from "../station/mqtt/presence.js";
 
 const dir = join(import.meta.dirname, "../docs/schemas");
 const schemas = {
   "record-message.v1.json": { schema: RecordMessage, title: "Check-up record, station → county archive" },
   "ack-message.v1.json": { schema: AckMessage, title: "Archive acknowledgement, county archive → station" },
   "presence-message.v1.json": {
-    schema: PresenceMessage,
+    schema: PresenceMessageV1,
     title: "Station presence (retained; also the Last Will)",
+  },
+  "presence-message.v2.json": {
+    schema: PresenceMessage,
+    title: "Station birth and death with bdSeq (retained; the death is also the Last Will)",
   },
 };
 

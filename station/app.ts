@@ -10,6 +10,7 @@ import { type LoadedConfig, resolvePath } from "./config/load.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
+import { FleetAgent } from "./fleet/agent.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
@@ -43,6 +44,7 @@ export class StationApp {
   #sim: SimControl | null = null;
   #closeDevices: (() => Promise<void>) | null = null;
   #uploader: Uploader | null = null;
+  #fleet: FleetAgent | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #startedAt = 0;
@@ -177,16 +179,42 @@ export class StationApp {
         ...(b.caFile ? { caFile: resolvePath(baseDir, b.caFile) } : {}),
       };
     }
+    const clock = this.o.clock ?? systemClock;
+    // Built first: the uploader's link takes its bdSeq, birth and topics from the agent.
+    const fleet = new FleetAgent({
+      county: config.station.countyId,
+      stationId: config.station.id,
+      dataDir: resolvePath(baseDir, config.dataDir),
+      store,
+      logger: log.child("fleet"),
+      facts: {
+        software: this.o.version ?? "dev",
+        configVersion: () => null,
+        packs: () => ({ roster: null, policy: null }),
+        devices: () =>
+          Object.fromEntries(
+            Object.entries(this.#devices ? this.#deviceStatus() : {}).map(([k, v]) => [k, v.state]),
+          ),
+        backlogCount: () => this.#uploader?.status.pending ?? 0,
+        nowMs: () => clock.now(),
+        startedAtMs: this.#startedAt,
+      },
+    });
+    this.#fleet = fleet;
+    await fleet.start();
     const uploader = new Uploader({
       store,
       county: config.station.countyId,
       stationId: config.station.id,
       broker,
+      presence: fleet.presence,
+      extraTopics: fleet.topics,
       window: up.window,
       ackTimeoutMs: up.ackTimeoutSeconds * 1000,
       logger: log,
     });
     this.#uploader = uploader;
+    fleet.attach(uploader);
     uploader.on("status", (s) => this.hub.publish("upload/status", s));
     await uploader.start();
     this.hub.publish("upload/status", uploader.status);
@@ -195,6 +223,7 @@ export class StationApp {
 
   async stop(): Promise<void> {
     this.#runtime?.stop();
+    this.#fleet?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();
