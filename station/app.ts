@@ -48,6 +48,8 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #startedAt = 0;
+  /** The oldest help request not yet attended to, and the screen it was made on. */
+  #help: { atMs: number; step: string } | null = null;
 
   constructor(private readonly o: StationAppOptions) {}
 
@@ -123,6 +125,10 @@ export class StationApp {
       clock,
       logger: log.child("checkup"),
       onSaved: () => uploader?.kick(),
+      onDoctorAlert: (reason) => {
+        if (reason === "help" && this.#help === null)
+          this.#help = { atMs: clock.now(), step: this.#runtime?.model.step ?? "attract" };
+      },
     });
     this.#runtime = runtime;
     this.hub.publish("station/info", {
@@ -187,15 +193,19 @@ export class StationApp {
       dataDir: resolvePath(baseDir, config.dataDir),
       store,
       logger: log.child("fleet"),
+      settings: config.fleet,
       facts: {
         software: this.o.version ?? "dev",
         configVersion: () => null,
         packs: () => ({ roster: null, policy: null }),
-        devices: () =>
-          Object.fromEntries(
-            Object.entries(this.#devices ? this.#deviceStatus() : {}).map(([k, v]) => [k, v.state]),
-          ),
+        devices: () => (this.#devices ? this.#deviceStatus() : {}),
         backlogCount: () => this.#uploader?.status.pending ?? 0,
+        rejectedCount: () => this.#uploader?.status.rejected.length ?? 0,
+        savesFailing: () => {
+          const m = this.#runtime?.model;
+          return m?.step === "saving" && m.error !== null && m.error !== undefined;
+        },
+        helpSinceMs: () => this.#helpWaiting(),
         nowMs: () => clock.now(),
         startedAtMs: this.#startedAt,
       },
@@ -230,6 +240,15 @@ export class StationApp {
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
     await this.#store?.close();
+  }
+
+  /**
+   * There is no doctor-side acknowledgement yet: a help request counts as attended to once the
+   * kiosk moves on from the screen it was made on (someone is using it again).
+   */
+  #helpWaiting(): number | null {
+    if (this.#help && this.#runtime && this.#runtime.model.step !== this.#help.step) this.#help = null;
+    return this.#help?.atMs ?? null;
   }
 
   #deviceStatus(): Record<DeviceName, DeviceStatusView> {

@@ -19,6 +19,11 @@ export class BdSeqFile {
     this.path = join(dir, "bdseq.json");
   }
 
+  /** The bdSeq last handed out by this process; null before the first connect. */
+  get current(): number | null {
+    return this.#last;
+  }
+
   /** The next bdSeq, on disk before it is returned. */
   next(): number {
     if (this.#last === null) {

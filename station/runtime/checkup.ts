@@ -48,6 +48,8 @@ export interface CheckupRuntimeOptions {
   logger: Logger;
   /** Called after a record is durably saved (the uploader picks it up from the outbox). */
   onSaved?: (record: CheckupRecord) => void;
+  /** Called when the station calls the doctor (help button, urgent referral, failing save). */
+  onDoctorAlert?: (reason: "urgent-referral" | "help" | "save-failed") => void;
 }
 
 const SAVE_FAULTS: Record<string, Fault["message"]> = {
@@ -209,6 +211,7 @@ export class CheckupRuntime {
         return;
       case "alert-doctor":
         this.o.logger.warn(`doctor alert: ${e.reason}${e.recordId ? ` (record ${e.recordId})` : ""}`);
+        this.o.onDoctorAlert?.(e.reason);
         return;
     }
   }

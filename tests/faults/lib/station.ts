@@ -18,6 +18,8 @@ export interface StationOptions {
   broker: { url: string; caFile: string; password: string };
   window?: number;
   ackTimeoutSeconds?: number;
+  /** Merged over the generated config, section by section (e.g. `{ fleet: {...} }`). */
+  extraConfig?: Record<string, unknown>;
   /** Extra node flags (the benchmark adds --inspect to read the heap after a full GC). */
   nodeArgs?: string[];
 }
@@ -56,6 +58,7 @@ export async function writeStationConfig(o: StationOptions): Promise<string> {
       ackTimeoutSeconds: o.ackTimeoutSeconds ?? 5,
     },
     log: { level: "warn" },
+    ...o.extraConfig,
   };
   const path = join(o.dir, "station.json");
   await writeFile(path, JSON.stringify(config, null, 2));
