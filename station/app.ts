@@ -4,13 +4,16 @@
  */
 
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
+import type { StationConfig } from "./config/schema.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { FleetAgent } from "./fleet/agent.js";
+import { withAppliedConfig } from "./fleet/config-shadow.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
@@ -48,10 +51,21 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #startedAt = 0;
+  #config: StationConfig;
+  #appliedVersion: number | null = null;
+  /** The workflow's settings object: the county's live changes are written into it. */
+  #workflowConfig: Parameters<typeof createUpdate>[0]["config"] | null = null;
+  #simulated = false;
   /** The oldest help request not yet attended to, and the screen it was made on. */
   #help: { atMs: number; step: string } | null = null;
 
-  constructor(private readonly o: StationAppOptions) {}
+  constructor(private readonly o: StationAppOptions) {
+    this.#config = o.loaded.config;
+  }
+
+  #fleetDir(): string {
+    return join(resolvePath(this.o.loaded.baseDir, this.o.loaded.config.dataDir), "fleet");
+  }
 
   get runtime(): CheckupRuntime | null {
     return this.#runtime;
@@ -65,8 +79,15 @@ export class StationApp {
   }
 
   async start(): Promise<{ port: number; url: string }> {
-    const { config, baseDir } = this.o.loaded;
+    const { baseDir } = this.o.loaded;
     const log = this.o.logger;
+    // The county's last applied settings (docs/fleet.md) go over the file's, restart-only ones included.
+    const fileConfig = this.o.loaded.config;
+    const applied = withAppliedConfig(fileConfig, this.#fleetDir());
+    if (applied.problem) log.warn(`county config not used, the file alone runs: ${applied.problem}`);
+    this.#config = applied.config;
+    this.#appliedVersion = applied.version;
+    const config = this.#config;
     const clock = this.o.clock ?? systemClock;
     this.#startedAt = clock.now();
 
@@ -110,6 +131,7 @@ export class StationApp {
       resultMs: wf.resultSeconds * 1000,
       saveRetryMs: 10_000,
     };
+    this.#workflowConfig = workflowConfig;
     const update = createUpdate({
       config: workflowConfig,
       assess: (s, env) => assessSession(s, env, policy),
@@ -131,13 +153,8 @@ export class StationApp {
       },
     });
     this.#runtime = runtime;
-    this.hub.publish("station/info", {
-      stationId: config.station.id,
-      clinicName: config.station.clinicName,
-      doctor: config.station.doctor,
-      version: this.o.version ?? "dev",
-      simulated: sim !== null,
-    });
+    this.#simulated = sim !== null;
+    this.#publishInfo();
     runtime.start();
 
     const server = new StationServer({
@@ -160,8 +177,43 @@ export class StationApp {
     return { port, url: `http://${config.server.host}:${port}` };
   }
 
+  #publishInfo(): void {
+    const config = this.#config;
+    this.hub.publish("station/info", {
+      stationId: config.station.id,
+      clinicName: config.station.clinicName,
+      doctor: config.station.doctor,
+      version: this.o.version ?? "dev",
+      simulated: this.#simulated,
+    });
+  }
+
+  /** The county's live settings: workflow timings, fleet limits, the clinic's name and doctor. */
+  #applyLive(next: StationConfig): void {
+    const cur = this.#config;
+    this.#config = {
+      ...cur,
+      workflow: next.workflow,
+      fleet: next.fleet,
+      station: { ...cur.station, clinicName: next.station.clinicName, doctor: next.station.doctor },
+    };
+    const wf = next.workflow;
+    if (this.#workflowConfig)
+      Object.assign(this.#workflowConfig, {
+        inactivityMs: wf.inactivitySeconds * 1000,
+        bpRepeatPauseMs: wf.bpRepeatPauseSeconds * 1000,
+        bpRepeatAtSystolic: wf.bpRepeatAtSystolic,
+        bpRepeatAtDiastolic: wf.bpRepeatAtDiastolic,
+        glucoseSkippable: wf.glucoseSkippable,
+        resultMs: wf.resultSeconds * 1000,
+      });
+    this.#fleet?.updateSettings(next.fleet);
+    this.#publishInfo();
+  }
+
   async #startUploader(store: RecordStore): Promise<Uploader> {
-    const { config, baseDir } = this.o.loaded;
+    const { baseDir } = this.o.loaded;
+    const config = this.#config;
     const log = this.o.logger;
     const up = config.upload;
     let broker: UploaderOptions["broker"];
@@ -194,9 +246,14 @@ export class StationApp {
       store,
       logger: log.child("fleet"),
       settings: config.fleet,
+      config: {
+        fileConfig: this.o.loaded.config,
+        running: () => this.#config,
+        appliedVersion: this.#appliedVersion,
+        applyLive: (next) => this.#applyLive(next),
+      },
       facts: {
         software: this.o.version ?? "dev",
-        configVersion: () => null,
         packs: () => ({ roster: null, policy: null }),
         devices: () => (this.#devices ? this.#deviceStatus() : {}),
         backlogCount: () => this.#uploader?.status.pending ?? 0,
@@ -264,7 +321,7 @@ export class StationApp {
   }
 
   #health() {
-    const { config } = this.o.loaded;
+    const config = this.#config;
     return {
       ok: true,
       stationId: config.station.id,
@@ -274,6 +331,10 @@ export class StationApp {
       rosterSize: this.#roster?.size ?? 0,
       simulated: this.#sim !== null,
       upload: this.#uploader?.status ?? null,
+      fleet: {
+        configVersion: this.#fleet?.configVersion ?? this.#appliedVersion,
+        alarms: this.#fleet?.activeAlarms ?? [],
+      },
     };
   }
 }

@@ -17,12 +17,12 @@ import { type AlarmChange, type AlarmLimits, AlarmSet, conditions, type Observed
 import { BdSeqFile } from "./bdseq.js";
 import { buildBirth, diskFreeBytes } from "./birth.js";
 import { CommandHandler, type CommandRun } from "./commands.js";
+import { ConfigApplier, type ConfigApplierOptions } from "./config-apply.js";
 import { HealthReporter } from "./health.js";
 import type { FleetLink } from "./link.js";
 
 export interface StationFacts {
   software: string;
-  configVersion(): number | null;
   packs(): Record<string, string | null>;
   /** Device name → state ("connected", "disconnected", "error") and since when (ISO). */
   devices(): Record<string, { state: string; since: string }>;
@@ -51,6 +51,8 @@ export interface FleetAgentOptions {
   logger: Logger;
   /** Extra commands (restart, logs) supplied by the composition root. */
   commands?: Partial<Record<string, CommandRun>>;
+  /** County configuration (shadow); without it the config topic is not heard. */
+  config?: Pick<ConfigApplierOptions, "fileConfig" | "running" | "appliedVersion" | "applyLive">;
 }
 
 export class FleetAgent {
@@ -59,8 +61,11 @@ export class FleetAgent {
   readonly #bdSeq: BdSeqFile;
   readonly #commands: CommandHandler;
   readonly #cmdTopic: string;
+  readonly #configTopic: string;
+  readonly #config: ConfigApplier | null;
+  #settings: FleetSettings;
   readonly #alarms = new AlarmSet();
-  readonly #health: HealthReporter;
+  #health: HealthReporter;
   #link: FleetLink | null = null;
   #oldestMs: number | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -75,12 +80,15 @@ export class FleetAgent {
     const dir = join(o.dataDir, "fleet");
     this.#bdSeq = new BdSeqFile(dir, o.facts.nowMs);
     this.#cmdTopic = fleetTopics.cmd(o.county, o.stationId);
+    this.#configTopic = fleetTopics.config(o.county, o.stationId);
+    this.#settings = o.settings;
     this.#health = new HealthReporter(o.settings.healthPeriodSeconds * 1000);
     this.presence = {
       nextBdSeq: () => this.#bdSeq.next(),
       birth: () =>
         buildBirth({
           ...o.facts,
+          configVersion: () => this.#config?.version ?? null,
           devices: () => Object.fromEntries(Object.entries(o.facts.devices()).map(([k, v]) => [k, v.state])),
           dataDir: o.dataDir,
           oldestPendingAt: () => (this.#oldestMs === null ? null : new Date(this.#oldestMs).toISOString()),
@@ -98,13 +106,17 @@ export class FleetAgent {
       },
       ...o.commands,
     };
+    const answer = (a: Parameters<ConfigApplierOptions["answer"]>[0]) => {
+      const text = answerPayload(a, new Date(o.facts.nowMs()));
+      if (!this.#link?.publish(fleetTopics.answer(o.county, o.stationId), text))
+        o.logger.warn(`answer ${a.id} not sent: not connected`);
+    };
+    this.#config = o.config
+      ? new ConfigApplier({ ...o.config, fleetDir: dir, answer, nowMs: o.facts.nowMs, logger: o.logger })
+      : null;
     this.#commands = new CommandHandler({
       run,
-      answer: (a) => {
-        const text = answerPayload(a, new Date(o.facts.nowMs()));
-        if (!this.#link?.publish(fleetTopics.answer(o.county, o.stationId), text))
-          o.logger.warn(`answer ${a.id} not sent: not connected`);
-      },
+      answer,
       auditFile: join(dir, "audit.jsonl"),
       nowMs: o.facts.nowMs,
       logger: o.logger,
@@ -113,7 +125,24 @@ export class FleetAgent {
 
   /** Topics the link subscribes for the agent. */
   get topics(): string[] {
-    return [this.#cmdTopic];
+    return this.#config ? [this.#cmdTopic, this.#configTopic] : [this.#cmdTopic];
+  }
+
+  /** New health and alarm settings (the county changed them): in force from the next check. */
+  updateSettings(s: FleetSettings): void {
+    const periodChanged = s.healthPeriodSeconds !== this.#settings.healthPeriodSeconds;
+    const checkChanged = s.checkSeconds !== this.#settings.checkSeconds;
+    this.#settings = s;
+    if (periodChanged) this.#health = new HealthReporter(s.healthPeriodSeconds * 1000);
+    if (checkChanged && this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = setInterval(() => void this.check(), s.checkSeconds * 1000);
+      this.#timer.unref();
+    }
+  }
+
+  get configVersion(): number | null {
+    return this.#config?.version ?? null;
   }
 
   get activeAlarms() {
@@ -123,7 +152,7 @@ export class FleetAgent {
   /** Reads the outbox's oldest record and evaluates alarms before the first birth, then keeps checking. */
   async start(): Promise<void> {
     await this.check();
-    this.#timer = setInterval(() => void this.check(), this.#o.settings.checkSeconds * 1000);
+    this.#timer = setInterval(() => void this.check(), this.#settings.checkSeconds * 1000);
     this.#timer.unref();
   }
 
@@ -151,7 +180,7 @@ export class FleetAgent {
     }
     const nowMs = this.#o.facts.nowMs();
     const obs = this.#observe(nowMs);
-    const changes = this.#alarms.update(conditions(obs, this.#o.settings.alarms), nowMs);
+    const changes = this.#alarms.update(conditions(obs, this.#settings.alarms), nowMs);
     for (const c of changes) this.#o.logger.warn(`alarm ${c.id} ${c.event}`);
     this.#pendingChanges.push(...changes);
     if (this.#pendingChanges.length > 0) this.#sendAlarms();
@@ -248,5 +277,12 @@ export class FleetAgent {
 
   #message(topic: string, payload: Buffer): void {
     if (topic === this.#cmdTopic) void this.#commands.handle(payload);
+    else if (
+      topic === this.#configTopic &&
+      this.#config?.handle(payload) === "applied" &&
+      this.#link?.rebirth()
+    )
+      // The birth carries the config version: the county sees the new one at once.
+      this.#afterBirth();
   }
 }

@@ -79,3 +79,16 @@ export function answerPayload(a: Omit<Answer, "v" | "type" | "at">, at: Date): s
   const msg: Answer = { v: FLEET_VERSION, type: "answer", ...a, at: at.toISOString() };
   return JSON.stringify(msg);
 }
+
+/** Desired configuration for one station, retained on its config topic (a device shadow's "desired"). */
+export const ConfigDesired = z.object({
+  v: z.literal(FLEET_VERSION),
+  type: z.literal("config-desired"),
+  /** Set by the county, rising: the station refuses a version below the one it applied. */
+  version: z.number().int().positive(),
+  /** A partial station config (station/config/schema.ts); only county-settable keys. */
+  settings: z.record(z.string(), z.unknown()),
+  issuedAt: z.string().datetime({ offset: true }),
+  issuedBy: z.string().optional(),
+});
+export type ConfigDesired = z.infer<typeof ConfigDesired>;
