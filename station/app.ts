@@ -13,6 +13,7 @@ import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { FleetAgent } from "./fleet/agent.js";
+import type { CommandRun } from "./fleet/commands.js";
 import { withAppliedConfig } from "./fleet/config-shadow.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import type { Roster } from "./roster/roster.js";
@@ -26,6 +27,7 @@ import { simRoutes } from "./server/sim-api.js";
 import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
+import type { LogRing } from "./util/log-ring.js";
 import type { Logger } from "./util/logger.js";
 import { createUpdate } from "./workflow/update.js";
 
@@ -36,6 +38,10 @@ export interface StationAppOptions {
   projectRoot: string;
   clock?: Clock;
   version?: string;
+  /** Recent log lines for the county's "logs" command; without it the command is refused. */
+  logRing?: LogRing;
+  /** The county's "restart" command; without it the command is refused. */
+  onRestartRequested?: () => void;
 }
 
 export class StationApp {
@@ -177,6 +183,29 @@ export class StationApp {
     return { port, url: `http://${config.server.host}:${port}` };
   }
 
+  #fleetCommands(): Partial<Record<string, CommandRun>> {
+    const { logRing, onRestartRequested } = this.o;
+    return {
+      ...(logRing
+        ? {
+            logs: (args) => {
+              const n = typeof args.lines === "number" && Number.isInteger(args.lines) ? args.lines : 100;
+              return { status: "done", result: { lines: logRing.last(Math.min(Math.max(n, 1), 500)) } };
+            },
+          }
+        : {}),
+      ...(onRestartRequested
+        ? {
+            restart: () => {
+              // After the answer is on its way: stop() ends the connection gracefully.
+              setTimeout(onRestartRequested, 100);
+              return { status: "done", result: { exitCode: 75 } };
+            },
+          }
+        : {}),
+    };
+  }
+
   #publishInfo(): void {
     const config = this.#config;
     this.hub.publish("station/info", {
@@ -246,6 +275,7 @@ export class StationApp {
       store,
       logger: log.child("fleet"),
       settings: config.fleet,
+      commands: this.#fleetCommands(),
       config: {
         fileConfig: this.o.loaded.config,
         running: () => this.#config,

@@ -9,8 +9,11 @@ import { parseArgs } from "node:util";
 import { StationApp } from "./app.js";
 import { loadConfig } from "./config/load.js";
 import { StationError } from "./util/errors.js";
-import { createLogger } from "./util/logger.js";
+import { LogRing, teeSink } from "./util/log-ring.js";
+import { createLogger, stderrSink } from "./util/logger.js";
 import { projectRoot } from "./util/project-root.js";
+
+export const RESTART_EXIT_CODE = 75;
 
 export async function runStation(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -27,10 +30,25 @@ export async function runStation(argv: string[]): Promise<number> {
     console.error(`health-station: ${(e as Error).message}`);
     return 78; // EX_CONFIG
   }
-  const logger = createLogger("station", loaded.config.log.level);
+  // The county may ask for the last lines (scrubbed of personal data) with the "logs" command.
+  const logRing = new LogRing(500);
+  const logger = createLogger("station", loaded.config.log.level, teeSink(stderrSink, logRing.sink));
   const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string })
     .version;
-  const app = new StationApp({ loaded, logger, projectRoot: root, version });
+  let restartRequested = false;
+  let requestStop: ((why: string) => void) | null = null;
+  const app = new StationApp({
+    loaded,
+    logger,
+    projectRoot: root,
+    version,
+    logRing,
+    // The county's "restart" command: stop cleanly and exit; the service manager starts it again.
+    onRestartRequested: () => {
+      restartRequested = true;
+      requestStop?.("restart command");
+    },
+  });
   let url: string;
   try {
     ({ url } = await app.start());
@@ -51,11 +69,13 @@ export async function runStation(argv: string[]): Promise<number> {
       logger.info(`${sig}: shutting down`);
       resolve();
     };
+    requestStop = stop;
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
   await app.stop();
-  return 0;
+  // 75 (EX_TEMPFAIL): systemd's Restart=always brings the station back (docs/deployment.md).
+  return restartRequested ? RESTART_EXIT_CODE : 0;
 }
 
 const isEntry = process.argv[1] && /station[\\/]main\.(ts|js)$/.test(process.argv[1]);

@@ -36,6 +36,8 @@ export interface StationProcess {
   stop(): Promise<void>;
   /** SIGKILL, mid-whatever. */
   kill(): Promise<void>;
+  /** The exit code once the process has ended (null after a signal). */
+  exitCode: Promise<number | null>;
 }
 
 export function stationDataDir(dir: string): string {
@@ -98,5 +100,6 @@ export async function startStation(o: StationOptions): Promise<StationProcess> {
       }),
     stop: () => child.signal("SIGTERM"),
     kill: () => child.signal("SIGKILL"),
+    exitCode: child.exitCode,
   };
 }
