@@ -4,11 +4,13 @@
  */
 
 import { readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
 import type { StationConfig } from "./config/schema.js";
+import { prepareDataDir } from "./data-format/migrate.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
@@ -29,6 +31,8 @@ import type { RecordStore } from "./storage/types.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
 import type { LogRing } from "./util/log-ring.js";
 import type { Logger } from "./util/logger.js";
+import { type Notify, watchdogIntervalMs } from "./watchdog/sd-notify.js";
+import { Watchdog } from "./watchdog/watchdog.js";
 import { createUpdate } from "./workflow/update.js";
 
 export interface StationAppOptions {
@@ -42,6 +46,10 @@ export interface StationAppOptions {
   logRing?: LogRing;
   /** The county's "restart" command; without it the command is refused. */
   onRestartRequested?: () => void;
+  /** systemd notifications (null or absent when not run as a notify unit). */
+  notify?: Notify | null;
+  /** Where WATCHDOG_USEC comes from; the process environment by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class StationApp {
@@ -56,6 +64,7 @@ export class StationApp {
   #fleet: FleetAgent | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
+  #watchdog: Watchdog | null = null;
   #startedAt = 0;
   #config: StationConfig;
   #appliedVersion: number | null = null;
@@ -87,8 +96,14 @@ export class StationApp {
   async start(): Promise<{ port: number; url: string }> {
     const { baseDir } = this.o.loaded;
     const log = this.o.logger;
-    // The county's last applied settings (docs/fleet.md) go over the file's, restart-only ones included.
     const fileConfig = this.o.loaded.config;
+    // Before any module opens the folder: this release's data format, migrated if older.
+    await prepareDataDir(resolvePath(baseDir, fileConfig.dataDir), {
+      logger: log.child("data-format"),
+      version: this.o.version ?? "dev",
+    });
+    // The county's last applied settings (docs/fleet.md) go over the file's, restart-only ones
+    // included (the data folder is not among the keys the county may set).
     const applied = withAppliedConfig(fileConfig, this.#fleetDir());
     if (applied.problem) log.warn(`county config not used, the file alone runs: ${applied.problem}`);
     this.#config = applied.config;
@@ -180,6 +195,7 @@ export class StationApp {
     });
     this.#server = server;
     const port = await server.listen(config.server.host, config.server.port);
+    this.#startWatchdog(resolvePath(baseDir, config.dataDir));
     return { port, url: `http://${config.server.host}:${port}` };
   }
 
@@ -238,6 +254,31 @@ export class StationApp {
       });
     this.#fleet?.updateSettings(next.fleet);
     this.#publishInfo();
+  }
+
+  /** Only under systemd with WatchdogSec= set; see station/watchdog/watchdog.ts. */
+  #startWatchdog(dataDir: string): void {
+    const intervalMs = watchdogIntervalMs(this.o.env ?? process.env);
+    if (!this.o.notify || intervalMs === null) return;
+    const store = this.#store;
+    this.#watchdog = new Watchdog({
+      notify: this.o.notify,
+      intervalMs,
+      logger: this.o.logger.child("watchdog"),
+      probes: [
+        {
+          // A hung SD card blocks stat in libuv's pool: the probe's timeout catches it.
+          name: "store",
+          check: async () => {
+            if (!store) throw new Error("store not open");
+            await store.pendingCount();
+            await stat(dataDir);
+          },
+        },
+        { name: "device supervision", check: () => void this.#deviceStatus() },
+      ],
+    });
+    this.#watchdog.start();
   }
 
   async #startUploader(store: RecordStore): Promise<Uploader> {
@@ -319,6 +360,7 @@ export class StationApp {
   }
 
   async stop(): Promise<void> {
+    this.#watchdog?.stop();
     this.#runtime?.stop();
     this.#fleet?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));

@@ -2,7 +2,6 @@
  * Station entry point: `node dist/station/main.js [--config FILE]` (or HEALTH_STATION_CONFIG).
  * Prints `READY <url>` on stdout once it serves, and tells systemd when run as a notify unit.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,6 +11,7 @@ import { StationError } from "./util/errors.js";
 import { LogRing, teeSink } from "./util/log-ring.js";
 import { createLogger, stderrSink } from "./util/logger.js";
 import { projectRoot } from "./util/project-root.js";
+import { systemdNotifier } from "./watchdog/sd-notify.js";
 
 export const RESTART_EXIT_CODE = 75;
 
@@ -35,6 +35,7 @@ export async function runStation(argv: string[]): Promise<number> {
   const logger = createLogger("station", loaded.config.log.level, teeSink(stderrSink, logRing.sink));
   const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string })
     .version;
+  const notify = systemdNotifier(process.env, logger.child("systemd"));
   let restartRequested = false;
   let requestStop: ((why: string) => void) | null = null;
   const app = new StationApp({
@@ -42,6 +43,7 @@ export async function runStation(argv: string[]): Promise<number> {
     logger,
     projectRoot: root,
     version,
+    notify,
     logRing,
     // The county's "restart" command: stop cleanly and exit; the service manager starts it again.
     onRestartRequested: () => {
@@ -61,8 +63,7 @@ export async function runStation(argv: string[]): Promise<number> {
   }
   logger.info(`serving ${url} (kiosk at ${url}/, simulator at ${url}/sim)`);
   process.stdout.write(`READY ${url}\n`);
-  if (process.env.NOTIFY_SOCKET)
-    spawn("systemd-notify", ["--ready"], { stdio: "ignore" }).on("error", () => {});
+  notify?.(`READY=1\nSTATUS=serving ${url}`);
 
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
@@ -73,6 +74,7 @@ export async function runStation(argv: string[]): Promise<number> {
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
+  notify?.("STOPPING=1");
   await app.stop();
   // 75 (EX_TEMPFAIL): systemd's Restart=always brings the station back (docs/deployment.md).
   return restartRequested ? RESTART_EXIT_CODE : 0;
