@@ -17,9 +17,10 @@ import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { FleetAgent } from "./fleet/agent.js";
 import type { CommandRun } from "./fleet/commands.js";
 import { withAppliedConfig } from "./fleet/config-shadow.js";
+import { rosterPack } from "./fleet/roster-pack.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
-import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
+import { SwappableRoster } from "./roster/swappable.js";
 import { assessSession } from "./runtime/assess-session.js";
 import { CheckupRuntime } from "./runtime/checkup.js";
 import { type Clock, localDate, systemClock } from "./runtime/clock.js";
@@ -63,7 +64,7 @@ export class StationApp {
   #uploader: Uploader | null = null;
   #fleet: FleetAgent | null = null;
   #county: EmbeddedCounty | null = null;
-  #roster: Roster | null = null;
+  #roster: SwappableRoster | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
   #config: StationConfig;
@@ -112,10 +113,13 @@ export class StationApp {
     const clock = this.o.clock ?? systemClock;
     this.#startedAt = clock.now();
 
-    const roster = loadRoster(
-      config.roster.file
-        ? resolvePath(baseDir, config.roster.file)
-        : resolvePath(this.o.projectRoot, "station/data/demo-roster.json"),
+    // Swappable: a roster pack from the county replaces it while the station runs.
+    const roster = new SwappableRoster(
+      loadRoster(
+        config.roster.file
+          ? resolvePath(baseDir, config.roster.file)
+          : resolvePath(this.o.projectRoot, "station/data/demo-roster.json"),
+      ),
     );
     this.#roster = roster;
     log.info(
@@ -317,6 +321,15 @@ export class StationApp {
       logger: log.child("fleet"),
       settings: config.fleet,
       commands: this.#fleetCommands(),
+      packs: this.#roster
+        ? {
+            roster: rosterPack(this.#roster, (r, v) =>
+              log.info(
+                `roster pack ${v}: ${r.size} people of ${r.county}${r.synthetic ? " (synthetic)" : ""}`,
+              ),
+            ),
+          }
+        : {},
       config: {
         fileConfig: this.o.loaded.config,
         running: () => this.#config,
@@ -325,7 +338,7 @@ export class StationApp {
       },
       facts: {
         software: this.o.version ?? "dev",
-        packs: () => ({ roster: null, policy: null }),
+        packs: () => ({ roster: null }),
         devices: () => (this.#devices ? this.#deviceStatus() : {}),
         backlogCount: () => this.#uploader?.status.pending ?? 0,
         rejectedCount: () => this.#uploader?.status.rejected.length ?? 0,
@@ -339,6 +352,7 @@ export class StationApp {
       },
     });
     this.#fleet = fleet;
+    fleet.loadPacks();
     await fleet.start();
     const uploader = new Uploader({
       store,
@@ -406,6 +420,7 @@ export class StationApp {
       fleet: {
         configVersion: this.#fleet?.configVersion ?? this.#appliedVersion,
         alarms: this.#fleet?.activeAlarms ?? [],
+        partialPacks: this.#fleet?.partialPacks ?? [],
       },
     };
   }

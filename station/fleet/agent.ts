@@ -20,6 +20,7 @@ import { CommandHandler, type CommandRun } from "./commands.js";
 import { ConfigApplier, type ConfigApplierOptions } from "./config-apply.js";
 import { HealthReporter } from "./health.js";
 import type { FleetLink } from "./link.js";
+import { type PackKind, PackReceiver } from "./packs.js";
 
 export interface StationFacts {
   software: string;
@@ -53,6 +54,8 @@ export interface FleetAgentOptions {
   commands?: Partial<Record<string, CommandRun>>;
   /** County configuration (shadow); without it the config topic is not heard. */
   config?: Pick<ConfigApplierOptions, "fileConfig" | "running" | "appliedVersion" | "applyLive">;
+  /** Data packs the station takes, by name (roster, …); without any the pack topics are not heard. */
+  packs?: Record<string, PackKind<unknown>>;
 }
 
 export class FleetAgent {
@@ -63,6 +66,8 @@ export class FleetAgent {
   readonly #cmdTopic: string;
   readonly #configTopic: string;
   readonly #config: ConfigApplier | null;
+  readonly #packs: PackReceiver | null;
+  readonly #packPrefix: string;
   #settings: FleetSettings;
   readonly #alarms = new AlarmSet();
   #health: HealthReporter;
@@ -81,6 +86,7 @@ export class FleetAgent {
     this.#bdSeq = new BdSeqFile(dir, o.facts.nowMs);
     this.#cmdTopic = fleetTopics.cmd(o.county, o.stationId);
     this.#configTopic = fleetTopics.config(o.county, o.stationId);
+    this.#packPrefix = fleetTopics.pack(o.county, o.stationId, "");
     this.#settings = o.settings;
     this.#health = new HealthReporter(o.settings.healthPeriodSeconds * 1000);
     this.presence = {
@@ -89,6 +95,7 @@ export class FleetAgent {
         buildBirth({
           ...o.facts,
           configVersion: () => this.#config?.version ?? null,
+          packs: () => ({ ...o.facts.packs(), ...this.#packs?.versions() }),
           devices: () => Object.fromEntries(Object.entries(o.facts.devices()).map(([k, v]) => [k, v.state])),
           dataDir: o.dataDir,
           oldestPendingAt: () => (this.#oldestMs === null ? null : new Date(this.#oldestMs).toISOString()),
@@ -114,6 +121,19 @@ export class FleetAgent {
     this.#config = o.config
       ? new ConfigApplier({ ...o.config, fleetDir: dir, answer, nowMs: o.facts.nowMs, logger: o.logger })
       : null;
+    this.#packs =
+      o.packs && Object.keys(o.packs).length > 0
+        ? new PackReceiver({
+            fleetDir: dir,
+            kinds: o.packs,
+            answer,
+            logger: o.logger,
+            // The birth carries pack versions: the county sees the new one at once.
+            onInstalled: () => {
+              if (this.#link?.rebirth()) this.#afterBirth();
+            },
+          })
+        : null;
     this.#commands = new CommandHandler({
       run,
       answer,
@@ -125,7 +145,20 @@ export class FleetAgent {
 
   /** Topics the link subscribes for the agent. */
   get topics(): string[] {
-    return this.#config ? [this.#cmdTopic, this.#configTopic] : [this.#cmdTopic];
+    return [
+      this.#cmdTopic,
+      ...(this.#config ? [this.#configTopic] : []),
+      ...(this.#packs ? [`${this.#packPrefix}+`] : []),
+    ];
+  }
+
+  /** Puts the installed packs into effect (before the station serves); their versions by name. */
+  loadPacks(): Record<string, number | null> {
+    return this.#packs?.loadInstalled() ?? {};
+  }
+
+  get partialPacks() {
+    return this.#packs?.partial() ?? [];
   }
 
   /** New health and alarm settings (the county changed them): in force from the next check. */
@@ -277,6 +310,8 @@ export class FleetAgent {
 
   #message(topic: string, payload: Buffer): void {
     if (topic === this.#cmdTopic) void this.#commands.handle(payload);
+    else if (this.#packs && topic.startsWith(this.#packPrefix))
+      this.#packs.handle(topic.slice(this.#packPrefix.length), payload);
     else if (
       topic === this.#configTopic &&
       this.#config?.handle(payload) === "applied" &&

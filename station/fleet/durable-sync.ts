@@ -4,16 +4,17 @@
  * because the bdSeq must be on disk before the CONNECT that registers it as the Will, and the
  * files are a few hundred bytes.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
-export function writeDurableSync(path: string, text: string): void {
+export function writeDurableSync(path: string, text: string | Uint8Array): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w", 0o600);
   try {
-    writeSync(fd, text);
+    // writeFileSync on a descriptor loops until every byte is written.
+    writeFileSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

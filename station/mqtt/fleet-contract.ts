@@ -92,3 +92,26 @@ export const ConfigDesired = z.object({
   issuedBy: z.string().optional(),
 });
 export type ConfigDesired = z.infer<typeof ConfigDesired>;
+
+/** The data packs a station takes (open set on the wire: an unknown name is refused with a reason). */
+export const PACK_NAMES = ["roster", "policy", "doctors", "summaries"] as const;
+/** Whole-pack bounds, so a chunk count or size cannot make a station reserve absurd memory. */
+export const PACK_MAX_CHUNKS = 1000;
+export const PACK_MAX_BYTES = 64 * 1024 * 1024;
+
+/** One chunk of a data pack on …/{station}/pack/{name}; not retained (the county resends on a stale birth). */
+export const PackChunk = z.object({
+  v: z.literal(FLEET_VERSION),
+  type: z.literal("pack-chunk"),
+  pack: z.string().min(1).max(40),
+  /** Rising per pack; a version below the one in force is refused. */
+  version: z.number().int().positive(),
+  /** SHA-256 (hex) of the whole pack's bytes, checked before anything is swapped. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().positive().max(PACK_MAX_BYTES),
+  index: z.number().int().nonnegative(),
+  count: z.number().int().positive().max(PACK_MAX_CHUNKS),
+  /** This chunk's bytes, base64. */
+  data: z.string(),
+});
+export type PackChunk = z.infer<typeof PackChunk>;
