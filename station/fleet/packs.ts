@@ -81,7 +81,8 @@ export class PackReceiver {
     }));
   }
 
-  handle(topicPack: string, payload: Buffer): void {
+  /** False when the chunk was refused (and answered so). */
+  handle(topicPack: string, payload: Buffer): boolean {
     let raw: unknown;
     try {
       raw = JSON.parse(payload.toString("utf8"));
@@ -110,7 +111,7 @@ export class PackReceiver {
       // Sent again (the county did not hear the answer): say so once, on the last chunk.
       if (c.index === c.count - 1)
         this.o.answer({ id: `pack:${c.pack}:${c.version}`, about: "pack", status: "applied" });
-      return;
+      return true;
     }
     let s = this.#staging.get(c.pack);
     if (s && c.version < s.version)
@@ -156,10 +157,10 @@ export class PackReceiver {
         result: { received: s.received, count: s.parts.length },
       });
     }
-    if (s.received === s.parts.length) this.#complete(c.pack, kind, s);
+    return s.received === s.parts.length ? this.#complete(c.pack, kind, s) : true;
   }
 
-  #complete(name: string, kind: PackKind<unknown>, s: Staging): void {
+  #complete(name: string, kind: PackKind<unknown>, s: Staging): boolean {
     this.#staging.delete(name);
     const bytes = Buffer.concat(s.parts as Buffer[]);
     if (bytes.length !== s.size)
@@ -184,6 +185,7 @@ export class PackReceiver {
       result: { size: bytes.length },
     });
     this.o.onInstalled?.(name, s.version);
+    return true;
   }
 
   #refuse(
@@ -191,7 +193,7 @@ export class PackReceiver {
     version: number | "?",
     errors: string[],
     status: "rejected" | "failed" = "rejected",
-  ): void {
+  ): false {
     this.o.logger.warn(`pack ${name} ${version} ${status}: ${errors.slice(0, 3).join("; ")}`);
     this.o.answer({
       id: `pack:${name}:${version}`,
@@ -201,5 +203,6 @@ export class PackReceiver {
       errors: errors.slice(0, 50),
       result: { inForce: this.#versions.get(name) ?? null },
     });
+    return false;
   }
 }
