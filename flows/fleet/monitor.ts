@@ -110,7 +110,10 @@ export async function startMonitor(o: MonitorOptions): Promise<FleetMonitor> {
       const a = Answer.safeParse(JSON.parse(payload.toString()));
       if (!a.success) return;
       let byStation = answers.get(a.data.id);
-      if (!byStation) answers.set(a.data.id, (byStation = new Map()));
+      if (!byStation) {
+        byStation = new Map();
+        answers.set(a.data.id, byStation);
+      }
       byStation.set(station, a.data);
     }
   });
