@@ -14,6 +14,9 @@ import { parseArgs } from "node:util";
 import { parseConfig } from "../station/config/load.js";
 import type { StationConfig } from "../station/config/schema.js";
 import { FleetAgent } from "../station/fleet/agent.js";
+import { rosterPack } from "../station/fleet/roster-pack.js";
+import { createRoster } from "../station/roster/roster.js";
+import { SwappableRoster } from "../station/roster/swappable.js";
 import { createMemoryStore } from "../station/storage/memory-store.js";
 import { Uploader } from "../station/upload/uploader.js";
 import { silentLogger } from "../station/util/logger.js";
@@ -67,6 +70,12 @@ for (let i = 0; i < n; i++) {
     store,
     logger: silentLogger,
     settings: { ...running.fleet, checkSeconds: 30 },
+    // The station's own roster pack kind: checked whole and swapped in, as on a real station.
+    packs: {
+      roster: rosterPack(
+        new SwappableRoster(createRoster({ version: 1, county: v.county, synthetic: true, people: [] })),
+      ),
+    },
     config: {
       fileConfig,
       running: () => running,

@@ -8,17 +8,19 @@
  *   GET /fleet/alarms                       every alarm holding, with its acknowledgement
  *   GET /fleet/answers?id=config:3          per station, the last answer with that id
  *   POST /fleet/config {stations, version, settings}   publishes desired config (retained) to each
+ *   POST /fleet/pack {stations, name, version, base64}  publishes a data pack's chunks to each
  * Loopback only: it is for county IT on the county's own machine.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { writeDurableSync } from "../../station/fleet/durable-sync.js";
 import { Answer, COUNTY_ADMIN, FLEET_VERSION, fleetTopics } from "../../station/mqtt/fleet-contract.js";
 import { presenceTopic } from "../../station/mqtt/presence.js";
 import { AlarmBook, SeqWatch } from "./alarm-book.js";
+import { packChunks } from "./packs.js";
 import { PresenceBook, type StationPresence } from "./presence.js";
 
 export interface MonitorOptions {
@@ -155,6 +157,27 @@ export async function startMonitor(o: MonitorOptions): Promise<FleetMonitor> {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
+    if (req.method === "POST" && u.pathname === "/fleet/pack") {
+      readBody(req)
+        .then(async (text) => {
+          const b = JSON.parse(text) as { stations: string[]; name: string; version: number; base64: string };
+          if (
+            !Array.isArray(b.stations) ||
+            !b.name ||
+            !Number.isInteger(b.version) ||
+            typeof b.base64 !== "string"
+          )
+            return send({ error: "stations[], name, version and base64 required" }, 400);
+          const chunks = packChunks(b.name, b.version, Buffer.from(b.base64, "base64"));
+          for (const s of b.stations)
+            await Promise.all(
+              chunks.map((c) => client.publishAsync(fleetTopics.pack(o.county, s, b.name), c, { qos: 1 })),
+            );
+          send({ sent: b.stations.length, chunks: chunks.length, id: `pack:${b.name}:${b.version}` });
+        })
+        .catch((e: Error) => send({ error: e.message }, 400));
+      return;
+    }
     if (req.method === "POST" && u.pathname === "/fleet/config") {
       let text = "";
       req.on("data", (d) => {
@@ -213,4 +236,16 @@ export async function startMonitor(o: MonitorOptions): Promise<FleetMonitor> {
       await client.endAsync();
     },
   };
+}
+
+function readBody(req: IncomingMessage, limit = 32 * 1024 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    req.on("data", (d: Buffer) => {
+      text += d;
+      if (text.length > limit) req.destroy(new Error("body too large"));
+    });
+    req.on("end", () => resolve(text));
+    req.on("error", reject);
+  });
 }
