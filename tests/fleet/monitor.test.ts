@@ -103,6 +103,27 @@ it("sees simulated stations online, rolls a config out to them, and keeps the fl
   expect(Object.values(answers).map((a) => a.status)).toEqual(["applied", "applied", "applied"]);
   expect((await fetch(`${monitor.url}/fleet/config`, { method: "POST", body: "{}" })).status).toBe(400);
 
+  // A roster pack through the monitor, checked and swapped in by each simulated station.
+  const roster = await readFile(join(ROOT, "station/data/demo-roster.json"));
+  const packed = await fetch(`${monitor.url}/fleet/pack`, {
+    method: "POST",
+    body: JSON.stringify({ stations: STATIONS, name: "roster", version: 2, base64: roster.toString("base64") }),
+  });
+  expect(await packed.json()).toMatchObject({ sent: 3, id: "pack:roster:2" });
+  const packAnswers = await until(
+    () => get<Record<string, { status: string }>>("/fleet/answers?id=pack:roster:2"),
+    (a) => Object.values(a).filter((x) => x.status === "applied").length === 3,
+    "3 stations on roster 2",
+    30_000,
+  );
+  expect(Object.keys(packAnswers).sort()).toEqual(STATIONS);
+  await until(
+    () => get<{ stations: { birth: { packs: { roster: string | null } } }[] }>("/fleet/stations"),
+    (p) => p.stations.every((x) => x.birth.packs.roster === "2"),
+    "births showing roster 2",
+    30_000,
+  );
+
   await monitor.stop();
   const saved = JSON.parse(await readFile(join(dir, "county/fleet-state.json"), "utf8")) as {
     stations: { stationId: string; online: boolean }[];
