@@ -107,7 +107,12 @@ it("sees simulated stations online, rolls a config out to them, and keeps the fl
   const roster = await readFile(join(ROOT, "station/data/demo-roster.json"));
   const packed = await fetch(`${monitor.url}/fleet/pack`, {
     method: "POST",
-    body: JSON.stringify({ stations: STATIONS, name: "roster", version: 2, base64: roster.toString("base64") }),
+    body: JSON.stringify({
+      stations: STATIONS,
+      name: "roster",
+      version: 2,
+      base64: roster.toString("base64"),
+    }),
   });
   expect(await packed.json()).toMatchObject({ sent: 3, id: "pack:roster:2" });
   const packAnswers = await until(
