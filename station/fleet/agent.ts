@@ -78,7 +78,16 @@ export class FleetAgent {
   #seq = 0;
   #pendingChanges: AlarmChange[] = [];
   readonly #onMessage = (topic: string, payload: Buffer) => this.#message(topic, payload);
-  readonly #onUp = () => this.#afterBirth();
+  readonly #onUp = () => {
+    this.#afterBirth();
+    this.#reportRefused();
+  };
+  /** Oversized packets refused while the link was up: reported once it is back. */
+  #refused: string[] = [];
+  readonly #onOversized = (detail: string) => {
+    if (this.#refused.length < 20) this.#refused.push(detail);
+  };
+  #answer: ((a: Parameters<ConfigApplierOptions["answer"]>[0]) => void) | null = null;
 
   constructor(o: FleetAgentOptions) {
     this.#o = o;
@@ -118,6 +127,7 @@ export class FleetAgent {
       if (!this.#link?.publish(fleetTopics.answer(o.county, o.stationId), text))
         o.logger.warn(`answer ${a.id} not sent: not connected`);
     };
+    this.#answer = answer;
     this.#config = o.config
       ? new ConfigApplier({ ...o.config, fleetDir: dir, answer, nowMs: o.facts.nowMs, logger: o.logger })
       : null;
@@ -193,6 +203,7 @@ export class FleetAgent {
     this.#link = link;
     link.on("message", this.#onMessage);
     link.on("up", this.#onUp);
+    link.on("oversized", this.#onOversized);
   }
 
   stop(): void {
@@ -200,6 +211,7 @@ export class FleetAgent {
     this.#timer = null;
     this.#link?.off("message", this.#onMessage);
     this.#link?.off("up", this.#onUp);
+    this.#link?.off("oversized", this.#onOversized);
     this.#link = null;
   }
 
@@ -230,6 +242,16 @@ export class FleetAgent {
     const nowMs = this.#o.facts.nowMs();
     const metrics = this.#metrics(this.#observe(nowMs));
     this.#sendHealth(metrics, "birth", nowMs);
+  }
+
+  #reportRefused(): void {
+    for (const detail of this.#refused.splice(0))
+      this.#answer?.({
+        id: "?",
+        about: "message",
+        status: "refused",
+        reason: `oversized, refused unread: ${detail}`,
+      });
   }
 
   #observe(nowMs: number): Observed {

@@ -6,6 +6,8 @@ export interface FleetLink {
   kick(): void;
   on(event: "message", fn: (topic: string, payload: Buffer) => void): unknown;
   on(event: "up", fn: () => void): unknown;
+  on(event: "oversized", fn: (detail: string) => void): unknown;
   off(event: "message", fn: (topic: string, payload: Buffer) => void): unknown;
   off(event: "up", fn: () => void): unknown;
+  off(event: "oversized", fn: (detail: string) => void): unknown;
 }

@@ -56,7 +56,8 @@ export const Answer = z.object({
   type: z.literal("answer"),
   /** What it answers: a command id, or "config:{version}" / "pack:{name}:{version}". */
   id: z.string(),
-  about: z.enum(["command", "config", "pack"]),
+  /** "message": something refused before it could be read (oversized), so its kind is unknown. */
+  about: z.enum(["command", "config", "pack", "message"]),
   status: z.enum([
     "done",
     "refused",

@@ -33,6 +33,8 @@ export type UploaderEvents = {
   up: [];
   /** A message on one of `extraTopics`. */
   message: [topic: string, payload: Buffer];
+  /** The link was dropped because the broker sent a packet over the size limit (unread). */
+  oversized: [detail: string];
 };
 
 interface Slot {
@@ -183,6 +185,7 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
     this.#releaseSlots();
     this.#setStatus({ connected: false });
     this.#fail(code, message);
+    if (code === "oversized-message") this.emit("oversized", message);
   }
 
   #onMessage(topic: string, payload: Buffer): void {
