@@ -13,6 +13,9 @@ import type { StationConfig } from "./config/schema.js";
 import { prepareDataDir } from "./data-format/migrate.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
+import { DoctorLists } from "./doctor-lists/index.js";
+import { observeSaves } from "./doctor-lists/observe-store.js";
+import { type DoctorGate, doctorListRoutes, noDoctorSignIn } from "./doctor-lists/routes.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { FleetAgent } from "./fleet/agent.js";
 import type { CommandRun } from "./fleet/commands.js";
@@ -47,6 +50,8 @@ export interface StationAppOptions {
   logRing?: LogRing;
   /** The county's "restart" command; without it the command is refused. */
   onRestartRequested?: () => void;
+  /** The doctor console's session check; until sign-in exists, nobody reaches the doctor routes. */
+  doctorGate?: DoctorGate;
   /** systemd notifications (null or absent when not run as a notify unit). */
   notify?: Notify | null;
   /** Where WATCHDOG_USEC comes from; the process environment by default. */
@@ -65,6 +70,7 @@ export class StationApp {
   #fleet: FleetAgent | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: SwappableRoster | null = null;
+  #lists: DoctorLists | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
   #config: StationConfig;
@@ -88,6 +94,9 @@ export class StationApp {
   }
   get store(): RecordStore | null {
     return this.#store;
+  }
+  get doctorLists(): DoctorLists | null {
+    return this.#lists;
   }
   /** The in-process county archive when upload.broker is "embedded". */
   get embeddedCounty(): EmbeddedCounty | null {
@@ -127,8 +136,29 @@ export class StationApp {
     );
 
     const policy = loadDefaultPolicy();
-    const store = createFileStore({ dir: resolvePath(baseDir, config.dataDir), logger: log.child("store") });
-    await store.open();
+    const dataDir = resolvePath(baseDir, config.dataDir);
+    // (The data format was prepared at the top of start(), before the county's config was read.)
+    const rawStore = createFileStore({ dir: dataDir, logger: log.child("store") });
+    await rawStore.open();
+    this.#store = rawStore;
+    const today = () => localDate(clock.now(), config.station.timezone);
+    const lists = new DoctorLists({
+      dataDir,
+      roster: () => roster.all(),
+      policy: () => policy,
+      today,
+      now: () => new Date(clock.now()),
+      stationId: config.station.id,
+      clinicName: config.station.clinicName,
+      printer: () => this.#devices?.printer ?? null,
+      // The doctor console's audit(event) takes over when it lands (station/doctor/).
+      audit: (e) => log.child("audit").info(JSON.stringify(e)),
+      logger: log.child("doctor-lists"),
+    });
+    await lists.start();
+    this.#lists = lists;
+    // Every record saved from here on also updates the lists' index.
+    const store = observeSaves(rawStore, (r) => lists.onSaved(r));
     this.#store = store;
 
     const built = await buildDevices(config.devices, log.child("devices"));
@@ -187,6 +217,7 @@ export class StationApp {
       action: (a) => runtime.action(a),
       health: () => this.#health(),
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
+      routes: [doctorListRoutes(lists, this.o.doctorGate ?? noDoctorSignIn, dataDir)],
       simRoutes: sim
         ? simRoutes({
             sim,
@@ -377,6 +408,7 @@ export class StationApp {
     this.#watchdog?.stop();
     this.#runtime?.stop();
     this.#fleet?.stop();
+    await this.#lists?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();

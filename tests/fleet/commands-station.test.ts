@@ -107,7 +107,7 @@ function station() {
     county: COUNTY,
     broker: { url: broker.url, caFile: broker.caFile, password: PW },
     // The ring keeps what the logger emits: info lines, so there is something to send.
-    extraConfig: { log: { level: "info" } },
+    config: { log: { level: "info" } },
   });
 }
 

@@ -40,7 +40,7 @@ beforeAll(async () => {
     stationId: ST,
     county: COUNTY,
     broker: { url: broker.url, caFile: broker.caFile, password: PW },
-    extraConfig: { fleet: { checkSeconds: 1, healthPeriodSeconds: 10, alarms: { deviceDownSeconds: 2 } } },
+    config: { fleet: { checkSeconds: 1, healthPeriodSeconds: 10, alarms: { deviceDownSeconds: 2 } } },
   });
 });
 afterAll(async () => {
