@@ -20,6 +20,7 @@ import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { FleetAgent } from "./fleet/agent.js";
 import type { CommandRun } from "./fleet/commands.js";
 import { withAppliedConfig } from "./fleet/config-shadow.js";
+import { PolicyHolder, policyPack } from "./fleet/policy-pack.js";
 import { rosterPack } from "./fleet/roster-pack.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import { loadRoster } from "./roster/roster.js";
@@ -68,6 +69,7 @@ export class StationApp {
   #closeDevices: (() => Promise<void>) | null = null;
   #uploader: Uploader | null = null;
   #fleet: FleetAgent | null = null;
+  #policy: PolicyHolder | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: SwappableRoster | null = null;
   #lists: DoctorLists | null = null;
@@ -135,7 +137,9 @@ export class StationApp {
       `roster: ${roster.size} people of ${roster.county}${roster.synthetic ? " (synthetic demo data)" : ""}`,
     );
 
-    const policy = loadDefaultPolicy();
+    // Held, not fixed: a policy pack from the county replaces it for the next assessment.
+    const policy = new PolicyHolder(loadDefaultPolicy());
+    this.#policy = policy;
     const dataDir = resolvePath(baseDir, config.dataDir);
     // (The data format was prepared at the top of start(), before the county's config was read.)
     const rawStore = createFileStore({ dir: dataDir, logger: log.child("store") });
@@ -145,7 +149,7 @@ export class StationApp {
     const lists = new DoctorLists({
       dataDir,
       roster: () => roster.all(),
-      policy: () => policy,
+      policy: () => policy.current,
       today,
       now: () => new Date(clock.now()),
       stationId: config.station.id,
@@ -189,7 +193,7 @@ export class StationApp {
     this.#workflowConfig = workflowConfig;
     const update = createUpdate({
       config: workflowConfig,
-      assess: (s, env) => assessSession(s, env, policy),
+      assess: (s, env) => assessSession(s, env, policy.current),
     });
     const runtime = new CheckupRuntime({
       update,
@@ -352,15 +356,18 @@ export class StationApp {
       logger: log.child("fleet"),
       settings: config.fleet,
       commands: this.#fleetCommands(),
-      packs: this.#roster
-        ? {
-            roster: rosterPack(this.#roster, (r, v) =>
-              log.info(
-                `roster pack ${v}: ${r.size} people of ${r.county}${r.synthetic ? " (synthetic)" : ""}`,
+      packs: {
+        ...(this.#roster
+          ? {
+              roster: rosterPack(this.#roster, (r, v) =>
+                log.info(
+                  `roster pack ${v}: ${r.size} people of ${r.county}${r.synthetic ? " (synthetic)" : ""}`,
+                ),
               ),
-            ),
-          }
-        : {},
+            }
+          : {}),
+        ...(this.#policy ? { policy: policyPack(this.#policy) } : {}),
+      },
       config: {
         fileConfig: this.o.loaded.config,
         running: () => this.#config,
@@ -369,7 +376,7 @@ export class StationApp {
       },
       facts: {
         software: this.o.version ?? "dev",
-        packs: () => ({ roster: null }),
+        packs: () => ({ roster: null, policy: null }),
         devices: () => (this.#devices ? this.#deviceStatus() : {}),
         backlogCount: () => this.#uploader?.status.pending ?? 0,
         rejectedCount: () => this.#uploader?.status.rejected.length ?? 0,

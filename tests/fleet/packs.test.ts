@@ -120,3 +120,36 @@ describe("PackReceiver", () => {
     for (const c of chunks) expect(Buffer.byteLength(c) + 200).toBeLessThan(MAX_PACKET_BYTES);
   });
 });
+
+describe("policy pack", () => {
+  it("takes a valid county policy pack into the holder, and refuses a broken one listing every error", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { PolicyHolder, policyPack } = await import("../../station/fleet/policy-pack.js");
+    const { loadDefaultPolicy } = await import("../../station/assessment/index.js");
+    const text = await readFile(
+      join(import.meta.dirname, "../../station/assessment/policy/sample-county.json"),
+      "utf8",
+    );
+    const holder = new PolicyHolder(loadDefaultPolicy());
+    const answers: { id: string; status: string; errors?: string[] }[] = [];
+    const r = new PackReceiver({
+      fleetDir: dir,
+      kinds: { policy: policyPack(holder) },
+      answer: (a) => answers.push(a),
+      logger: silentLogger,
+    });
+    const changed = { ...JSON.parse(text), version: "2026.2" };
+    for (const c of packChunks("policy", 1, Buffer.from(JSON.stringify(changed))))
+      r.handle("policy", Buffer.from(c));
+    expect(holder.current.version).toBe("2026.2");
+    const broken = { ...changed, formatVersion: "one", effectiveFrom: 7 };
+    for (const c of packChunks("policy", 2, Buffer.from(JSON.stringify(broken))))
+      r.handle("policy", Buffer.from(c));
+    expect(holder.current.version).toBe("2026.2");
+    expect(answers.map((a) => [a.id, a.status])).toEqual([
+      ["pack:policy:1", "applied"],
+      ["pack:policy:2", "rejected"],
+    ]);
+    expect(answers[1]!.errors!.length).toBeGreaterThanOrEqual(2);
+  });
+});

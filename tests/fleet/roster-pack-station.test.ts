@@ -129,8 +129,16 @@ it("a roster pack from the county changes who is entitled on the station's scree
   expect(sent.code).toBe(0);
   expect(await entitlement(who.idNumber)).toEqual({ freeCheckup: false, categories: [] });
 
+  // The county policy pack goes the same way.
+  const policy = JSON.parse(
+    await readFile(join(ROSTER, "../../assessment/policy/sample-county.json"), "utf8"),
+  );
+  const policyFile = join(dir, "policy-v1.json");
+  await writeFile(policyFile, JSON.stringify({ ...policy, version: "2026.2" }));
+  expect((await cli("pack", "--name", "policy", "--file", policyFile, "--version", "1")).code).toBe(0);
+
   const status = await cli("status");
-  expect(status.lines.join("\n")).toMatch(/packs=\{"roster":"2"\}/);
+  expect(status.lines.join("\n")).toMatch(/packs=\{"roster":"2","policy":"1"\}/);
 
   await station.stop();
   station = await start();
