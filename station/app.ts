@@ -23,6 +23,7 @@ import { withAppliedConfig } from "./fleet/config-shadow.js";
 import { PolicyHolder, policyPack } from "./fleet/policy-pack.js";
 import { rosterPack } from "./fleet/roster-pack.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
+import { RetentionPruner } from "./retention/pruner.js";
 import { loadRoster } from "./roster/roster.js";
 import { SwappableRoster } from "./roster/swappable.js";
 import { assessSession } from "./runtime/assess-session.js";
@@ -33,6 +34,7 @@ import { StationServer } from "./server/server.js";
 import { simRoutes } from "./server/sim-api.js";
 import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
+import { TimeGuard } from "./timekeeping/time-guard.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
 import type { LogRing } from "./util/log-ring.js";
 import type { Logger } from "./util/logger.js";
@@ -72,6 +74,8 @@ export class StationApp {
   #policy: PolicyHolder | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: SwappableRoster | null = null;
+  #timeGuard: TimeGuard | null = null;
+  #pruner: RetentionPruner | null = null;
   #lists: DoctorLists | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
@@ -164,6 +168,20 @@ export class StationApp {
     // Every record saved from here on also updates the lists' index.
     const store = observeSaves(rawStore, (r) => lists.onSaved(r));
     this.#store = store;
+    const timeGuard = new TimeGuard({ file: join(dataDir, "clock", "floor.json"), clock, logger: log });
+    await timeGuard.start();
+    this.#timeGuard = timeGuard;
+    if (config.retention.ackedRecordDays !== null) {
+      this.#pruner = new RetentionPruner({
+        store,
+        days: config.retention.ackedRecordDays,
+        timezone: config.station.timezone,
+        clock,
+        clockCheck: () => timeGuard.check(),
+        logger: log,
+      });
+      this.#pruner.start();
+    }
 
     const built = await buildDevices(config.devices, log.child("devices"));
     const sim = built.sim;
@@ -204,8 +222,12 @@ export class StationApp {
       roster,
       hub: this.hub,
       clock,
+      clockCheck: () => timeGuard.check(),
       logger: log.child("checkup"),
-      onSaved: () => uploader?.kick(),
+      onSaved: () => {
+        uploader?.kick();
+        void timeGuard.advance();
+      },
       onDoctorAlert: (reason) => {
         if (reason === "help" && this.#help === null)
           this.#help = { atMs: clock.now(), step: this.#runtime?.model.step ?? "attract" };
@@ -230,6 +252,7 @@ export class StationApp {
             action: (a) => runtime.action(a),
           })
         : null,
+      allowedHosts: config.server.allowedHosts,
       logger: log.child("http"),
     });
     this.#server = server;
@@ -329,10 +352,11 @@ export class StationApp {
     if (up.broker === "embedded") {
       this.#county = await startEmbeddedCounty({
         county: config.station.countyId,
+        stationId: config.station.id,
         archiveDir: resolvePath(baseDir, up.embeddedArchiveDir),
         logger: log.child("county"),
       });
-      broker = { url: this.#county.url };
+      broker = { url: this.#county.url, ...this.#county.station };
     } else {
       const b = up.broker;
       // The password lives in its own file (or the environment), never in the shared config.
@@ -401,11 +425,13 @@ export class StationApp {
       extraTopics: fleet.topics,
       window: up.window,
       ackTimeoutMs: up.ackTimeoutSeconds * 1000,
+      maxAckBytes: up.maxAckBytes,
       logger: log,
     });
     this.#uploader = uploader;
     fleet.attach(uploader);
     uploader.on("status", (s) => this.hub.publish("upload/status", s));
+    uploader.on("archiveTime", ({ at }) => void this.#timeGuard?.observeArchive(at));
     await uploader.start();
     this.hub.publish("upload/status", uploader.status);
     return uploader;
@@ -421,6 +447,8 @@ export class StationApp {
     await this.#server?.close();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
+    await this.#pruner?.stop();
+    await this.#timeGuard?.stop().catch((e: Error) => this.o.logger.warn(`clock stop: ${e.message}`));
     await this.#store?.close();
   }
 
@@ -461,6 +489,8 @@ export class StationApp {
         alarms: this.#fleet?.activeAlarms ?? [],
         partialPacks: this.#fleet?.partialPacks ?? [],
       },
+      // For the doctor's screen and a fleet alarm: is this station's clock to be trusted?
+      clock: this.#timeGuard?.check() ?? null,
     };
   }
 }

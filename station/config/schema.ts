@@ -73,7 +73,16 @@ export const StationConfig = z
       .object({
         host: z.string().default("127.0.0.1"),
         port: Port.default(8080),
+        /**
+         * Host names the kiosk is reached by, besides server.host, localhost and 127.0.0.1. Any
+         * other Host header is refused, which stops DNS-rebinding pages (docs/security.md).
+         */
+        allowedHosts: z
+          .array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/, "a host name without port"))
+          .max(16)
+          .default([]),
       })
+      .strict()
       .prefault({}),
     /** Records, outbox and counters. Relative paths resolve against the config file's folder. */
     dataDir: z.string().default("var/data"),
@@ -173,6 +182,28 @@ export const StationConfig = z
         /** Records published and awaiting the archive's acknowledgement at once. */
         window: z.number().int().min(1).max(1000).default(UPLOAD_WINDOW_DEFAULT),
         ackTimeoutSeconds: z.number().int().min(5).max(3600).default(60),
+        /**
+         * An ack payload larger than this is dropped unread (checked before parsing). 1000 acks
+         * with the longest reasons fit in about 0.6 MiB.
+         */
+        maxAckBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024)
+          .default(1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * The county's retention setting: records the archive has acknowledged are kept on the
+     * station this many days (by station-local day), then pruned to a compact summary that the
+     * health card still shows. null (the default) keeps them. Pending and rejected records are
+     * never pruned, and nothing is pruned while the clock is suspect.
+     */
+    retention: z
+      .object({
+        ackedRecordDays: z.number().int().min(30).max(36_500).nullable().default(null),
       })
       .strict()
       .prefault({}),

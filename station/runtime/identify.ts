@@ -4,6 +4,7 @@
  */
 import type { CardRead } from "../../drivers/types.js";
 import { normaliseIdNumber, parseIdNumber } from "../domain/id-number.js";
+import { nameProblem } from "../domain/names.js";
 import { type Person, Person as PersonSchema, type RosterEntry } from "../domain/schema.js";
 import type { Fault } from "../workflow/types.js";
 
@@ -31,6 +32,14 @@ const ID_FAULT: Record<string, Fault> = {
     message: {
       zh: "身份证上的出生日期不对，请找医生。",
       en: "The birth date in the ID number is impossible. Please ask the doctor.",
+    },
+    retryable: false,
+  },
+  "birth-after-today": {
+    code: "clock-suspect",
+    message: {
+      zh: "身份证上的出生日期晚于本机日期，可能是本机时钟不对。请找医生核对时钟。",
+      en: "The birth date on the card is after this station's date: the station clock may be wrong. Please ask the doctor to check it.",
     },
     retryable: false,
   },
@@ -62,10 +71,26 @@ const INCONSISTENT: Fault = {
   retryable: false,
 };
 
-export function identifyFromCard(card: CardRead, today: string): Identified {
-  const parsed = parseIdNumber(card.idNumber, today);
+/** A name with control or bidi-override characters: shown, printed or archived it could mislead. */
+export const NAME_INVALID: Fault = {
+  code: "name-invalid",
+  message: {
+    zh: "姓名中有无法显示的字符，请找医生手动登记。",
+    en: "The name contains characters that cannot be shown. Please ask the doctor to register you.",
+  },
+  retryable: false,
+};
+
+/**
+ * `clockSuspect`: the station's clock is known to be wrong, so `today` cannot judge a birth date
+ * or a card's expiry; the card is accepted on its own checks and the record is flagged.
+ */
+export function identifyFromCard(card: CardRead, today: string, clockSuspect = false): Identified {
+  const parsed = parseIdNumber(card.idNumber, clockSuspect ? undefined : today);
   if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
-  if (card.card.validTo && card.card.validTo < today) return { ok: false, fault: CARD_EXPIRED };
+  if (!clockSuspect && card.card.validTo && card.card.validTo < today)
+    return { ok: false, fault: CARD_EXPIRED };
+  if (nameProblem(card.name.trim()) === "control-character") return { ok: false, fault: NAME_INVALID };
   const candidate = {
     idNumber: parsed.value.idNumber,
     name: card.name.trim(),
@@ -91,11 +116,13 @@ export function identifyManual(
   name: string | undefined,
   roster: RosterEntry | null,
   today: string,
+  clockSuspect = false,
 ): Identified {
-  const parsed = parseIdNumber(normaliseIdNumber(rawId), today);
+  const parsed = parseIdNumber(normaliseIdNumber(rawId), clockSuspect ? undefined : today);
   if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
   const finalName = roster?.name ?? name?.trim();
   if (!finalName) return { ok: false, fault: NOT_ON_ROSTER_NEEDS_NAME };
+  if (nameProblem(finalName) === "control-character") return { ok: false, fault: NAME_INVALID };
   const r = PersonSchema.safeParse({
     idNumber: parsed.value.idNumber,
     name: finalName,

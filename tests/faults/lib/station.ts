@@ -38,8 +38,8 @@ export interface StationProcess {
   stop(): Promise<void>;
   /** SIGKILL, mid-whatever. */
   kill(): Promise<void>;
-  /** The exit code once the process has ended (null after a signal). */
-  exitCode: Promise<number | null>;
+  /** The exit code once the process has ended (null after a signal); only for spawned processes. */
+  exitCode?: Promise<number | null>;
 }
 
 export function stationDataDir(dir: string): string {
