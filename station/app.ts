@@ -22,6 +22,7 @@ import type { CommandRun } from "./fleet/commands.js";
 import { withAppliedConfig } from "./fleet/config-shadow.js";
 import { PolicyHolder, policyPack } from "./fleet/policy-pack.js";
 import { rosterPack } from "./fleet/roster-pack.js";
+import { HelpStore } from "./help/help-store.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import { RetentionPruner } from "./retention/pruner.js";
 import { loadRoster } from "./roster/roster.js";
@@ -74,6 +75,7 @@ export class StationApp {
   #policy: PolicyHolder | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: SwappableRoster | null = null;
+  #help: HelpStore | null = null;
   #timeGuard: TimeGuard | null = null;
   #pruner: RetentionPruner | null = null;
   #lists: DoctorLists | null = null;
@@ -84,8 +86,6 @@ export class StationApp {
   /** The workflow's settings object: the county's live changes are written into it. */
   #workflowConfig: Parameters<typeof createUpdate>[0]["config"] | null = null;
   #simulated = false;
-  /** The oldest help request not yet attended to, and the screen it was made on. */
-  #help: { atMs: number; step: string } | null = null;
 
   constructor(private readonly o: StationAppOptions) {
     this.#config = o.loaded.config;
@@ -100,6 +100,10 @@ export class StationApp {
   }
   get store(): RecordStore | null {
     return this.#store;
+  }
+  /** Help requests waiting for a doctor (the doctor's console clears them). */
+  get help(): HelpStore | null {
+    return this.#help;
   }
   get doctorLists(): DoctorLists | null {
     return this.#lists;
@@ -198,6 +202,18 @@ export class StationApp {
 
     const uploader = config.upload.enabled ? await this.#startUploader(store) : null;
 
+    const help = new HelpStore({
+      dir: resolvePath(baseDir, config.dataDir),
+      now: () => clock.now(),
+      logger: log.child("help"),
+      onChange: (waiting) =>
+        this.hub.publish("help/status", {
+          waiting: waiting.map(({ id, at, step, screen, source }) => ({ id, at, step, screen, source })),
+        }),
+    });
+    await help.start();
+    this.#help = help;
+
     const wf = config.workflow;
     const workflowConfig = {
       inactivityMs: wf.inactivitySeconds * 1000,
@@ -228,10 +244,11 @@ export class StationApp {
         uploader?.kick();
         void timeGuard.advance();
       },
-      onDoctorAlert: (reason) => {
-        if (reason === "help" && this.#help === null)
-          this.#help = { atMs: clock.now(), step: this.#runtime?.model.step ?? "attract" };
-      },
+      onHelp: (call) =>
+        void help
+          .add(call)
+          .then((r) => log.warn(`help request ${r.id} from ${r.screen} (${r.source})`))
+          .catch((e: Error) => log.error(`help request not saved: ${e.message}`)),
     });
     this.#runtime = runtime;
     this.#simulated = sim !== null;
@@ -445,6 +462,7 @@ export class StationApp {
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();
+    await this.#help?.stop();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
     await this.#pruner?.stop();
@@ -452,13 +470,10 @@ export class StationApp {
     await this.#store?.close();
   }
 
-  /**
-   * There is no doctor-side acknowledgement yet: a help request counts as attended to once the
-   * kiosk moves on from the screen it was made on (someone is using it again).
-   */
+  /** The oldest help request no doctor has cleared yet (station/help), or null. */
   #helpWaiting(): number | null {
-    if (this.#help && this.#runtime && this.#runtime.model.step !== this.#help.step) this.#help = null;
-    return this.#help?.atMs ?? null;
+    const times = (this.#help?.waiting() ?? []).map((r) => Date.parse(r.at)).filter((t) => !Number.isNaN(t));
+    return times.length > 0 ? Math.min(...times) : null;
   }
 
   #deviceStatus(): Record<DeviceName, DeviceStatusView> {
