@@ -6,10 +6,11 @@
 import { v7 as uuidv7 } from "uuid";
 import type { DeviceSet } from "../../drivers/types.js";
 import type { CheckupRecord, Operator, Person, RosterEntry } from "../domain/schema.js";
-import type { UiAction } from "../protocol.js";
+import type { PromptView, UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
 import { StationError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
+import { prompt, promptFor, voiceParams } from "../workflow/prompt.js";
 import { buildRecord, CLOCK_FLOOR } from "../workflow/record.js";
 import { buildSlip } from "../workflow/slip.js";
 import type {
@@ -24,7 +25,6 @@ import type {
 } from "../workflow/types.js";
 import { ATTRACT } from "../workflow/update.js";
 import { toView } from "../workflow/view.js";
-import { VOICE } from "../workflow/voice.js";
 import { type Clock, localDate, localDateTime } from "./clock.js";
 import { bpRetryFault, faultFor } from "./fault-text.js";
 import type { Hub } from "./hub.js";
@@ -53,6 +53,17 @@ export interface CheckupRuntimeOptions {
   clockCheck?: () => { suspect: boolean };
   /** Called after a record is durably saved (the uploader picks it up from the outbox). */
   onSaved?: (record: CheckupRecord) => void;
+  /** A villager asked for help (screen button or the physical one): keep a durable request. */
+  onHelp?: (req: HelpCall) => void;
+  /** Whether a new check-up may start (station/disk's reserve); the refusal shown otherwise. */
+  admit?: () => Fault | null;
+}
+
+export interface HelpCall {
+  step: string;
+  screen: string;
+  recordId: string | null;
+  source: "screen" | "button";
 }
 
 const SAVE_FAULTS: Record<string, Fault["message"]> = {
@@ -71,6 +82,9 @@ export class CheckupRuntime {
   readonly #timers = new Map<TimerName, NodeJS.Timeout>();
   readonly #unwire: Array<() => void> = [];
   #running = false;
+  /** The prompt last published with the view; a new one is spoken at once. */
+  #prompt: PromptView | null = null;
+  #spokeThisDispatch = false;
 
   constructor(private readonly o: CheckupRuntimeOptions) {}
 
@@ -88,6 +102,8 @@ export class CheckupRuntime {
     this.#on(d.cardReader, "card", (card) => {
       const r = identifyFromCard(card, this.#env().today, this.#clockSuspect());
       if (!r.ok) return this.dispatch({ type: "card-rejected", fault: r.fault });
+      const refused = this.#model.step === "attract" ? (this.o.admit?.() ?? null) : null;
+      if (refused) return this.dispatch({ type: "card-rejected", fault: refused });
       this.#identified(r.person, this.o.roster.get(r.person.idNumber), { kind: "self" });
     });
     this.#on(d.cardReader, "fault", (f) =>
@@ -103,7 +119,7 @@ export class CheckupRuntime {
     this.#on(d.glucose, "fault", (f) =>
       this.dispatch({ type: "glucose-fault", fault: faultFor("glucose", f) }),
     );
-    this.#on(d.peripherals, "help", () => this.dispatch({ type: "ui", action: { type: "help" } }));
+    this.#on(d.peripherals, "help", () => this.#help("button"));
     this.#publish();
     this.#perform({ type: "led", pattern: "ready" });
   }
@@ -123,6 +139,8 @@ export class CheckupRuntime {
       const roster = this.o.roster.get(normaliseIdNumber(action.idNumber));
       const r = identifyManual(action.idNumber, action.name, roster, today, this.#clockSuspect());
       if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
+      const refused = this.o.admit?.() ?? null;
+      if (refused) throw new StationError(refused.code, refused.message.zh, refused);
       if (this.#model.step !== "attract" && this.#model.step !== "result")
         throw new StationError(
           "session-active",
@@ -134,6 +152,10 @@ export class CheckupRuntime {
       });
       return;
     }
+    if (action.type === "help") {
+      this.#help("screen", action.screen);
+      return;
+    }
     this.dispatch({ type: "ui", action });
   }
 
@@ -143,8 +165,35 @@ export class CheckupRuntime {
     const { model, effects } = this.o.update(this.#model, event, env);
     const changed = model !== this.#model;
     this.#model = model;
+    this.#spokeThisDispatch = false;
     if (changed) this.#publish();
     for (const e of effects) this.#perform(e);
+  }
+
+  /** Help is answered at once on screen and by voice; the request itself is kept durably. */
+  #help(source: "screen" | "button", screen?: string): void {
+    if (!this.#running) return;
+    const m = this.#model;
+    const call: HelpCall = {
+      step: m.step,
+      screen: screen ?? ("phase" in m ? `${m.step}:${m.phase}` : m.step),
+      recordId: "session" in m ? m.session.recordId : null,
+      source,
+    };
+    this.dispatch({ type: "ui", action: { type: "help" } });
+    this.#speak(prompt("help-called"));
+    this.o.onHelp?.(call);
+  }
+
+  #speak(p: PromptView): void {
+    this.#spokeThisDispatch = true;
+    const params = voiceParams(p);
+    this.o.hub.publish("voice", {
+      key: p.key,
+      text: p.text,
+      at: this.#env().now,
+      ...(params ? { params } : {}),
+    });
   }
 
   #identified(person: Person, roster: RosterEntry | null, operator: Operator): void {
@@ -174,10 +223,16 @@ export class CheckupRuntime {
   }
 
   #publish(): void {
-    this.o.hub.publish(
-      "workflow/state",
-      toView(this.#model, { glucoseSkippable: this.o.config.glucoseSkippable }),
-    );
+    const view = toView(this.#model, { glucoseSkippable: this.o.config.glucoseSkippable });
+    const p = promptFor(view);
+    this.o.hub.publish("workflow/state", { ...view, prompt: p });
+    const last = this.#prompt;
+    this.#prompt = p;
+    // Spoken from the same prompt the screen shows; only when it changed, so a replay is silent.
+    // "正在保存" is not spoken: a save takes milliseconds and the result's prompt would cut it
+    // off. A save that fails is spoken (save-failed).
+    const changed = last && (last.key !== p.key || JSON.stringify(last.params) !== JSON.stringify(p.params));
+    if (changed && p.key !== "saving") this.#speak(p);
   }
 
   #perform(e: Effect): void {
@@ -207,7 +262,7 @@ export class CheckupRuntime {
         void this.#print(e);
         return;
       case "announce":
-        this.o.hub.publish("voice", { key: e.key, text: VOICE[e.key], at: this.#env().now });
+        if (!this.#spokeThisDispatch && this.#prompt) this.#speak(this.#prompt);
         return;
       case "buzz":
         this.o.devices.peripherals.buzz(e.pattern);
@@ -215,9 +270,15 @@ export class CheckupRuntime {
       case "led":
         this.o.devices.peripherals.led(e.pattern);
         return;
-      case "alert-doctor":
-        this.o.logger.warn(`doctor alert: ${e.reason}${e.recordId ? ` (record ${e.recordId})` : ""}`);
+      case "alert-doctor": {
+        // The referral text goes to the doctor (and the slip), never to the villager's screen.
+        const m = this.#model;
+        const text = e.reason === "urgent-referral" && "outcome" in m ? m.outcome.doctorAlert?.zh : undefined;
+        this.o.logger.warn(
+          `doctor alert: ${e.reason}${e.recordId ? ` (record ${e.recordId})` : ""}${text ? `: ${text}` : ""}`,
+        );
         return;
+      }
     }
   }
 

@@ -1,21 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { DISK_LOW_FAULT } from "../../station/disk/fault.js";
 import type { CheckupRecord } from "../../station/domain/schema.js";
 import type { ServerMessage, ViewState } from "../../station/protocol.js";
 import { createRoster } from "../../station/roster/roster.js";
-import { CheckupRuntime, type RecordSink } from "../../station/runtime/checkup.js";
+import { CheckupRuntime, type HelpCall, type RecordSink } from "../../station/runtime/checkup.js";
 import { Hub } from "../../station/runtime/hub.js";
 import { cardFor } from "../../station/server/sim-api.js";
 import { createMemoryStore } from "../../station/storage/memory-store.js";
 import { StationError } from "../../station/util/errors.js";
 import { silentLogger } from "../../station/util/logger.js";
+import type { Fault } from "../../station/workflow/types.js";
 import { createUpdate } from "../../station/workflow/update.js";
 import { createSimDevices, type SimDeviceSet } from "../fakes/sim-devices.js";
 import { CONFIG, fakeAssess, ROSTER } from "../workflow/fixtures.js";
 
 const NOW = Date.parse("2026-11-22T02:00:00.000Z");
 
-function setup(store: RecordSink = createMemoryStore()) {
+function setup(store: RecordSink = createMemoryStore(), admit?: () => Fault | null) {
   const devices = createSimDevices();
+  const helpCalls: HelpCall[] = [];
   const hub = new Hub();
   const messages: ServerMessage[] = [];
   hub.subscribe((m) => messages.push(m));
@@ -35,9 +38,11 @@ function setup(store: RecordSink = createMemoryStore()) {
     hub,
     clock,
     logger: silentLogger,
+    onHelp: (c) => helpCalls.push(c),
+    ...(admit ? { admit } : {}),
   });
   const view = () => hub.get("workflow/state") as ViewState;
-  return { devices, hub, messages, runtime, view, store };
+  return { devices, hub, messages, runtime, view, store, helpCalls };
 }
 
 async function start(devices: SimDeviceSet, runtime: CheckupRuntime) {
@@ -51,6 +56,24 @@ describe("CheckupRuntime", () => {
   });
   afterEach(() => {
     vi.useRealTimers();
+  });
+
+  it("refuses a new check-up while the disk is below its reserve, saying so, and starts once it is not", async () => {
+    let low = true;
+    const { devices, runtime, view, messages } = setup(createMemoryStore(), () =>
+      low ? DISK_LOW_FAULT : null,
+    );
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    expect(view()).toMatchObject({ step: "attract", notice: { code: "disk-low" } });
+    expect(messages.filter((m) => m.topic === "voice").at(-1)).toMatchObject({
+      payload: { key: "card-rejected-disk-low" },
+    });
+    expect(() => runtime.action({ type: "manual-id", idNumber: ROSTER.idNumber })).toThrow(/存储空间快满了/);
+    devices.cardReader.lift();
+    low = false;
+    devices.cardReader.present(cardFor(ROSTER));
+    expect(view()).toMatchObject({ step: "identified" });
   });
 
   it("runs a whole check-up from card to saved record and printed slip", async () => {
@@ -132,14 +155,57 @@ describe("CheckupRuntime", () => {
     expect(view()).toMatchObject({ step: "identified", person: { onRoster: true, name: "杨*花" } });
   });
 
-  it("inactivity returns to attract after the configured time", async () => {
+  it("help from the screen or the button is answered by voice and handed on with where it came from", async () => {
+    const { devices, runtime, messages, helpCalls, view } = setup();
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    runtime.action({ type: "confirm" });
+    runtime.action({ type: "consent", accept: true });
+    runtime.action({ type: "help" });
+    expect(messages.at(-1)).toMatchObject({ topic: "voice", payload: { key: "help-called" } });
+    devices.peripherals.pressHelp();
+    runtime.action({ type: "help", screen: "device-missing" });
+    expect(helpCalls).toEqual([
+      { step: "bp", screen: "bp:ready", recordId: expect.any(String), source: "screen" },
+      { step: "bp", screen: "bp:ready", recordId: expect.any(String), source: "button" },
+      { step: "bp", screen: "device-missing", recordId: expect.any(String), source: "screen" },
+    ]);
+    // Help does not move the check-up on, and the screen keeps its own prompt.
+    expect(view()).toMatchObject({ step: "bp", phase: "ready", prompt: { key: "bp-ready" } });
+  });
+
+  it("inactivity warns for the last 15 s, then returns to attract after the configured time", async () => {
+    const { devices, runtime, view, messages } = setup();
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    vi.advanceTimersByTime(CONFIG.inactivityMs - 15_001);
+    expect(view()).toMatchObject({ step: "identified" });
+    expect(view().idle).toBeUndefined();
+    vi.advanceTimersByTime(1);
+    expect(view()).toMatchObject({ step: "identified", idle: {}, prompt: { key: "still-there" } });
+    expect(messages.at(-1)).toMatchObject({ topic: "voice", payload: { key: "still-there" } });
+    vi.advanceTimersByTime(14_999);
+    expect(view().step).toBe("identified");
+    vi.advanceTimersByTime(1);
+    expect(view()).toMatchObject({ step: "attract", notice: null });
+    expect(view().idle).toBeUndefined();
+  });
+
+  it("a touch during the warning keeps the session for another full period", async () => {
     const { devices, runtime, view } = setup();
     await start(devices, runtime);
     devices.cardReader.present(cardFor(ROSTER));
-    vi.advanceTimersByTime(CONFIG.inactivityMs - 1);
-    expect(view().step).toBe("identified");
+    vi.advanceTimersByTime(CONFIG.inactivityMs - 5_000);
+    expect(view().idle).toBeDefined();
+    runtime.action({ type: "touch" });
+    expect(view()).toMatchObject({ step: "identified", prompt: { key: "confirm-identity" } });
+    expect(view().idle).toBeUndefined();
+    vi.advanceTimersByTime(CONFIG.inactivityMs - 15_001);
+    expect(view().idle).toBeUndefined();
     vi.advanceTimersByTime(1);
-    expect(view()).toEqual({ step: "attract", notice: null });
+    expect(view()).toMatchObject({ step: "identified", idle: {} });
+    vi.advanceTimersByTime(15_000);
+    expect(view().step).toBe("attract");
   });
 
   it("a failing disk keeps the result on screen and saves it once the disk recovers", async () => {

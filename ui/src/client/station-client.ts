@@ -60,6 +60,8 @@ const TOPICS = new Set([
   "devices/status",
   "station/info",
   "upload/status",
+  "help/status",
+  "disk/status",
   "voice",
   "ack",
   "error",
