@@ -3,11 +3,16 @@
  * takes the folder for this process, which a running station must keep for itself; a CLI export
  * or the doctor lists' start-up scan only need to read. Every file is replaced by an atomic
  * rename (DurableJSONFile), so a reader sees either the old or the new version of a file.
+ * Saves not yet compacted live in the day's journal (docs/adr/0007-save-journal.md); readers lay
+ * its whole frames over the shard, reading the journal first: if the store compacts in between,
+ * the shard read after it already holds what the journal held.
  */
-import { readdir } from "node:fs/promises";
-import type { CheckupRecord } from "../domain/schema.js";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CheckupRecord } from "../domain/schema.js";
 import { DurableJSONFile } from "./durable-adapter.js";
 import { errnoCode } from "./fs-layer.js";
+import { decodeJournal, journalDayOf } from "./journal.js";
 import { DEFAULT_DAY_OFFSET_MINUTES, newestFirst, personBucket, shardDayOf } from "./keys.js";
 import { dayOfFileName, decodePeople, decodeShard, Layout } from "./layout.js";
 import { type KeyFile, personKey } from "./person-index.js";
@@ -26,19 +31,44 @@ async function list(dir: string): Promise<string[]> {
   }
 }
 
-/** Station-local days that have a record shard, oldest first. */
+/** Valid records in the day's journal, in append order (later ones win); [] when there is none. */
+async function journalRecords(l: Layout, day: string): Promise<CheckupRecord[]> {
+  let text: string;
+  try {
+    text = await readFile(join(l.journal, `${day}.log`), "utf8");
+  } catch (e) {
+    if (errnoCode(e) === "ENOENT") return [];
+    throw e;
+  }
+  const out: CheckupRecord[] = [];
+  for (const raw of decodeJournal(text).records) {
+    const parsed = CheckupRecord.safeParse(raw);
+    if (parsed.success) out.push(parsed.data);
+  }
+  return out;
+}
+
+/** A day's valid records by id: the journal's laid over the shard's. */
+async function dayRecords(l: Layout, day: string): Promise<Map<string, CheckupRecord>> {
+  const journal = await journalRecords(l, day);
+  const valid = decodeShard(day, l.shard(day), await readJson(l.shard(day))).valid;
+  for (const r of journal) valid.set(r.id, r);
+  return valid;
+}
+
+/** Station-local days that have a record shard or a journal, oldest first. */
 export async function storedDays(dataDir: string): Promise<string[]> {
   const l = new Layout(dataDir);
-  return (await list(l.records))
-    .map(dayOfFileName)
-    .filter((d): d is string => d !== null)
-    .sort();
+  const days = new Set<string>();
+  for (const name of await list(l.records)) days.add(dayOfFileName(name) ?? "");
+  for (const name of await list(l.journal)) days.add(journalDayOf(name) ?? "");
+  days.delete("");
+  return [...days].sort();
 }
 
 /** The valid records of one day (invalid ones are the store's to quarantine, not ours to read). */
 export async function readDay(dataDir: string, day: string): Promise<CheckupRecord[]> {
-  const file = new Layout(dataDir).shard(day);
-  return [...decodeShard(day, file, await readJson(file)).valid.values()];
+  return [...(await dayRecords(new Layout(dataDir), day)).values()];
 }
 
 /**
@@ -68,6 +98,12 @@ export async function readPersonRecords(
   const ids = new Set<string>();
   for (const { file, key } of await indexFiles(l, idNumber))
     for (const id of decodePeople(file, await readJson(file))[key] ?? []) ids.add(id);
+  // Saves still in a journal are in the person index only after compaction.
+  for (const name of await list(l.journal)) {
+    const day = journalDayOf(name);
+    if (!day) continue;
+    for (const r of await journalRecords(l, day)) if (r.person.idNumber === idNumber) ids.add(r.id);
+  }
   const byDay = new Map<string, string[]>();
   for (const id of ids) {
     const day = shardDayOf(id, offsetMinutes);
@@ -75,9 +111,9 @@ export async function readPersonRecords(
   }
   const out: CheckupRecord[] = [];
   for (const [day, dayIds] of byDay) {
-    const shard = decodeShard(day, l.shard(day), await readJson(l.shard(day)));
+    const valid = await dayRecords(l, day);
     for (const id of dayIds) {
-      const rec = shard.valid.get(id);
+      const rec = valid.get(id);
       // An index entry whose record never landed (crash between the two writes) is skipped.
       if (rec && rec.person.idNumber === idNumber) out.push(rec);
     }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFileStore } from "../../station/storage/file-store.js";
 import { decodeJournal, encodeFrame } from "../../station/storage/journal.js";
 import { shardDayOf } from "../../station/storage/keys.js";
+import { readDay, readPersonRecords, storedDays } from "../../station/storage/read-only.js";
 import { spyFs } from "./fixtures/fs-spy.js";
 import { ackedSync, dayAt, makeRecord } from "./fixtures/records.js";
 import { assertEveryJsonParses } from "./fixtures/tree.js";
@@ -129,5 +130,28 @@ describe("what a journalled save writes", () => {
     const shard = JSON.parse(await readFile(join(dir, "records", `${day}.json`), "utf8"));
     expect(Object.keys(shard.records)).toHaveLength(5);
     expect(await readdir(join(dir, "journal"))).toEqual([]);
+  });
+});
+
+describe("read-only readers (CLI export, doctor lists) beside a running store", () => {
+  it("see saves that are still only in the journal", async () => {
+    const store = createFileStore({ dir });
+    await store.open();
+    for (const r of recs) await store.save(r);
+    const acked = { ...recs[1]!, sync: ackedSync() };
+    await store.updateSync(acked.id, acked.sync);
+    expect(await readdir(join(dir, "journal"))).toEqual([`${day}.log`]);
+    expect(await storedDays(dir)).toEqual([day]);
+    const byId = new Map((await readDay(dir, day)).map((r) => [r.id, r]));
+    expect(byId.get(recs[0]!.id)).toEqual(recs[0]);
+    expect(byId.get(acked.id)).toEqual(acked);
+    const mine = await readPersonRecords(dir, recs[0]!.person.idNumber);
+    expect(mine.map((r) => r.id).sort()).toEqual(
+      recs
+        .filter((r) => r.person.idNumber === recs[0]!.person.idNumber)
+        .map((r) => r.id)
+        .sort(),
+    );
+    await store.close();
   });
 });
