@@ -387,7 +387,10 @@ class FileStore implements InspectableRecordStore {
    * the background, so no save waits for a compaction it does not need for durability.
    */
   #afterAppend(day: string): void {
-    const due = this.#journal.days().filter((d) => d < day || this.#journal.full(d));
+    // A past day with nothing left to upload is done: fold it now (an upload backlog drains by day).
+    const today = new Date(Date.now() + this.#offset * 60_000).toISOString().slice(0, 10);
+    const done = (d: string) => d < today && this.#outbox.ids(d).length === 0;
+    const due = this.#journal.days().filter((d) => d < day || this.#journal.full(d) || done(d));
     if (due.length === 0) return;
     this.#background = this.#background.then(async () => {
       for (const d of due)
