@@ -7,12 +7,17 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { AckMessage, RecordMessage } from "../station/mqtt/contract.js";
+import { AckMessage, RecordMessageV1, RecordMessageV2 } from "../station/mqtt/contract.js";
 import { PresenceMessage } from "../station/mqtt/presence.js";
 
 const dir = join(import.meta.dirname, "../docs/schemas");
 const schemas = {
-  "record-message.v1.json": { schema: RecordMessage, title: "Check-up record, station → county archive" },
+  "record-message.v1.json": { schema: RecordMessageV1, title: "Check-up record, station → county archive" },
+  "record-message.v2.json": {
+    schema: RecordMessageV2,
+    title:
+      "Check-up record v2 (adds the doctor's assisted check-up and follow-up form), station → county archive",
+  },
   "ack-message.v1.json": { schema: AckMessage, title: "Archive acknowledgement, county archive → station" },
   "presence-message.v1.json": {
     schema: PresenceMessage,

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { openEnum } from "../domain/open-enum.js";
-import { CheckupRecord } from "../domain/schema.js";
+import { CheckupRecordV1, CheckupRecordV2 } from "../domain/schema.js";
 
 export const TOPIC_ROOT = "hs/v1";
 export const MESSAGE_VERSION = 1;
@@ -59,15 +59,22 @@ export const Observation = z.object({
 });
 export type Observation = z.infer<typeof Observation>;
 
-export const RecordMessage = z.object({
-  v: z.literal(MESSAGE_VERSION),
-  type: z.literal("checkup-record"),
-  county: z.string().regex(SEGMENT),
-  stationId: z.string().regex(SEGMENT),
-  sentAt: z.string().datetime({ offset: true }),
-  record: CheckupRecord,
-  observations: z.array(Observation),
-});
+function recordMessage<V extends number, R extends z.ZodType>(v: V, record: R) {
+  // Field order kept as in v1, so the published v1 schema file stays byte-identical.
+  return z.object({
+    v: z.literal(v),
+    type: z.literal("checkup-record"),
+    county: z.string().regex(SEGMENT),
+    stationId: z.string().regex(SEGMENT),
+    sentAt: z.string().datetime({ offset: true }),
+    record,
+    observations: z.array(Observation),
+  });
+}
+/** v1 carries a v1 record; v2 a v2 record (the doctor's additions). Receivers accept both. */
+export const RecordMessageV1 = recordMessage(MESSAGE_VERSION, CheckupRecordV1);
+export const RecordMessageV2 = recordMessage(2, CheckupRecordV2);
+export const RecordMessage = z.discriminatedUnion("v", [RecordMessageV1, RecordMessageV2]);
 export type RecordMessage = z.infer<typeof RecordMessage>;
 
 export const ACK_STATUSES = ["stored", "duplicate", "rejected"] as const;

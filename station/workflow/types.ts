@@ -39,6 +39,16 @@ export interface AssessmentOutcome {
   advice: AdviceItem[];
 }
 
+/** A check-up run by a signed-in doctor on an assisted check-up day (station/doctor). */
+export interface Assisted {
+  doctorId: string;
+  /** Why the ID was typed instead of read from the card; null for a card. */
+  idEntryReason: string | null;
+  dangerSymptoms: string[];
+  /** Readings the doctor typed because a device failed, with the reason. */
+  manualReadings: Array<{ kind: "bp" | "glucose"; takenAt: string; reason: string }>;
+}
+
 export interface Session {
   recordId: string;
   person: Person;
@@ -51,6 +61,8 @@ export interface Session {
   glucose: GlucoseReading | null;
   /** Glucose sample type the villager chose; a meter's own meal flag does not override it. */
   sampleType: SampleType | null;
+  /** Null on the self-service path. */
+  assisted: Assisted | null;
 }
 
 export type BpPhase = "ready" | "measuring" | "rest" | "fault" | "done";
@@ -84,7 +96,11 @@ export type Event =
       roster: RosterEntry | null;
       recordId: string;
       operator: Operator;
+      /** Set when a signed-in doctor runs the check-up; sampleType is the day's default. */
+      assisted?: { doctorId: string; idEntryReason: string | null; sampleType: SampleType | null };
     }
+  /** From the doctor's console only (station/doctor checks the session); never from the kiosk's UiAction path. */
+  | { type: "doctor"; action: DoctorAction }
   /** A card was presented but cannot be used (invalid, expired, unreadable). */
   | { type: "card-rejected"; fault: Fault }
   | { type: "ui"; action: UiAction }
@@ -98,6 +114,14 @@ export type Event =
   | { type: "save-failed"; fault: Fault }
   | { type: "printed" }
   | { type: "print-failed"; fault: Fault };
+
+export type DoctorAction =
+  /** The villager agreed aloud; the doctor records it and the measurement starts. */
+  | { type: "verbal-consent" }
+  | { type: "danger-symptoms"; codes: string[] }
+  /** A reading the doctor typed (already checked for plausibility by the caller). */
+  | { type: "manual-bp"; reading: BpReading; reason: string }
+  | { type: "manual-glucose"; reading: GlucoseReading; sampleType: SampleType; reason: string };
 
 export type VoiceKey =
   | "welcome"

@@ -18,6 +18,7 @@ const session: Session = {
   bpReadings: [bp(152, 94), bp(146, 90)],
   glucose: { ...glucose(6.4), sampleType: "fasting" },
   sampleType: "fasting",
+  assisted: null,
 };
 const outcome = fakeAssess()(session);
 
