@@ -9,6 +9,9 @@ import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
+import { DoctorConsole } from "./doctor/console.js";
+import { allowedHosts } from "./doctor/guard.js";
+import { PREFIX as DOCTOR_PREFIX, doctorRoutes } from "./doctor/routes.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import type { Roster } from "./roster/roster.js";
@@ -45,6 +48,7 @@ export class StationApp {
   #uploader: Uploader | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
+  #doctor: DoctorConsole | null = null;
   #startedAt = 0;
 
   constructor(private readonly o: StationAppOptions) {}
@@ -54,6 +58,10 @@ export class StationApp {
   }
   get store(): RecordStore | null {
     return this.#store;
+  }
+  /** The doctor's console: sign-in, sessions, audit (`doctor.audit(event)` for other modules). */
+  get doctor(): DoctorConsole | null {
+    return this.#doctor;
   }
   /** The in-process county archive when upload.broker is "embedded". */
   get embeddedCounty(): EmbeddedCounty | null {
@@ -132,6 +140,21 @@ export class StationApp {
     });
     runtime.start();
 
+    const doctor = new DoctorConsole({
+      config: config.doctor,
+      station: config.station,
+      dataDir: resolvePath(baseDir, config.dataDir),
+      runtime,
+      store,
+      hub: this.hub,
+      now: () => clock.now(),
+      logger: log.child("doctor"),
+      onSaved: () => uploader?.kick(),
+    });
+    await doctor.start();
+    this.#doctor = doctor;
+    let hosts: ReadonlySet<string> = new Set();
+
     const server = new StationServer({
       hub: this.hub,
       action: (a) => runtime.action(a),
@@ -145,10 +168,12 @@ export class StationApp {
             action: (a) => runtime.action(a),
           })
         : null,
+      mounts: [{ prefix: DOCTOR_PREFIX, handle: doctorRoutes(doctor, () => hosts) }],
       logger: log.child("http"),
     });
     this.#server = server;
     const port = await server.listen(config.server.host, config.server.port);
+    hosts = allowedHosts(config.server.host, port);
     return { port, url: `http://${config.server.host}:${port}` };
   }
 
@@ -194,6 +219,7 @@ export class StationApp {
   }
 
   async stop(): Promise<void> {
+    this.#doctor?.stop();
     this.#runtime?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));

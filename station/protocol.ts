@@ -141,6 +141,18 @@ export interface StationInfoView {
   simulated: boolean;
 }
 
+/** The doctor's console (station/doctor): who is signed in, and whether a check-up day runs. */
+export interface DoctorSessionView {
+  signedIn: boolean;
+  doctor: { id: string; name: string } | null;
+  /** Why the last session ended; the kiosk leaves the doctor's screens at once. */
+  ended: "sign-out" | "idle" | "replaced" | "stopped" | null;
+  assisted: { sampleType: string | null } | null;
+  /** A doctor's own card was tapped on the card sign-in screen. */
+  card: { doctorId: string; name: string } | { unknown: true } | null;
+  idleSeconds: number;
+}
+
 export type VoiceView = { key: string; text: TextView; at: string };
 
 export interface TopicMap {
@@ -150,6 +162,7 @@ export interface TopicMap {
   voice: VoiceView;
   /** Store-and-forward upload to the county archive: connection, backlog, rejected records. */
   "upload/status": UploadStatus;
+  "doctor/session": DoctorSessionView;
   ack: { transaction: string };
   error: { status: "error"; code: string; error: string; transaction?: string };
 }

@@ -21,7 +21,10 @@ function scryptAsync(secret: string, salt: Buffer, N: number, r: number, p: numb
   );
 }
 
-export async function hashSecret(secret: string, params = DEFAULT_PARAMS): Promise<string> {
+export async function hashSecret(
+  secret: string,
+  params: { N: number; r: number; p: number } = DEFAULT_PARAMS,
+): Promise<string> {
   const salt = randomBytes(16);
   const key = await scryptAsync(secret, salt, params.N, params.r, params.p);
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;

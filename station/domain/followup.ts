@@ -70,7 +70,8 @@ export const FollowUpForm = z.object({
   medicines: z.array(Medicine).max(8),
   /** From the readings (控制满意/控制不满意) unless the doctor chose 不良反应 or 并发症. */
   visitClass: VisitClass,
-  visitClassComputed: VisitClass,
+  /** What the readings said; null when nothing the programmes use was measured. */
+  visitClassComputed: VisitClass.nullable(),
   referral: z.object({ reason: z.string().max(80), institution: z.string().max(60) }).nullable(),
   nextVisit: IsoDate,
   doctorId: z.string().min(1).max(64),

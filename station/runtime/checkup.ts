@@ -4,8 +4,8 @@
  * The constructor does nothing; start() wires devices, stop() unwires and clears timers.
  */
 import { v7 as uuidv7 } from "uuid";
-import type { DeviceSet } from "../../drivers/types.js";
-import type { CheckupRecord, Operator, Person, RosterEntry } from "../domain/schema.js";
+import type { CardRead, DeviceSet } from "../../drivers/types.js";
+import type { CheckupRecord, Operator, Person, RosterEntry, SampleType } from "../domain/schema.js";
 import type { UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
 import { StationError } from "../util/errors.js";
@@ -13,6 +13,7 @@ import type { Logger } from "../util/logger.js";
 import { buildRecord, clockSuspect } from "../workflow/record.js";
 import { buildSlip } from "../workflow/slip.js";
 import type {
+  DoctorAction,
   Effect,
   Env,
   Event,
@@ -67,6 +68,8 @@ export class CheckupRuntime {
   readonly #unwire: Array<() => void> = [];
   #lastRecordMs: number | null = null;
   #running = false;
+  #assistedDay: { doctorId: string; sampleType: SampleType | null } | null = null;
+  #cardInterceptor: ((card: CardRead) => boolean) | null = null;
 
   constructor(private readonly o: CheckupRuntimeOptions) {}
 
@@ -78,9 +81,16 @@ export class CheckupRuntime {
     const { devices: d } = this.o;
     this.#running = true;
     this.#on(d.cardReader, "card", (card) => {
+      if (this.#cardInterceptor?.(card)) return;
       const r = identifyFromCard(card, this.#env().today);
       if (!r.ok) return this.dispatch({ type: "card-rejected", fault: r.fault });
-      this.#identified(r.person, this.o.roster.get(r.person.idNumber), { kind: "self" });
+      const day = this.#assistedDay;
+      this.#identified(
+        r.person,
+        this.o.roster.get(r.person.idNumber),
+        day ? { kind: "doctor", doctorId: day.doctorId } : { kind: "self" },
+        day ? { doctorId: day.doctorId, idEntryReason: null, sampleType: day.sampleType } : undefined,
+      );
     });
     this.#on(d.cardReader, "fault", (f) =>
       this.dispatch({ type: "card-rejected", fault: faultFor("card-reader", f) }),
@@ -107,26 +117,53 @@ export class CheckupRuntime {
     this.#timers.clear();
   }
 
-  /** A UI action, validated by the caller. Manual ID entry is resolved here; its fault is thrown. */
+  /** A UI action from the kiosk's self-service path, validated by the caller. */
   action(action: UiAction): void {
-    if (action.type === "manual-id") {
-      const today = this.#env().today;
-      // The roster is keyed by the normalised number (an IME may type full-width digits or "x").
-      const roster = this.o.roster.get(normaliseIdNumber(action.idNumber));
-      const r = identifyManual(action.idNumber, action.name, roster, today);
-      if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
-      if (this.#model.step !== "attract" && this.#model.step !== "result")
-        throw new StationError(
-          "session-active",
-          "请先完成或取消当前检查 / finish or cancel the current check-up first",
-        );
-      this.#identified(r.person, roster, {
-        kind: "doctor",
-        doctorId: "clinic",
-      });
-      return;
-    }
+    // Typing an ID number is a doctor's act: it goes through the doctor's console (station/doctor).
+    if (action.type === "manual-id")
+      throw new StationError(
+        "doctor-required",
+        "手动登记需要医生登录 / manual ID entry needs a signed-in doctor",
+      );
     this.dispatch({ type: "ui", action });
+  }
+
+  /**
+   * Manual ID entry by a signed-in doctor (the caller checked the session and the reason).
+   * Returns the person's ID number so the caller can audit it by key; the fault is thrown.
+   */
+  manualId(
+    idNumber: string,
+    name: string | undefined,
+    by: { doctorId: string; idEntryReason: string; sampleType: SampleType | null },
+  ): Person {
+    const today = this.#env().today;
+    // The roster is keyed by the normalised number (an IME may type full-width digits or "x").
+    const roster = this.o.roster.get(normaliseIdNumber(idNumber));
+    const r = identifyManual(idNumber, name, roster, today);
+    if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
+    if (this.#model.step !== "attract" && this.#model.step !== "result")
+      throw new StationError(
+        "session-active",
+        "请先完成或取消当前检查 / finish or cancel the current check-up first",
+      );
+    this.#identified(r.person, roster, { kind: "doctor", doctorId: by.doctorId }, by);
+    return r.person;
+  }
+
+  /** An action from the doctor's console; the caller has checked the session. */
+  doctorAction(action: DoctorAction): void {
+    this.dispatch({ type: "doctor", action });
+  }
+
+  /** While set, card taps identify villagers for this doctor's assisted check-up day. */
+  setAssistedDay(day: { doctorId: string; sampleType: SampleType | null } | null): void {
+    this.#assistedDay = day;
+  }
+
+  /** While set, a card goes here first; returning true consumes it (doctor sign-in by card). */
+  setCardInterceptor(fn: ((card: CardRead) => boolean) | null): void {
+    this.#cardInterceptor = fn;
   }
 
   dispatch(event: Event): void {
@@ -139,13 +176,19 @@ export class CheckupRuntime {
     for (const e of effects) this.#perform(e);
   }
 
-  #identified(person: Person, roster: RosterEntry | null, operator: Operator): void {
+  #identified(
+    person: Person,
+    roster: RosterEntry | null,
+    operator: Operator,
+    assisted?: Extract<Event, { type: "identified" }>["assisted"],
+  ): void {
     this.dispatch({
       type: "identified",
       person,
       roster,
       recordId: uuidv7({ msecs: this.o.clock.now() }),
       operator,
+      ...(assisted ? { assisted } : {}),
     });
   }
 

@@ -22,8 +22,12 @@ export interface StationServerOptions {
   health: () => unknown;
   staticDir: string;
   simRoutes: Record<string, SimRoute> | null;
+  /** Route modules that own a path prefix and check their own callers (e.g. /api/doctor/). */
+  mounts?: ReadonlyArray<{ prefix: string; handle: MountHandler }>;
   logger: Logger;
 }
+
+export type MountHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
 
 export class StationServer {
   #http: Server | null = null;
@@ -103,6 +107,8 @@ export class StationServer {
         this.o.action(r.data);
         return sendJson(res, 200, { ok: true });
       }
+      const mount = this.o.mounts?.find((m) => url.pathname.startsWith(m.prefix));
+      if (mount) return await mount.handle(req, res, url.pathname);
       if (url.pathname.startsWith("/api/sim/")) {
         if (!this.o.simRoutes)
           throw new StationError("sim-disabled", "simulator API is off: devices are real");
