@@ -13,7 +13,8 @@ import { projectRoot } from "../../station/util/project-root.js";
 
 /** Cheap scrypt for tests; the station default is N=16384. */
 const FAST = { N: 1024, r: 8, p: 1 };
-export const DOCTOR_CARD = "11010519491231002X";
+/** Dr Wang's own card: a demo-roster number, so the simulator (/api/sim/card) can present it. */
+export const DOCTOR_CARD = "510199196502026062";
 
 export async function doctorsConfig() {
   return [

@@ -5,8 +5,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Booted, bootStation, post, signIn } from "./harness.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type Booted, bootStation, DOCTOR_CARD, post, signIn } from "./harness.js";
 
 let st: Booted | null = null;
 afterEach(async () => {
@@ -157,6 +157,29 @@ describe("doctor sign-in", () => {
     const text = JSON.stringify(events);
     expect(text).not.toContain("11010519491231002X");
     expect(text).not.toContain("测试");
+  });
+
+  it("signs in with the doctor's own card and PIN; a villager's card on that screen is not a doctor", async () => {
+    st = await bootStation();
+    const sim = (idNumber: string) =>
+      fetch(`${st!.url}/api/sim/card`, { method: "POST", body: JSON.stringify({ idNumber }) });
+    const until = (fn: () => void) => vi.waitFor(fn, { timeout: 5000, interval: 20 });
+    await post(st.port, "/api/doctor/card-wait", { on: true });
+    await sim("510199194412213797");
+    await until(() => expect(sessionView(st!)?.card).toEqual({ unknown: true }));
+    expect(st.app.runtime?.model.step).toBe("attract");
+    await post(st.port, "/api/doctor/card-wait", { on: true });
+    await sim(DOCTOR_CARD);
+    await until(() => expect(sessionView(st!)?.card).toEqual({ doctorId: "dr-wang", name: "王医生" }));
+    // The doctor's card did not start a check-up.
+    expect(st.app.runtime?.model.step).toBe("attract");
+    const r = await post(st.port, "/api/doctor/sign-in", { doctorId: "dr-wang", pin: "2468", via: "card" });
+    expect(r.status).toBe(200);
+    expect(sessionView(st)).toMatchObject({ signedIn: true, card: null });
+    expect((await st.app.doctor!.auditLog.read()).at(-1)).toMatchObject({
+      type: "sign-in",
+      detail: { via: "card" },
+    });
   });
 
   it("signs out at once with one request, and sends the doctor's check-up on screen away", async () => {
