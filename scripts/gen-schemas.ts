@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { AuditMessage } from "../station/doctor/audit-message.js";
 import { AckMessage, RecordMessageV1, RecordMessageV2 } from "../station/mqtt/contract.js";
 import { PresenceMessage } from "../station/mqtt/presence.js";
 
@@ -19,6 +20,10 @@ const schemas = {
       "Check-up record v2 (adds the doctor's assisted check-up and follow-up form), station → county archive",
   },
   "ack-message.v1.json": { schema: AckMessage, title: "Archive acknowledgement, county archive → station" },
+  "audit-message.v1.json": {
+    schema: AuditMessage,
+    title: "The village doctor's audit log (ids only), station → county",
+  },
   "presence-message.v1.json": {
     schema: PresenceMessage,
     title: "Station presence (retained; also the Last Will)",

@@ -150,6 +150,20 @@ export class StationApp {
       now: () => clock.now(),
       logger: log.child("doctor"),
       onSaved: () => uploader?.kick(),
+      ...(uploader
+        ? {
+            upload: {
+              publish: (topic: string, payload: string) => uploader.publishConfirmed(topic, payload),
+              onUp: (fn: () => void) => {
+                let was = uploader.status.connected;
+                uploader.on("status", (s) => {
+                  if (s.connected && !was) fn();
+                  was = s.connected;
+                });
+              },
+            },
+          }
+        : {}),
     });
     await doctor.start();
     this.#doctor = doctor;

@@ -13,6 +13,7 @@ import type { Hub } from "../runtime/hub.js";
 import type { RecordStore } from "../storage/types.js";
 import type { Logger } from "../util/logger.js";
 import { type AuditInput, AuditLog, personKey } from "./audit.js";
+import { AuditUpload } from "./audit-upload.js";
 import { Lockout } from "./lockout.js";
 import { type DoctorSession, SignIn } from "./sign-in.js";
 
@@ -32,6 +33,12 @@ export interface DoctorConsoleOptions {
   now: () => number;
   logger: Logger;
   onSaved?: (r: CheckupRecord) => void;
+  /** The county link (the uploader's): when absent, the audit log stays on the station only. */
+  upload?: {
+    publish: (topic: string, payload: string) => Promise<boolean>;
+    /** Calls back whenever the link comes up, so unsent events go at once. */
+    onUp: (fn: () => void) => void;
+  };
 }
 
 /** A card tap on the sign-in screen is for sign-in only this long. */
@@ -39,6 +46,7 @@ const CARD_WAIT_MS = 30_000;
 
 export class DoctorConsole {
   #audit: AuditLog | null = null;
+  #auditUpload: AuditUpload | null = null;
   #signIn: SignIn | null = null;
   #view: DoctorSessionView;
   #cardTimer: NodeJS.Timeout | null = null;
@@ -66,6 +74,21 @@ export class DoctorConsole {
     await audit.open();
 
     this.#audit = audit;
+    const up = this.o.upload;
+    if (up) {
+      const u = new AuditUpload({
+        log: audit,
+        cursorFile: join(dir, "audit-sent.json"),
+        county: this.o.station.countyId,
+        stationId: this.o.station.id,
+        publish: up.publish,
+        now: this.o.now,
+        logger: this.o.logger,
+      });
+      await u.start();
+      up.onUp(() => u.kick());
+      this.#auditUpload = u;
+    }
     this.#signIn = new SignIn({
       doctors: this.o.config.doctors,
       lockout,
@@ -81,6 +104,12 @@ export class DoctorConsole {
   stop(): void {
     this.cardWait(false);
     this.#signIn?.stop();
+    this.#auditUpload?.stop();
+  }
+
+  /** The last audit seq the county broker has taken (0 without upload). */
+  get auditSentSeq(): number {
+    return this.#auditUpload?.sentSeq ?? 0;
   }
 
   get signIn(): SignIn {

@@ -8,6 +8,7 @@
  *   hs/v1/{county}/{station}/ack      archive → station   QoS 1, not retained
  *   hs/v1/{county}/{station}/status   station presence    QoS 1, retained, also the Last Will
  *                                     (PresenceMessage in presence.ts)
+ *   hs/v1/{county}/{station}/audit    station → county    QoS 1, not retained (the doctor's audit log)
  * Archive receivers share the load with `$share/archive/hs/v1/{county}/+/record`.
  */
 import { z } from "zod";
@@ -23,6 +24,8 @@ const SEGMENT = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export const topics = {
   record: (county: string, station: string) => `${TOPIC_ROOT}/${county}/${station}/record`,
   ack: (county: string, station: string) => `${TOPIC_ROOT}/${county}/${station}/ack`,
+  /** The doctor's audit log, station → county (AuditMessage in station/doctor/audit-message.ts). */
+  audit: (county: string, station: string) => `${TOPIC_ROOT}/${county}/${station}/audit`,
   /** What a county's archive receivers subscribe to (shared subscription: each record goes to one). */
   archiveRecords: (county: string, group = ARCHIVE_SHARE_GROUP) =>
     `$share/${group}/${TOPIC_ROOT}/${county}/+/record`,

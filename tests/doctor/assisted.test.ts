@@ -172,7 +172,7 @@ describe("assisted check-up day", () => {
     });
     expect(res.status).toBe(200);
     const f = await st.app.store!.get(String(res.body.recordId));
-    if (!f || f.schemaVersion !== 2) throw new Error("follow-up record missing");
+    if (f?.schemaVersion !== 2) throw new Error("follow-up record missing");
     expect(f.followUp).toMatchObject({
       checkupRecordId: checkup.id,
       visitClass: "adverse-reaction",
