@@ -68,6 +68,8 @@ export interface PersonView {
   /** Free annual check-up applies (65+ or on the roster). */
   freeCheckup: boolean;
   doctor: { name: string; phone: string } | null;
+  /** A signed-in doctor runs this check-up (assisted check-up day): the console shows its buttons. */
+  assisted?: boolean;
 }
 
 export interface BpView {

@@ -135,7 +135,8 @@ export function doctorRoutes(c: DoctorConsole, hosts: () => ReadonlySet<string>)
           device,
         };
         const check = checkBpReading(reading);
-        if (!check.ok) throw new StationError("reading-implausible", `读数不可能：${check.message}`);
+        if (!check.ok)
+          throw new StationError("reading-implausible", `读数不可能：${check.message} / ${check.message}`);
         c.o.runtime.doctorAction({ type: "manual-bp", reading, reason: r.reason });
         await c.audit({
           type: "manual-reading",
@@ -146,7 +147,10 @@ export function doctorRoutes(c: DoctorConsole, hosts: () => ReadonlySet<string>)
       } else {
         const cur = requireCheckup(c, ["glucose"]);
         if (!glucosePlausible(r.mmolL))
-          throw new StationError("reading-implausible", `读数不可能：implausible glucose ${r.mmolL} mmol/L`);
+          throw new StationError(
+            "reading-implausible",
+            `读数不可能：血糖 ${r.mmolL} mmol/L / impossible reading: glucose ${r.mmolL} mmol/L`,
+          );
         const reading = {
           kind: "glucose" as const,
           mmolL: r.mmolL,

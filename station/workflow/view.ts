@@ -27,6 +27,7 @@ export function personView(s: Session): PersonView {
     onRoster: s.roster !== null,
     freeCheckup: s.age >= 65 || categories.some((c) => FREE_CHECKUP_CATEGORIES.has(c)),
     doctor: s.roster?.doctor ?? null,
+    assisted: s.assisted !== null,
   };
 }
 

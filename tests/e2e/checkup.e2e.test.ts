@@ -10,7 +10,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ViewState } from "../../station/protocol.js";
 import { Kiosks, launchChromium, shotPath } from "./kiosk-driver.js";
-import { ensureUiBuilt, type RunningStation, startStation } from "./station-process.js";
+import { E2E_DOCTOR, ensureUiBuilt, type RunningStation, startStation } from "./station-process.js";
 
 interface Villager {
   idNumber: string;
@@ -222,20 +222,24 @@ describe("kiosk end to end", () => {
     }
   }, 60_000);
 
-  it("lets the doctor enter an ID by keypad, and explains an unplugged device", async () => {
+  it("lets a signed-in doctor enter an ID by keypad, and explains an unplugged device", async () => {
     const villager = villagers[4]!;
-    // Both sizes type the number so both can be captured; the small one submits.
-    for (const page of kiosks.pages) {
-      await page.click('[data-testid="manual-entry"]');
-      await page.waitForSelector('[data-screen="keypad"]');
-      for (const ch of villager.idNumber) await page.click(`[data-key="${ch}"]`);
-    }
-    await kiosks.capture("14-keypad", "keypad");
+    // Manual entry is a doctor's act now: sign in on the small screen (its own session cookie).
+    await tap("manual-entry");
+    await kiosks.main.waitForSelector('[data-screen="doctor-names"]');
+    await kiosks.main.click(`[data-doctor="${E2E_DOCTOR.id}"]`);
+    for (const ch of E2E_DOCTOR.pin) await kiosks.main.click(`[data-pin="${ch}"]`);
+    await tap("pin-ok");
+    await kiosks.main.waitForSelector('[data-screen="doctor-home"]');
+    await tap("day-random");
+    await tap("doc-manual-id");
+    await tap("reason-card-forgotten");
+    await kiosks.main.waitForSelector('[data-screen="keypad"]');
+    for (const ch of villager.idNumber) await kiosks.main.click(`[data-key="${ch}"]`);
+    await kiosks.main.screenshot({ path: await shotPath(0, "14-keypad") });
     await tap("keypad-submit");
     await kiosks.waitFor("identified");
-    await tap("confirm");
-    await kiosks.waitFor("consent");
-    await tap("agree");
+    await tap("doc-consent");
     await kiosks.waitFor("bp-ready");
     await kiosks.post("/api/sim/device", { name: "bp", plugged: false });
     await kiosks.waitFor("device-missing");
@@ -245,6 +249,9 @@ describe("kiosk end to end", () => {
     await kiosks.capture("15-device-missing");
     await kiosks.post("/api/sim/device", { name: "bp", plugged: true });
     await kiosks.waitFor("bp-ready");
+    // Signing out sends the doctor's check-up away at once.
+    await tap("doc-sign-out");
+    await kiosks.waitFor("attract");
   }, 60_000);
 
   it("covers the screen with 连接中… while the station cannot be reached", async () => {

@@ -5,6 +5,8 @@ import { Button, Screen, useT } from "./components/common.js";
 import { WarningIcon } from "./components/icons.js";
 import { ActionErrorToast, BottomBar, ConnectingOverlay, TopBar } from "./components/shell.js";
 import { useModels } from "./context.js";
+import { DoctorBar } from "./doctor/bar.js";
+import { DoctorStage } from "./doctor/stage.js";
 import type { TextKey } from "./i18n.js";
 import type { LocalScreen } from "./models/station-model.js";
 import { missingDevice } from "./screen-rules.js";
@@ -17,7 +19,7 @@ import { ResultScreen } from "./screens/result.js";
 import { SavingScreen } from "./screens/saving.js";
 
 function DeviceMissingScreen({ device }: { device: DeviceName }) {
-  const { station, keypad } = useModels();
+  const { station, doctor } = useModels();
   const { tr } = useT();
   const manual = device === "cardReader" && station.view.value?.step === "attract";
   return (
@@ -30,10 +32,7 @@ function DeviceMissingScreen({ device }: { device: DeviceName }) {
             label={tr("manualEntry")}
             variant="quiet"
             testId="manual-entry"
-            onPress={() => {
-              keypad.open();
-              station.openKeypad();
-            }}
+            onPress={() => void doctor.enter()}
           />
         ) : null
       }
@@ -74,7 +73,7 @@ function CurrentScreen({ view, local }: { view: ViewState | null; local: LocalSc
 }
 
 export function App() {
-  const { station } = useModels();
+  const { station, doctor } = useModels();
   const view = station.view.value;
   const local = station.local.value;
   const missing = missingDevice(view, local, station.devices.value);
@@ -88,11 +87,21 @@ export function App() {
     <div
       class="kiosk"
       lang={station.lang.value === "zh" ? "zh-CN" : "en"}
-      onPointerDownCapture={station.touch}
+      onPointerDownCapture={() => {
+        station.touch();
+        doctor.touch();
+      }}
     >
       <TopBar showPrompt={missing === null} />
-      <main class="stage" data-step={view?.step ?? "none"}>
-        {missing ? <DeviceMissingScreen device={missing} /> : <CurrentScreen view={view} local={local} />}
+      <DoctorBar />
+      <main class="stage" data-step={view?.step ?? "none"} data-doctor={doctor.screen.value ?? ""}>
+        {doctor.screen.value ? (
+          <DoctorStage />
+        ) : missing ? (
+          <DeviceMissingScreen device={missing} />
+        ) : (
+          <CurrentScreen view={view} local={local} />
+        )}
       </main>
       <BottomBar />
       <ActionErrorToast />
