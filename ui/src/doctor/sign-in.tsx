@@ -33,6 +33,9 @@ export function NamesScreen() {
           </button>
         ))}
       </div>
+      {doctor.doctors.value.length === 0 && !doctor.busy.value ? (
+        <NoticeBox text={d("noDoctors")} testId="doctor-none" />
+      ) : null}
       <p class="doc-card-hint">{d("cardWaiting")}</p>
       {card && "unknown" in card ? <NoticeBox text={d("cardUnknown")} testId="doctor-card-unknown" /> : null}
       {doctor.error.value ? (
