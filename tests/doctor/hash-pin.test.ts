@@ -9,8 +9,12 @@ async function run(args: string[], stdin: string) {
   let err = "";
   const code = await runHashPin(args, {
     stdin: async () => stdin,
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
+    stdout: (s) => {
+      out += s;
+    },
+    stderr: (s) => {
+      err += s;
+    },
   });
   return { code, out: out.trim(), err };
 }
