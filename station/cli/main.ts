@@ -9,6 +9,8 @@ commands:
   decode <kind> <hex>       decode bytes captured from a device (run without args for kinds)
   devices [--config FILE]   start the configured devices, show their status and the serial ports
   hash-pin [--id-number]    read a doctor's PIN (or ID number) on stdin, print its hash for the config
+  config check --config F   validate a station config, listing every error (exit 78 if invalid)
+  udev-rules --config FILE  udev rules naming the config's USB serial devices (install.sh)
   help                      this text
 `;
 
@@ -44,6 +46,20 @@ async function main(argv: string[]): Promise<number> {
       const { runHashPin, readStdin } = await import("./hash-pin.js");
       return runHashPin(rest, {
         stdin: readStdin,
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "config": {
+      const { runConfigCheck } = await import("./install-tools.js");
+      return runConfigCheck(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "udev-rules": {
+      const { runUdevRules } = await import("./install-tools.js");
+      return runUdevRules(rest, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
       });
