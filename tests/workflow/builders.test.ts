@@ -87,8 +87,14 @@ describe("view", () => {
         onRoster: true,
         freeCheckup: true,
         doctor: { name: "赵医生", phone: "0000" },
+        assisted: false,
       },
     });
+  });
+  it("says when a signed-in doctor runs the check-up, so the console shows its buttons", () => {
+    const assisted = { doctorId: "dr-wang", idEntryReason: null, dangerSymptoms: [], manualReadings: [] };
+    const v = toView({ step: "consent", session: { ...session, assisted } }, { glucoseSkippable: true });
+    expect(v.step === "consent" && v.person.assisted).toBe(true);
   });
   it("a person under 65 who is not on the roster is not offered a free check-up", () => {
     const v = toView(
