@@ -3,6 +3,10 @@
  * and export, one JSON line each, appended and fsynced before the action is answered. It holds
  * ids only: doctor ids, record ids and an opaque person key, never a name or an ID number.
  * `AuditUpload` (audit-upload.ts) sends it to the county.
+ * Unlike the record shards, this file is appended in place (an fsynced append per event is
+ * cheaper than rewriting the log). The data-format migration's hard-link snapshot
+ * (station/data-format/migrate.ts) is taken and dropped before any module opens the folder, so
+ * no append can reach a snapshot.
  */
 import { createHash } from "node:crypto";
 import { appendFile, mkdir, open, readFile } from "node:fs/promises";

@@ -41,6 +41,7 @@ export async function bootStation(
   dir = mkdtempSync(join(tmpdir(), "doctor-")),
   extra: object = {},
   clock?: Clock,
+  upload: object = { enabled: false },
 ): Promise<Booted> {
   const cfg = join(dir, "station.json");
   writeFileSync(
@@ -50,7 +51,7 @@ export async function bootStation(
       server: { host: "127.0.0.1", port: 0 },
       dataDir: join(dir, "data"),
       devices: { simTransport: "mock" },
-      upload: { enabled: false },
+      upload,
       workflow: { bpRepeatPauseSeconds: 0 },
       doctor: { doctors: await doctorsConfig(), lockoutBaseSeconds: 5, ...extra },
     }),
