@@ -141,10 +141,13 @@ describe("the village doctor's console in Chromium", () => {
     await pages[1]!.click('[data-testid="doc-home"]');
     await waitScreen("doctor-home");
     await shot("03-home");
+    for (const p of pages) await p.click('[data-testid="lang"]');
+    await shot("03-home-en");
+    for (const p of pages) await p.click('[data-testid="lang"]');
 
     // Check-up day with fasting glucose; the home closes to the kiosk's attract screen.
     await tap("day-fasting");
-    await pages[1]!.click('[data-testid="doctor-back"]', { timeout: 2000 }).catch(() => {});
+    await pages[1]!.click('[data-testid="doc-close"]');
     await main().waitForSelector('[data-screen="attract"] ~ *, [data-screen="attract"]');
     await pages[1]!.waitForSelector('[data-testid="doctor-bar"]');
 
@@ -228,10 +231,14 @@ describe("the village doctor's console in Chromium", () => {
     await main().fill('input[name="referral-reason"]', "危险症状");
     await main().fill('input[name="referral-place"]', "镇卫生院内科");
     await shot("09-follow-up-1", [main()]);
+    await main().click('[data-testid="lang"]');
+    await shot("09-follow-up-1-en", [main()]);
     await tap("fu-next");
-    await main().waitForSelector('[data-testid="visit-class-computed"]:has-text("控制")');
+    await main().waitForSelector('[data-testid="visit-class-computed"]:has-text("ontrolled")');
     await main().fill('input[name="med-name-0"]', "氨氯地平");
     await main().fill('input[name="med-dose-0"]', "5mg");
+    await shot("10-follow-up-2-en", [main()]);
+    await main().click('[data-testid="lang"]');
     await shot("10-follow-up-2", [main()]);
     await tap("fu-save");
     await waitScreen("result", [main()]);

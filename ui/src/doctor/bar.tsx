@@ -99,7 +99,16 @@ export function DoctorBar() {
         {s.assisted ? <em class="doc-day-badge">{d("assistedOn")}</em> : null}
       </span>
       <span class="doc-bar-actions">
-        {onConsole ? null : stepButtons(station.view.value, d, doctor)}
+        {onConsole ? (
+          <Button
+            label={d("close")}
+            variant="secondary"
+            testId="doc-close"
+            onPress={() => doctor.open(null)}
+          />
+        ) : (
+          stepButtons(station.view.value, d, doctor)
+        )}
         <Button label={d("home")} variant="quiet" testId="doc-home" onPress={() => void doctor.enter()} />
         <Button
           label={d("signOut")}

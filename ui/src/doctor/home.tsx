@@ -27,18 +27,7 @@ export function HomeScreen() {
   const { doctor, d, lang } = useDoctor();
   const assisted = doctor.session.value?.assisted;
   return (
-    <Screen
-      name="doctor-home"
-      title={d("home")}
-      actions={
-        <Button
-          label={d("back")}
-          variant="secondary"
-          testId="doctor-back"
-          onPress={() => doctor.open(null)}
-        />
-      }
-    >
+    <Screen name="doctor-home" title={d("home")}>
       <div class="doc-home">
         <section class="doc-day">
           {assisted ? (
