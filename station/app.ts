@@ -12,8 +12,12 @@ import { prepareDataDir } from "./data-format/migrate.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { DoctorConsole } from "./doctor/console.js";
+import { consoleGate, listAudit } from "./doctor/gate.js";
 import { allowedHosts } from "./doctor/guard.js";
 import { PREFIX as DOCTOR_PREFIX, doctorRoutes } from "./doctor/routes.js";
+import { DoctorLists } from "./doctor-lists/index.js";
+import { observeSaves } from "./doctor-lists/observe-store.js";
+import { type DoctorGate, doctorListRoutes } from "./doctor-lists/routes.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import type { Roster } from "./roster/roster.js";
@@ -39,6 +43,8 @@ export interface StationAppOptions {
   projectRoot: string;
   clock?: Clock;
   version?: string;
+  /** Overrides the doctor console's session check for the lists' routes (tests). */
+  doctorGate?: DoctorGate;
   /** systemd notifications (null or absent when not run as a notify unit). */
   notify?: Notify | null;
   /** Where WATCHDOG_USEC comes from; the process environment by default. */
@@ -57,6 +63,7 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #doctor: DoctorConsole | null = null;
+  #lists: DoctorLists | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
 
@@ -71,6 +78,9 @@ export class StationApp {
   /** The doctor's console: sign-in, sessions, audit (`doctor.audit(event)` for other modules). */
   get doctor(): DoctorConsole | null {
     return this.#doctor;
+  }
+  get doctorLists(): DoctorLists | null {
+    return this.#lists;
   }
   /** The in-process county archive when upload.broker is "embedded". */
   get embeddedCounty(): EmbeddedCounty | null {
@@ -94,13 +104,36 @@ export class StationApp {
     );
 
     const policy = loadDefaultPolicy();
+    const dataDir = resolvePath(baseDir, config.dataDir);
     // Before any module opens the folder: this release's data format, migrated if older.
-    await prepareDataDir(resolvePath(baseDir, config.dataDir), {
+    await prepareDataDir(dataDir, {
       logger: log.child("data-format"),
       version: this.o.version ?? "dev",
     });
-    const store = createFileStore({ dir: resolvePath(baseDir, config.dataDir), logger: log.child("store") });
-    await store.open();
+    const rawStore = createFileStore({ dir: dataDir, logger: log.child("store") });
+    await rawStore.open();
+    this.#store = rawStore;
+    const today = () => localDate(clock.now(), config.station.timezone);
+    const lists = new DoctorLists({
+      dataDir,
+      roster: () => roster.all(),
+      policy: () => policy,
+      today,
+      now: () => new Date(clock.now()),
+      stationId: config.station.id,
+      clinicName: config.station.clinicName,
+      printer: () => this.#devices?.printer ?? null,
+      // Written to the doctor console's durable audit log (and uploaded with it).
+      audit: listAudit(
+        () => this.#doctor,
+        (e) => log.child("audit").info(JSON.stringify(e)),
+      ),
+      logger: log.child("doctor-lists"),
+    });
+    await lists.start();
+    this.#lists = lists;
+    // Every record saved from here on also updates the lists' index.
+    const store = observeSaves(rawStore, (r) => lists.onSaved(r));
     this.#store = store;
 
     const built = await buildDevices(config.devices, log.child("devices"));
@@ -188,6 +221,7 @@ export class StationApp {
       action: (a) => runtime.action(a),
       health: () => this.#health(),
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
+      routes: [doctorListRoutes(lists, this.o.doctorGate ?? consoleGate(() => this.#doctor), dataDir)],
       simRoutes: sim
         ? simRoutes({
             sim,
@@ -276,6 +310,7 @@ export class StationApp {
     this.#watchdog?.stop();
     this.#doctor?.stop();
     this.#runtime?.stop();
+    await this.#lists?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();

@@ -155,7 +155,16 @@ export interface DoctorSessionView {
   idleSeconds: number;
 }
 
-export type VoiceView = { key: string; text: TextView; at: string };
+/**
+ * A variable part of a spoken prompt, filling a `{name}` placeholder in its text; the kiosk
+ * speaks it from recorded part clips (ui/src/voice/compose.ts).
+ */
+export type VoiceParam =
+  | { kind: "number"; value: number; decimals?: 0 | 1; unit?: "mmHg" | "mmolL" | "bpm" | "days" | "times" }
+  | { kind: "verdict"; value: "normal" | "raised" | "high" | "danger" | "low" }
+  | { kind: "date"; month: number; day: number };
+
+export type VoiceView = { key: string; text: TextView; at: string; params?: Record<string, VoiceParam> };
 
 export interface TopicMap {
   "workflow/state": ViewState;

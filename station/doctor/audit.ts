@@ -27,8 +27,10 @@ export const AUDIT_TYPES = [
   "follow-up",
   "person-viewed",
   "record-corrected",
-  "outcome",
-  "export",
+  // From the lists module (station/doctor-lists), through app.doctor.audit():
+  "outcome-recorded",
+  "coverage-printed",
+  "coverage-exported",
 ] as const;
 
 /** Looks like a resident ID number (15 or 18 characters): never allowed into the log. */

@@ -24,6 +24,8 @@ export interface StationServerOptions {
   simRoutes: Record<string, SimRoute> | null;
   /** Route modules that own a path prefix and check their own callers (e.g. /api/doctor/). */
   mounts?: ReadonlyArray<{ prefix: string; handle: MountHandler }>;
+  /** Route modules with their own access rules (e.g. doctor-lists/routes.ts); true = handled. */
+  routes?: ReadonlyArray<(req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>>;
   logger: Logger;
 }
 
@@ -107,6 +109,8 @@ export class StationServer {
         this.o.action(r.data);
         return sendJson(res, 200, { ok: true });
       }
+      // Route modules first: /api/doctor/lists/ belongs to the lists, the rest of /api/doctor/ to the console.
+      for (const r of this.o.routes ?? []) if (await r(req, res, url)) return;
       const mount = this.o.mounts?.find((m) => url.pathname.startsWith(m.prefix));
       if (mount) return await mount.handle(req, res, url.pathname);
       if (url.pathname.startsWith("/api/sim/")) {

@@ -256,6 +256,12 @@ describe("the village doctor's console in Chromium", () => {
     await tap("doc-home");
     await main().waitForSelector('[data-testid="audit-list"] li');
     await shot("11-home-audit", [main()]);
+    // The urgent referral waits in the lists module's inbox, opened from the console home.
+    await tap("entry-inbox");
+    await main().waitForSelector('[data-screen="doctor-lists"] [data-testid="dl-row"]');
+    await main().screenshot({ path: await shotPath(0, "doctor-11b-inbox") });
+    await main().click('[data-screen="doctor-lists"] [data-testid="back"]');
+    await waitScreen("doctor-home", [main()]);
     await tap("doc-sign-out");
     await waitScreen("attract");
     for (const p of pages) expect(await p.isVisible('[data-testid="doctor-bar"]')).toBe(false);

@@ -17,7 +17,8 @@ export type DoctorScreen =
   | "symptoms"
   | "manual-bp"
   | "manual-glucose"
-  | "follow-up";
+  | "follow-up"
+  | "lists";
 
 export interface DoctorListItem {
   id: string;
@@ -52,6 +53,7 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
   const busy = signal(false);
   const idReason = signal<"card-forgotten" | "card-broken">("card-forgotten");
   const audit = signal<AuditRow[]>([]);
+  const listsTab = signal<"due" | "inbox" | "coverage">("due");
   const signedIn = computed(() => session.value?.signedIn === true);
   let lastTouch = Number.NEGATIVE_INFINITY;
 
@@ -193,6 +195,11 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
     return r;
   }
 
+  function openLists(tab: "due" | "inbox" | "coverage"): void {
+    listsTab.value = tab;
+    open("lists");
+  }
+
   function open(s: DoctorScreen | null): void {
     error.value = null;
     screen.value = s;
@@ -208,6 +215,8 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
     error: error as ReadonlySignal<string | null>,
     busy: busy as ReadonlySignal<boolean>,
     audit: audit as ReadonlySignal<AuditRow[]>,
+    listsTab: listsTab as ReadonlySignal<"due" | "inbox" | "coverage">,
+    openLists,
     signedIn,
     call,
     enter,

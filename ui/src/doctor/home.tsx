@@ -1,20 +1,14 @@
 /**
- * The console home: large buttons for the check-up day, and entry points for the lists,
- * inbox and coverage screens that the lists module provides (ENTRY_POINTS; disabled and
- * labelled until it is connected).
+ * The console home: large buttons for the check-up day, the entry points to the lists module's
+ * due/overdue list, referral inbox and coverage, and the latest audit events.
  */
-import type { ComponentType } from "preact";
 import { Button, NoticeBox, Screen } from "../components/common.js";
 import { pickLang } from "./doctor-model.js";
 import { AUDIT_LABELS, type DoctorTextKey } from "./texts.js";
 import { useDoctor } from "./use-doctor.js";
 
-/** The lists module sets these; until then the buttons say it is not connected. */
-export const ENTRY_POINTS: Record<"lists" | "inbox" | "coverage", ComponentType | null> = {
-  lists: null,
-  inbox: null,
-  coverage: null,
-};
+/** Each entry opens the lists module's screen (ui/src/doctor-lists/) on its tab. */
+const LIST_TAB = { lists: "due", inbox: "inbox", coverage: "coverage" } as const;
 
 const DAY: Array<[string | null, DoctorTextKey]> = [
   ["fasting", "fasting"],
@@ -59,11 +53,10 @@ export function HomeScreen() {
                 key={k}
                 type="button"
                 class="btn btn-secondary doc-entry"
-                disabled={!ENTRY_POINTS[k]}
                 data-testid={`entry-${k}`}
+                onClick={() => doctor.openLists(LIST_TAB[k])}
               >
                 {d(k)}
-                {ENTRY_POINTS[k] ? null : <small>{d("comingLater")}</small>}
               </button>
             ))}
           </div>

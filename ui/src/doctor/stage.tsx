@@ -1,5 +1,6 @@
 /** Picks the console screen; null leaves the kiosk's own screens on the stage. */
 import { useEffect } from "preact/hooks";
+import { DoctorListsScreen } from "../doctor-lists/screen.js";
 import { KeypadScreen } from "../screens/keypad.js";
 import { FollowUpScreen } from "./follow-up.js";
 import { IdReasonScreen, ManualBpScreen, ManualGlucoseScreen, SymptomsScreen } from "./forms.js";
@@ -8,7 +9,7 @@ import { NamesScreen, PinScreen } from "./sign-in.js";
 import { useDoctor } from "./use-doctor.js";
 
 export function DoctorStage() {
-  const { doctor, station } = useDoctor();
+  const { doctor, station, lang } = useDoctor();
   const screen = doctor.screen.value;
   const step = station.view.value?.step;
   // A villager's card on the console home starts their check-up: show it.
@@ -35,6 +36,14 @@ export function DoctorStage() {
       return <ManualGlucoseScreen />;
     case "follow-up":
       return <FollowUpScreen />;
+    case "lists":
+      return (
+        <DoctorListsScreen
+          lang={lang}
+          initialTab={doctor.listsTab.value}
+          onClose={() => doctor.open("home")}
+        />
+      );
     case null:
       return null;
   }

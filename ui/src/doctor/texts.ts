@@ -31,7 +31,6 @@ const zh = {
   lists: "随访名单",
   inbox: "转诊与求助",
   coverage: "覆盖率",
-  comingLater: "（随访名单模块提供，尚未接入）",
   auditTitle: "最近操作记录",
   manualId: "手动登记身份证",
   idReasonTitle: "为什么不能刷卡？",
@@ -117,7 +116,6 @@ const en: Record<keyof typeof zh, string> = {
   lists: "Follow-up lists",
   inbox: "Referrals & help",
   coverage: "Coverage",
-  comingLater: "(lists module: not yet connected)",
   auditTitle: "Recent actions",
   manualId: "Type an ID number",
   idReasonTitle: "Why can the card not be read?",
@@ -197,8 +195,9 @@ export const AUDIT_LABELS: Record<string, [string, string]> = {
   "follow-up": ["随访表", "Follow-up form"],
   "person-viewed": ["查看档案", "Record viewed"],
   "record-corrected": ["更正记录", "Record corrected"],
-  outcome: ["随访结果", "Outcome"],
-  export: ["导出", "Export"],
+  "outcome-recorded": ["记录随访结果", "Outcome recorded"],
+  "coverage-printed": ["打印覆盖率", "Coverage printed"],
+  "coverage-exported": ["导出覆盖率", "Coverage exported"],
 };
 
 /** Danger signs (station/assessment/codes.ts DANGER_SYMPTOMS), short labels for the checklist. */
