@@ -258,7 +258,7 @@ describe("the village doctor's console in Chromium", () => {
     await shot("11-home-audit", [main()]);
     // The urgent referral waits in the lists module's inbox, opened from the console home.
     await tap("entry-inbox");
-    await main().waitForSelector('[data-screen="doctor-lists"] [data-testid="dl-row"]');
+    await main().waitForSelector('[data-screen="doctor-lists"] [data-testid="dl-inbox-row"]');
     await main().screenshot({ path: await shotPath(0, "doctor-11b-inbox") });
     await main().click('[data-screen="doctor-lists"] [data-testid="back"]');
     await waitScreen("doctor-home", [main()]);
