@@ -215,13 +215,22 @@ export class StationApp {
     await doctor.start();
     this.#doctor = doctor;
     let hosts: ReadonlySet<string> = new Set();
+    const consoleRoutes = doctorRoutes(doctor, () => hosts);
 
     const server = new StationServer({
       hub: this.hub,
       action: (a) => runtime.action(a),
       health: () => this.#health(),
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
-      routes: [doctorListRoutes(lists, this.o.doctorGate ?? consoleGate(() => this.#doctor), dataDir)],
+      // /api/doctor/lists/ belongs to the lists; the rest of /api/doctor/ to the console.
+      routes: [
+        doctorListRoutes(lists, this.o.doctorGate ?? consoleGate(() => this.#doctor), dataDir),
+        async (req, res, url) => {
+          if (!url.pathname.startsWith(DOCTOR_PREFIX)) return false;
+          await consoleRoutes(req, res, url.pathname);
+          return true;
+        },
+      ],
       simRoutes: sim
         ? simRoutes({
             sim,
@@ -230,12 +239,12 @@ export class StationApp {
             action: (a) => runtime.action(a),
           })
         : null,
-      mounts: [{ prefix: DOCTOR_PREFIX, handle: doctorRoutes(doctor, () => hosts) }],
+      allowedHosts: config.server.allowedHosts,
       logger: log.child("http"),
     });
     this.#server = server;
     const port = await server.listen(config.server.host, config.server.port);
-    hosts = allowedHosts(config.server.host, port);
+    hosts = allowedHosts(config.server.host, port, config.server.allowedHosts);
     this.#startWatchdog(resolvePath(baseDir, config.dataDir));
     return { port, url: `http://${config.server.host}:${port}` };
   }

@@ -9,9 +9,9 @@ import { StationError } from "../util/errors.js";
 
 export const COOKIE = "hs_doctor";
 
-/** Host headers this station answers doctor requests on: loopback by name and by address. */
-export function allowedHosts(bindHost: string, port: number): Set<string> {
-  const names = new Set([bindHost, "127.0.0.1", "localhost"]);
+/** Host headers this station answers doctor requests on: loopback, the bind address, and the config's extra names. */
+export function allowedHosts(bindHost: string, port: number, extra: readonly string[] = []): Set<string> {
+  const names = new Set([bindHost, "127.0.0.1", "localhost", ...extra]);
   return new Set([...names].map((h) => `${h}:${port}`));
 }
 
