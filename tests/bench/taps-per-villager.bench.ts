@@ -7,7 +7,7 @@
  * readings is high, so that check-up repeats the BP reading and averages, as the guideline asks.
  * Run: npm run bench -- taps-per-villager
  */
-import { bootStation, post, signIn } from "../doctor/harness.js";
+import { bootStation, pagePost, post, signIn } from "../doctor/harness.js";
 
 const VILLAGERS = 60;
 const BUDGET = 2;
@@ -24,7 +24,7 @@ async function until(what: string, ok: () => boolean): Promise<void> {
   throw new Error(`timed out waiting for ${what} (at ${JSON.stringify(view())})`);
 }
 const sim = (path: string, body: unknown) =>
-  fetch(`${st.url}/api/sim/${path}`, { method: "POST", body: JSON.stringify(body) }).then((r) => {
+  pagePost(st.url, `/api/sim/${path}`, body).then((r) => {
     if (!r.ok) throw new Error(`sim ${path} ${r.status}`);
   });
 
@@ -35,7 +35,7 @@ let taps = 0;
 let cookie = "";
 async function uiTap(payload: unknown): Promise<void> {
   taps++;
-  const r = await fetch(`${st.url}/api/action`, { method: "POST", body: JSON.stringify(payload) });
+  const r = await pagePost(st.url, "/api/action", payload);
   if (!r.ok) throw new Error(`action ${JSON.stringify(payload)}: ${await r.text()}`);
 }
 async function doctorTap(route: string, body: unknown = {}): Promise<void> {

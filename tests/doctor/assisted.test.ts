@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CheckupRecord } from "../../station/domain/schema.js";
-import { type Booted, bootStation, post, signIn } from "./harness.js";
+import { type Booted, bootStation, pagePost, post, signIn } from "./harness.js";
 
 const HYPERTENSION = "510199195307043655"; // 李光明, roster: age65, hypertension
 const DIABETES = "510199194412213797"; // 杨金花, roster: diabetes
@@ -14,8 +14,7 @@ let st: Booted;
 let cookie: string;
 const step = () => st.app.runtime!.model.step;
 const until = (fn: () => void) => vi.waitFor(fn, { timeout: 5000, interval: 20 });
-const sim = (path: string, body: unknown) =>
-  fetch(`${st.url}/api/sim/${path}`, { method: "POST", body: JSON.stringify(body) });
+const sim = (path: string, body: unknown) => pagePost(st.url, `/api/sim/${path}`, body);
 const doctor = (path: string, body: unknown = {}) => post(st.port, `/api/doctor/${path}`, body, { cookie });
 
 async function savedRecord(): Promise<CheckupRecord> {

@@ -111,3 +111,12 @@ export async function signIn(port: number, doctorId = "dr-wang", pin = "2468"): 
   if (r.status !== 200 || !r.cookie) throw new Error(`sign-in failed: ${JSON.stringify(r.body)}`);
   return r.cookie;
 }
+
+/** A POST to the station's own API as its own page sends it (JSON, same Origin): sim and kiosk routes. */
+export function pagePost(url: string, path: string, body: unknown): Promise<Response> {
+  return fetch(`${url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify(body),
+  });
+}
