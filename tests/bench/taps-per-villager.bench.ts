@@ -28,8 +28,9 @@ const sim = (path: string, body: unknown) =>
     if (!r.ok) throw new Error(`sim ${path} ${r.status}`);
   });
 
+// The simulator lists refs, never full ID numbers (docs/sim-api.md).
 const roster = (await (await fetch(`${st.url}/api/sim/roster?q=&limit=200`)).json()) as Array<{
-  idNumber: string;
+  ref: string;
 }>;
 let taps = 0;
 let cookie = "";
@@ -66,7 +67,7 @@ async function day(kind: "self" | "assisted"): Promise<{ taps: number; saved: nu
   const t0 = performance.now();
   for (let i = 0; i < VILLAGERS; i++) {
     const v = roster[(kind === "self" ? 0 : VILLAGERS) + i]!;
-    await sim("card", { idNumber: v.idNumber });
+    await sim("card", { ref: v.ref });
     await until("identified", () => model().step === "identified");
     if (kind === "self") {
       await uiTap({ type: "confirm" });

@@ -10,9 +10,10 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, SIZES, shotPath } from "./kiosk-driver.js";
-import { E2E_DOCTOR, ensureUiBuilt, type RunningStation, startStation } from "./station-process.js";
+import { E2E_DOCTOR, ensureUiBuilt, ROOT, type RunningStation, startStation } from "./station-process.js";
 
 interface Villager {
+  ref: string;
   idNumber: string;
   name: string;
   categories: string[];
@@ -106,7 +107,12 @@ beforeAll(async () => {
   }
   await waitScreen("attract");
   const res = await fetch(`${station.url}/api/sim/roster?q=&limit=200`);
-  villagers = (await res.json()) as Villager[];
+  const listed = (await res.json()) as Omit<Villager, "idNumber">[];
+  // The simulator lists refs, never full numbers: the roster file maps a ref to its number.
+  const file = JSON.parse(await readFile(join(ROOT, "station/data/demo-roster.json"), "utf8")) as {
+    people: Array<{ idNumber: string }>;
+  };
+  villagers = listed.map((v) => ({ ...v, idNumber: file.people[Number(v.ref.slice(1))]!.idNumber }));
 }, 180_000);
 
 afterAll(async () => {
@@ -153,7 +159,7 @@ describe("the village doctor's console in Chromium", () => {
 
     // 1. A card, verbal consent, BP, glucose: one tap.
     taps = 0;
-    await sim("card", { idNumber: plain.idNumber });
+    await sim("card", { ref: plain.ref });
     await waitScreen("identified");
     await shot("04-identified");
     await tap("doc-consent");
@@ -203,7 +209,7 @@ describe("the village doctor's console in Chromium", () => {
 
     // 3. Danger signs: an urgent referral, then the follow-up form for this hypertension patient.
     taps = 0;
-    await sim("card", { idNumber: third.idNumber });
+    await sim("card", { ref: third.ref });
     await waitScreen("identified");
     await tap("doc-consent");
     await tap("doc-symptoms");
