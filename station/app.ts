@@ -5,6 +5,7 @@
 
 import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
@@ -19,7 +20,9 @@ import { DoctorLists } from "./doctor-lists/index.js";
 import { observeSaves } from "./doctor-lists/observe-store.js";
 import { type DoctorGate, doctorListRoutes } from "./doctor-lists/routes.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
+import { HelpStore } from "./help/help-store.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
+import { RetentionPruner } from "./retention/pruner.js";
 import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
 import { assessSession } from "./runtime/assess-session.js";
@@ -30,6 +33,7 @@ import { StationServer } from "./server/server.js";
 import { simRoutes } from "./server/sim-api.js";
 import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
+import { TimeGuard } from "./timekeeping/time-guard.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
 import type { Logger } from "./util/logger.js";
 import { type Notify, watchdogIntervalMs } from "./watchdog/sd-notify.js";
@@ -63,6 +67,9 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #doctor: DoctorConsole | null = null;
+  #help: HelpStore | null = null;
+  #timeGuard: TimeGuard | null = null;
+  #pruner: RetentionPruner | null = null;
   #lists: DoctorLists | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
@@ -78,6 +85,10 @@ export class StationApp {
   /** The doctor's console: sign-in, sessions, audit (`doctor.audit(event)` for other modules). */
   get doctor(): DoctorConsole | null {
     return this.#doctor;
+  }
+  /** Help requests waiting for a doctor (the doctor's console clears them). */
+  get help(): HelpStore | null {
+    return this.#help;
   }
   get doctorLists(): DoctorLists | null {
     return this.#lists;
@@ -135,6 +146,20 @@ export class StationApp {
     // Every record saved from here on also updates the lists' index.
     const store = observeSaves(rawStore, (r) => lists.onSaved(r));
     this.#store = store;
+    const timeGuard = new TimeGuard({ file: join(dataDir, "clock", "floor.json"), clock, logger: log });
+    await timeGuard.start();
+    this.#timeGuard = timeGuard;
+    if (config.retention.ackedRecordDays !== null) {
+      this.#pruner = new RetentionPruner({
+        store,
+        days: config.retention.ackedRecordDays,
+        timezone: config.station.timezone,
+        clock,
+        clockCheck: () => timeGuard.check(),
+        logger: log,
+      });
+      this.#pruner.start();
+    }
 
     const built = await buildDevices(config.devices, log.child("devices"));
     const sim = built.sim;
@@ -150,6 +175,18 @@ export class StationApp {
     publishDevices();
 
     const uploader = config.upload.enabled ? await this.#startUploader(store) : null;
+
+    const help = new HelpStore({
+      dir: resolvePath(baseDir, config.dataDir),
+      now: () => clock.now(),
+      logger: log.child("help"),
+      onChange: (waiting) =>
+        this.hub.publish("help/status", {
+          waiting: waiting.map(({ id, at, step, screen, source }) => ({ id, at, step, screen, source })),
+        }),
+    });
+    await help.start();
+    this.#help = help;
 
     const wf = config.workflow;
     const workflowConfig = {
@@ -174,8 +211,17 @@ export class StationApp {
       roster,
       hub: this.hub,
       clock,
+      clockCheck: () => timeGuard.check(),
       logger: log.child("checkup"),
-      onSaved: () => uploader?.kick(),
+      onSaved: () => {
+        uploader?.kick();
+        void timeGuard.advance();
+      },
+      onHelp: (call) =>
+        void help
+          .add(call)
+          .then((r) => log.warn(`help request ${r.id} from ${r.screen} (${r.source})`))
+          .catch((e: Error) => log.error(`help request not saved: ${e.message}`)),
     });
     this.#runtime = runtime;
     this.hub.publish("station/info", {
@@ -282,10 +328,11 @@ export class StationApp {
     if (up.broker === "embedded") {
       this.#county = await startEmbeddedCounty({
         county: config.station.countyId,
+        stationId: config.station.id,
         archiveDir: resolvePath(baseDir, up.embeddedArchiveDir),
         logger: log.child("county"),
       });
-      broker = { url: this.#county.url };
+      broker = { url: this.#county.url, ...this.#county.station };
     } else {
       const b = up.broker;
       // The password lives in its own file (or the environment), never in the shared config.
@@ -306,10 +353,12 @@ export class StationApp {
       broker,
       window: up.window,
       ackTimeoutMs: up.ackTimeoutSeconds * 1000,
+      maxAckBytes: up.maxAckBytes,
       logger: log,
     });
     this.#uploader = uploader;
     uploader.on("status", (s) => this.hub.publish("upload/status", s));
+    uploader.on("archiveTime", ({ at }) => void this.#timeGuard?.observeArchive(at));
     await uploader.start();
     this.hub.publish("upload/status", uploader.status);
     return uploader;
@@ -323,8 +372,11 @@ export class StationApp {
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();
+    await this.#help?.stop();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
+    await this.#pruner?.stop();
+    await this.#timeGuard?.stop().catch((e: Error) => this.o.logger.warn(`clock stop: ${e.message}`));
     await this.#store?.close();
   }
 
@@ -351,6 +403,8 @@ export class StationApp {
       rosterSize: this.#roster?.size ?? 0,
       simulated: this.#sim !== null,
       upload: this.#uploader?.status ?? null,
+      // For the doctor's screen and a fleet alarm: is this station's clock to be trusted?
+      clock: this.#timeGuard?.check() ?? null,
     };
   }
 }

@@ -6,11 +6,12 @@
 import { v7 as uuidv7 } from "uuid";
 import type { CardRead, DeviceSet } from "../../drivers/types.js";
 import type { CheckupRecord, Operator, Person, RosterEntry, SampleType } from "../domain/schema.js";
-import type { UiAction } from "../protocol.js";
+import type { PromptView, UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
 import { StationError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
-import { buildRecord, clockSuspect } from "../workflow/record.js";
+import { prompt, promptFor, voiceParams } from "../workflow/prompt.js";
+import { buildRecord, CLOCK_FLOOR } from "../workflow/record.js";
 import { buildSlip } from "../workflow/slip.js";
 import type {
   DoctorAction,
@@ -25,7 +26,6 @@ import type {
 } from "../workflow/types.js";
 import { ATTRACT } from "../workflow/update.js";
 import { toView } from "../workflow/view.js";
-import { VOICE } from "../workflow/voice.js";
 import { type Clock, localDate, localDateTime } from "./clock.js";
 import { bpRetryFault, faultFor } from "./fault-text.js";
 import type { Hub } from "./hub.js";
@@ -47,8 +47,22 @@ export interface CheckupRuntimeOptions {
   hub: Hub;
   clock: Clock;
   logger: Logger;
+  /**
+   * Whether the wall clock is trusted now (station/timekeeping). Asked for every card and every
+   * record, so a corrected clock stops flagging at once. Default: only a clock before the release.
+   */
+  clockCheck?: () => { suspect: boolean };
   /** Called after a record is durably saved (the uploader picks it up from the outbox). */
   onSaved?: (record: CheckupRecord) => void;
+  /** A villager asked for help (screen button or the physical one): keep a durable request. */
+  onHelp?: (req: HelpCall) => void;
+}
+
+export interface HelpCall {
+  step: string;
+  screen: string;
+  recordId: string | null;
+  source: "screen" | "button";
 }
 
 const SAVE_FAULTS: Record<string, Fault["message"]> = {
@@ -66,10 +80,12 @@ export class CheckupRuntime {
   #model: Model = ATTRACT;
   readonly #timers = new Map<TimerName, NodeJS.Timeout>();
   readonly #unwire: Array<() => void> = [];
-  #lastRecordMs: number | null = null;
   #running = false;
   #assistedDay: { doctorId: string; sampleType: SampleType | null } | null = null;
   #cardInterceptor: ((card: CardRead) => boolean) | null = null;
+  /** The prompt last published with the view; a new one is spoken at once. */
+  #prompt: PromptView | null = null;
+  #spokeThisDispatch = false;
 
   constructor(private readonly o: CheckupRuntimeOptions) {}
 
@@ -77,12 +93,16 @@ export class CheckupRuntime {
     return this.#model;
   }
 
+  #clockSuspect(): boolean {
+    return this.o.clockCheck ? this.o.clockCheck().suspect : this.o.clock.now() < CLOCK_FLOOR;
+  }
+
   start(): void {
     const { devices: d } = this.o;
     this.#running = true;
     this.#on(d.cardReader, "card", (card) => {
       if (this.#cardInterceptor?.(card)) return;
-      const r = identifyFromCard(card, this.#env().today);
+      const r = identifyFromCard(card, this.#env().today, this.#clockSuspect());
       if (!r.ok) return this.dispatch({ type: "card-rejected", fault: r.fault });
       const day = this.#assistedDay;
       this.#identified(
@@ -105,7 +125,7 @@ export class CheckupRuntime {
     this.#on(d.glucose, "fault", (f) =>
       this.dispatch({ type: "glucose-fault", fault: faultFor("glucose", f) }),
     );
-    this.#on(d.peripherals, "help", () => this.dispatch({ type: "ui", action: { type: "help" } }));
+    this.#on(d.peripherals, "help", () => this.#help("button"));
     this.#publish();
     this.#perform({ type: "led", pattern: "ready" });
   }
@@ -125,6 +145,10 @@ export class CheckupRuntime {
         "doctor-required",
         "手动登记需要医生登录 / manual ID entry needs a signed-in doctor",
       );
+    if (action.type === "help") {
+      this.#help("screen", action.screen);
+      return;
+    }
     this.dispatch({ type: "ui", action });
   }
 
@@ -140,7 +164,7 @@ export class CheckupRuntime {
     const today = this.#env().today;
     // The roster is keyed by the normalised number (an IME may type full-width digits or "x").
     const roster = this.o.roster.get(normaliseIdNumber(idNumber));
-    const r = identifyManual(idNumber, name, roster, today);
+    const r = identifyManual(idNumber, name, roster, today, this.#clockSuspect());
     if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
     if (this.#model.step !== "attract" && this.#model.step !== "result")
       throw new StationError(
@@ -172,8 +196,35 @@ export class CheckupRuntime {
     const { model, effects } = this.o.update(this.#model, event, env);
     const changed = model !== this.#model;
     this.#model = model;
+    this.#spokeThisDispatch = false;
     if (changed) this.#publish();
     for (const e of effects) this.#perform(e);
+  }
+
+  /** Help is answered at once on screen and by voice; the request itself is kept durably. */
+  #help(source: "screen" | "button", screen?: string): void {
+    if (!this.#running) return;
+    const m = this.#model;
+    const call: HelpCall = {
+      step: m.step,
+      screen: screen ?? ("phase" in m ? `${m.step}:${m.phase}` : m.step),
+      recordId: "session" in m ? m.session.recordId : null,
+      source,
+    };
+    this.dispatch({ type: "ui", action: { type: "help" } });
+    this.#speak(prompt("help-called"));
+    this.o.onHelp?.(call);
+  }
+
+  #speak(p: PromptView): void {
+    this.#spokeThisDispatch = true;
+    const params = voiceParams(p);
+    this.o.hub.publish("voice", {
+      key: p.key,
+      text: p.text,
+      at: this.#env().now,
+      ...(params ? { params } : {}),
+    });
   }
 
   #identified(
@@ -209,10 +260,16 @@ export class CheckupRuntime {
   }
 
   #publish(): void {
-    this.o.hub.publish(
-      "workflow/state",
-      toView(this.#model, { glucoseSkippable: this.o.config.glucoseSkippable }),
-    );
+    const view = toView(this.#model, { glucoseSkippable: this.o.config.glucoseSkippable });
+    const p = promptFor(view);
+    this.o.hub.publish("workflow/state", { ...view, prompt: p });
+    const last = this.#prompt;
+    this.#prompt = p;
+    // Spoken from the same prompt the screen shows; only when it changed, so a replay is silent.
+    // "正在保存" is not spoken: a save takes milliseconds and the result's prompt would cut it
+    // off. A save that fails is spoken (save-failed).
+    const changed = last && (last.key !== p.key || JSON.stringify(last.params) !== JSON.stringify(p.params));
+    if (changed && p.key !== "saving") this.#speak(p);
   }
 
   #perform(e: Effect): void {
@@ -242,7 +299,7 @@ export class CheckupRuntime {
         void this.#print(e);
         return;
       case "announce":
-        this.o.hub.publish("voice", { key: e.key, text: VOICE[e.key], at: this.#env().now });
+        if (!this.#spokeThisDispatch && this.#prompt) this.#speak(this.#prompt);
         return;
       case "buzz":
         this.o.devices.peripherals.buzz(e.pattern);
@@ -250,9 +307,15 @@ export class CheckupRuntime {
       case "led":
         this.o.devices.peripherals.led(e.pattern);
         return;
-      case "alert-doctor":
-        this.o.logger.warn(`doctor alert: ${e.reason}${e.recordId ? ` (record ${e.recordId})` : ""}`);
+      case "alert-doctor": {
+        // The referral text goes to the doctor (and the slip), never to the villager's screen.
+        const m = this.#model;
+        const text = e.reason === "urgent-referral" && "outcome" in m ? m.outcome.doctorAlert?.zh : undefined;
+        this.o.logger.warn(
+          `doctor alert: ${e.reason}${e.recordId ? ` (record ${e.recordId})` : ""}${text ? `: ${text}` : ""}`,
+        );
         return;
+      }
     }
   }
 
@@ -264,12 +327,11 @@ export class CheckupRuntime {
         stationId: this.o.station.id,
         seq,
         createdAt: new Date(nowMs).toISOString(),
-        clockSuspect: clockSuspect(nowMs, this.#lastRecordMs),
+        clockSuspect: this.#clockSuspect(),
       });
       if (record.clockSuspect)
         this.o.logger.warn(`wall clock looks wrong (${record.createdAt}); record ${record.id} flagged`);
       await this.o.store.save(record);
-      this.#lastRecordMs = Math.max(this.#lastRecordMs ?? 0, nowMs);
       this.o.logger.info(`saved record ${record.id} seq ${seq}`);
       this.dispatch({ type: "saved", recordId: record.id });
       this.o.onSaved?.(record);

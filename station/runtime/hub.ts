@@ -10,6 +10,7 @@ const RETAINED = new Set<keyof TopicMap>([
   "station/info",
   "upload/status",
   "doctor/session",
+  "help/status",
 ]);
 
 export class Hub {

@@ -69,7 +69,7 @@ export type BpPhase = "ready" | "measuring" | "rest" | "fault" | "done";
 export type GlucosePhase = "sample-type" | "waiting" | "fault";
 export type PrintState = "printing" | "printed" | "failed";
 
-export type Model =
+export type ModelStep =
   | { step: "attract"; notice: Fault | null }
   | { step: "identified"; session: Session; notice: Fault | null }
   | { step: "consent"; session: Session }
@@ -83,6 +83,9 @@ export type Model =
       print: PrintState;
       printFault: Fault | null;
     };
+
+/** `idleUntil`: the "还在吗？" warning is up and the session ends then unless touched. */
+export type Model = ModelStep & { idleUntil?: string };
 
 export type StepName = Model["step"];
 
@@ -123,21 +126,38 @@ export type DoctorAction =
   | { type: "manual-bp"; reading: BpReading; reason: string }
   | { type: "manual-glucose"; reading: GlucoseReading; sampleType: SampleType; reason: string };
 
+/** Prompt keys; texts in voice.ts, chosen from the view by prompt.ts. */
 export type VoiceKey =
+  | BaseVoiceKey
+  | `bp-fault-${string}`
+  | `glucose-fault-${string}`
+  | `card-rejected-${string}`
+  | `device-problem-${string}`;
+
+export type BaseVoiceKey =
   | "welcome"
   | "confirm-identity"
   | "consent"
   | "bp-ready"
+  | "bp-ready-repeat"
+  | "bp-measuring"
   | "bp-repeat"
+  | "bp-repeat-very-high"
   | "bp-fault"
+  | "bp-done"
   | "glucose-sample-type"
   | "glucose-ready"
   | "glucose-fault"
+  | "saving"
   | "result-normal"
-  | "result-abnormal"
+  | "result-raised"
+  | "result-high"
   | "result-urgent"
+  | "result-urgent-low"
   | "save-failed"
   | "card-rejected"
+  | "help-called"
+  | "still-there"
   | "goodbye";
 
 export type Effect =
@@ -146,7 +166,8 @@ export type Effect =
   | { type: "clear-all-timers" }
   | { type: "save"; session: Session; outcome: AssessmentOutcome }
   | { type: "print"; session: Session; outcome: AssessmentOutcome }
-  | { type: "announce"; key: VoiceKey }
+  /** Speak the current screen's prompt again (the key comes from the view: prompt.ts). */
+  | { type: "announce" }
   | { type: "buzz"; pattern: "prompt" | "alert" }
   | { type: "led"; pattern: "ready" | "busy" | "fault" }
   | { type: "alert-doctor"; reason: "urgent-referral" | "help" | "save-failed"; recordId: string | null };
@@ -166,6 +187,8 @@ export interface WorkflowConfig {
   glucoseSkippable: boolean;
   resultMs: number;
   saveRetryMs: number;
+  /** "还在吗？" shows this long before an idle session ends (default 15 s). */
+  idleWarnMs?: number;
 }
 
 export interface WorkflowDeps {

@@ -62,7 +62,7 @@ export interface RunningStation {
 /** The doctor configured on the e2e station (PIN hash made with cheap scrypt parameters). */
 export const E2E_DOCTOR = { id: "dr-e2e", name: "王医生", pin: "2468" };
 
-export async function startStation(): Promise<RunningStation> {
+export async function startStation(workflow: Record<string, unknown> = {}): Promise<RunningStation> {
   const dir = await mkdtemp(join(tmpdir(), "station-e2e-"));
   const dataDir = join(dir, "data");
   const configPath = join(dir, "config.json");
@@ -72,7 +72,8 @@ export async function startStation(): Promise<RunningStation> {
     server: { port: 0 },
     dataDir,
     upload: { embeddedArchiveDir: archiveDir },
-    workflow: { bpRepeatPauseSeconds: 2 },
+    // Long enough to screenshot the rest screen at both sizes in both languages.
+    workflow: { bpRepeatPauseSeconds: 8, ...workflow },
     doctor: {
       doctors: [
         {

@@ -61,6 +61,7 @@ const TOPICS = new Set([
   "station/info",
   "upload/status",
   "doctor/session",
+  "help/status",
   "voice",
   "ack",
   "error",
