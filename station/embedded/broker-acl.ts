@@ -17,11 +17,13 @@ export const ACL: {
       ["read", "hs/v1/+/+/record"],
       ["write", "hs/v1/+/+/ack"],
       ["read", "hs/v1/+/+/status"],
+      ["read", "hs/v1/+/+/audit"],
     ],
   },
   pattern: [
     ["write", "hs/v1/+/%u/record"],
     ["write", "hs/v1/+/%u/status"],
+    ["write", "hs/v1/+/%u/audit"],
     ["read", "hs/v1/+/%u/ack"],
   ],
 };
