@@ -56,6 +56,8 @@ export interface CheckupRuntimeOptions {
   onSaved?: (record: CheckupRecord) => void;
   /** A villager asked for help (screen button or the physical one): keep a durable request. */
   onHelp?: (req: HelpCall) => void;
+  /** Whether a new check-up may start (station/disk's reserve); the refusal shown otherwise. */
+  admit?: () => Fault | null;
 }
 
 export interface HelpCall {
@@ -104,6 +106,8 @@ export class CheckupRuntime {
       if (this.#cardInterceptor?.(card)) return;
       const r = identifyFromCard(card, this.#env().today, this.#clockSuspect());
       if (!r.ok) return this.dispatch({ type: "card-rejected", fault: r.fault });
+      const refused = this.#model.step === "attract" ? (this.o.admit?.() ?? null) : null;
+      if (refused) return this.dispatch({ type: "card-rejected", fault: refused });
       const day = this.#assistedDay;
       this.#identified(
         r.person,
@@ -166,6 +170,8 @@ export class CheckupRuntime {
     const roster = this.o.roster.get(normaliseIdNumber(idNumber));
     const r = identifyManual(idNumber, name, roster, today, this.#clockSuspect());
     if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
+    const refused = this.o.admit?.() ?? null;
+    if (refused) throw new StationError(refused.code, refused.message.zh, refused);
     if (this.#model.step !== "attract" && this.#model.step !== "result")
       throw new StationError(
         "session-active",

@@ -62,6 +62,7 @@ const TOPICS = new Set([
   "upload/status",
   "doctor/session",
   "help/status",
+  "disk/status",
   "voice",
   "ack",
   "error",
