@@ -34,10 +34,10 @@ export const ACL: {
   pattern: [
     ["write", "hs/v1/+/%u/record"],
     ["write", "hs/v1/+/%u/status"],
-    ["write", "hs/v1/+/%u/audit"],
     ["write", "hs/v1/+/%u/health"],
     ["write", "hs/v1/+/%u/alarms"],
     ["write", "hs/v1/+/%u/answer"],
+    ["write", "hs/v1/+/%u/audit"],
     ["read", "hs/v1/+/%u/ack"],
     ["read", "hs/v1/+/%u/config"],
     ["read", "hs/v1/+/%u/pack/+"],

@@ -69,7 +69,8 @@ describe("CheckupRuntime", () => {
     expect(messages.filter((m) => m.topic === "voice").at(-1)).toMatchObject({
       payload: { key: "card-rejected-disk-low" },
     });
-    expect(() => runtime.action({ type: "manual-id", idNumber: ROSTER.idNumber })).toThrow(/存储空间快满了/);
+    const by = { doctorId: "dr-wang", idEntryReason: "card-forgotten", sampleType: null };
+    expect(() => runtime.manualId(ROSTER.idNumber, undefined, by)).toThrow(/存储空间快满了/);
     devices.cardReader.lift();
     low = false;
     devices.cardReader.present(cardFor(ROSTER));
