@@ -10,6 +10,8 @@ import { type LoadedConfig, resolvePath } from "./config/load.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
+import { HealthCardService } from "./health-card/service.js";
+import { withHealthCard } from "./health-card/workflow.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
@@ -45,6 +47,7 @@ export class StationApp {
   #uploader: Uploader | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
+  #healthCard: HealthCardService | null = null;
   #startedAt = 0;
 
   constructor(private readonly o: StationAppOptions) {}
@@ -106,10 +109,25 @@ export class StationApp {
       resultMs: wf.resultSeconds * 1000,
       saveRetryMs: 10_000,
     };
-    const update = createUpdate({
-      config: workflowConfig,
-      assess: (s, env) => assessSession(s, env, policy),
+    const healthCard = new HealthCardService({
+      store,
+      pack: policy,
+      roster,
+      timeZone: config.station.timezone,
+      stationId: config.station.id,
+      logger: log.child("health-card"),
+      now: () => clock.now(),
+      // Only the embedded demo (simulated devices, synthetic roster) gets synthetic history.
+      seedDemo: sim !== null && roster.synthetic,
     });
+    await healthCard.start();
+    this.#healthCard = healthCard;
+    const workflowDeps = {
+      config: workflowConfig,
+      assess: (s: Parameters<typeof assessSession>[0], env: Parameters<typeof assessSession>[1]) =>
+        assessSession(s, env, policy),
+    };
+    const update = withHealthCard(createUpdate(workflowDeps), workflowDeps);
     const runtime = new CheckupRuntime({
       update,
       config: workflowConfig,
@@ -121,6 +139,7 @@ export class StationApp {
       clock,
       logger: log.child("checkup"),
       onSaved: () => uploader?.kick(),
+      healthCard,
     });
     this.#runtime = runtime;
     this.hub.publish("station/info", {
@@ -195,6 +214,7 @@ export class StationApp {
 
   async stop(): Promise<void> {
     this.#runtime?.stop();
+    this.#healthCard?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { SAMPLE_TYPES } from "./domain/schema.js";
+import type { HealthCard } from "./health-card/types.js";
 import type { UploadStatus } from "./upload/status.js";
 
 export const UiAction = z.discriminatedUnion("type", [
@@ -35,6 +36,10 @@ export const UiAction = z.discriminatedUnion("type", [
   }),
   /** Any touch: keeps the session alive. */
   z.object({ type: z.literal("touch") }),
+  /** identified or result: open the villager's health card (only with their own card on the reader). */
+  z.object({ type: z.literal("health-card") }),
+  /** health-card: print the health-card slip. */
+  z.object({ type: z.literal("health-card-print") }),
 ]);
 export type UiAction = z.infer<typeof UiAction>;
 
@@ -121,6 +126,15 @@ export type ViewState =
       result: ResultView;
       print: "printing" | "printed" | "failed";
       printFault: FaultView | null;
+    }
+  | {
+      step: "health-card";
+      /** Null while loading. */
+      card: HealthCard | null;
+      error: FaultView | null;
+      print: "printing" | "printed" | "failed" | null;
+      printFault: FaultView | null;
+      from: "identified" | "result";
     };
 
 export type DeviceName = "cardReader" | "bp" | "glucose" | "printer" | "peripherals";
@@ -141,7 +155,13 @@ export interface StationInfoView {
   simulated: boolean;
 }
 
-export type VoiceView = { key: string; text: TextView; at: string };
+export type VoiceView = {
+  key: string;
+  text: TextView;
+  at: string;
+  /** Structured values the text was filled with (health-card keys). */
+  params?: Record<string, string | number>;
+};
 
 export interface TopicMap {
   "workflow/state": ViewState;

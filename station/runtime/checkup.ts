@@ -4,8 +4,10 @@
  * The constructor does nothing; start() wires devices, stop() unwires and clears timers.
  */
 import { v7 as uuidv7 } from "uuid";
-import type { DeviceSet } from "../../drivers/types.js";
+import type { DeviceSet, Slip } from "../../drivers/types.js";
 import type { CheckupRecord, Operator, Person, RosterEntry } from "../domain/schema.js";
+import type { HealthCard } from "../health-card/types.js";
+import { healthCardRefusal } from "../health-card/workflow.js";
 import type { UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
 import { StationError } from "../util/errors.js";
@@ -18,13 +20,14 @@ import type {
   Event,
   Fault,
   Model,
+  Session,
   TimerName,
   Update,
   WorkflowConfig,
 } from "../workflow/types.js";
 import { ATTRACT } from "../workflow/update.js";
 import { toView } from "../workflow/view.js";
-import { VOICE } from "../workflow/voice.js";
+import { voiceText } from "../workflow/voice.js";
 import { type Clock, localDate, localDateTime } from "./clock.js";
 import { bpRetryFault, faultFor } from "./fault-text.js";
 import type { Hub } from "./hub.js";
@@ -48,6 +51,18 @@ export interface CheckupRuntimeOptions {
   logger: Logger;
   /** Called after a record is durably saved (the uploader picks it up from the outbox). */
   onSaved?: (record: CheckupRecord) => void;
+  /** The health card (station/health-card); without it the card cannot be opened. */
+  healthCard?: HealthCardPort;
+}
+
+/** What the runtime needs of the health card module. */
+export interface HealthCardPort {
+  load(session: Session, today: string): Promise<HealthCard>;
+  slip(
+    session: Session,
+    card: HealthCard,
+    ctx: { clinicName: string; stationId: string; localTime: string },
+  ): Slip;
 }
 
 const SAVE_FAULTS: Record<string, Fault["message"]> = {
@@ -82,6 +97,7 @@ export class CheckupRuntime {
       if (!r.ok) return this.dispatch({ type: "card-rejected", fault: r.fault });
       this.#identified(r.person, this.o.roster.get(r.person.idNumber), { kind: "self" });
     });
+    this.#on(d.cardReader, "removed", () => this.dispatch({ type: "card-removed" }));
     this.#on(d.cardReader, "fault", (f) =>
       this.dispatch({ type: "card-rejected", fault: faultFor("card-reader", f) }),
     );
@@ -125,6 +141,14 @@ export class CheckupRuntime {
         doctorId: "clinic",
       });
       return;
+    }
+    if (action.type === "health-card") {
+      // Enforced here and again in the pure update: a typed-in ID never opens a health card.
+      const refusal = this.o.healthCard
+        ? healthCardRefusal(this.#model)
+        : { code: "health-card-off", message: { zh: "健康档案未启用", en: "health card is not enabled" } };
+      if (refusal)
+        throw new StationError(refusal.code, `${refusal.message.zh} / ${refusal.message.en}`, refusal);
     }
     this.dispatch({ type: "ui", action });
   }
@@ -199,7 +223,18 @@ export class CheckupRuntime {
         void this.#print(e);
         return;
       case "announce":
-        this.o.hub.publish("voice", { key: e.key, text: VOICE[e.key], at: this.#env().now });
+        this.o.hub.publish("voice", {
+          key: e.key,
+          text: voiceText(e.key, e.params),
+          at: this.#env().now,
+          ...(e.params ? { params: e.params } : {}),
+        });
+        return;
+      case "load-health-card":
+        void this.#loadHealthCard(e.session);
+        return;
+      case "print-health-card":
+        void this.#printHealthCard(e.session, e.card);
         return;
       case "buzz":
         this.o.devices.peripherals.buzz(e.pattern);
@@ -241,6 +276,56 @@ export class CheckupRuntime {
             zh: "结果保存失败，正在重试。请找医生。",
             en: "Saving failed; retrying. Please call the doctor.",
           },
+          retryable: true,
+        },
+      });
+    }
+  }
+
+  async #loadHealthCard(session: Session): Promise<void> {
+    const port = this.o.healthCard;
+    if (!port) return;
+    try {
+      const card = await port.load(session, this.#env().today);
+      this.dispatch({ type: "health-card-ready", recordId: session.recordId, card });
+    } catch (err) {
+      this.o.logger.error("loading the health card failed", err);
+      this.dispatch({
+        type: "health-card-failed",
+        recordId: session.recordId,
+        fault: {
+          code: "health-card-failed",
+          message: {
+            zh: "健康档案打不开，请找医生。",
+            en: "The health card could not be opened. Please ask the doctor.",
+          },
+          retryable: false,
+        },
+      });
+    }
+  }
+
+  async #printHealthCard(session: Session, card: HealthCard): Promise<void> {
+    const { station } = this.o;
+    const port = this.o.healthCard;
+    if (!port) return;
+    try {
+      await this.o.devices.printer.print(
+        port.slip(session, card, {
+          clinicName: station.clinicName,
+          stationId: station.id,
+          localTime: localDateTime(this.o.clock.now(), station.timezone),
+        }),
+      );
+      this.dispatch({ type: "printed" });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "print-failed";
+      this.o.logger.warn(`printing the health card failed (${code})`, err);
+      this.dispatch({
+        type: "print-failed",
+        fault: {
+          code,
+          message: { zh: "打印失败，请找医生。", en: "Printing failed. Please ask the doctor." },
           retryable: true,
         },
       });

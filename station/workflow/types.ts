@@ -11,6 +11,7 @@ import type {
   RosterEntry,
   SampleType,
 } from "../domain/schema.js";
+import type { HealthCard } from "../health-card/types.js";
 import type { UiAction } from "../protocol.js";
 
 export interface Text {
@@ -51,6 +52,8 @@ export interface Session {
   glucose: GlucoseReading | null;
   /** Glucose sample type the villager chose; a meter's own meal flag does not override it. */
   sampleType: SampleType | null;
+  /** The person's own card is on the reader now (self-service card read, not lifted since). */
+  cardOnReader?: boolean;
 }
 
 export type BpPhase = "ready" | "measuring" | "rest" | "fault" | "done";
@@ -70,7 +73,19 @@ export type Model =
       outcome: AssessmentOutcome;
       print: PrintState;
       printFault: Fault | null;
-    };
+    }
+  | HealthCardModel;
+
+/** The villager's own health card (station/health-card); `resume` is where "back" returns to. */
+export interface HealthCardModel {
+  step: "health-card";
+  session: Session;
+  resume: Extract<Model, { step: "identified" | "result" }>;
+  card: HealthCard | null;
+  error: Fault | null;
+  print: PrintState | null;
+  printFault: Fault | null;
+}
 
 export type StepName = Model["step"];
 
@@ -97,7 +112,11 @@ export type Event =
   | { type: "saved"; recordId: string }
   | { type: "save-failed"; fault: Fault }
   | { type: "printed" }
-  | { type: "print-failed"; fault: Fault };
+  | { type: "print-failed"; fault: Fault }
+  /** The card reader no longer finds the card it read (lifted). */
+  | { type: "card-removed" }
+  | { type: "health-card-ready"; recordId: string; card: HealthCard }
+  | { type: "health-card-failed"; recordId: string; fault: Fault };
 
 export type VoiceKey =
   | "welcome"
@@ -114,7 +133,14 @@ export type VoiceKey =
   | "result-urgent"
   | "save-failed"
   | "card-rejected"
-  | "goodbye";
+  | "goodbye"
+  | "health-card-open"
+  | "health-card-trend"
+  | "health-card-due"
+  | "health-card-needs-card";
+
+/** Structured values a voice text is filled with ({name} placeholders in voice.ts). */
+export type VoiceParams = Record<string, string | number>;
 
 export type Effect =
   | { type: "set-timer"; name: TimerName; ms: number }
@@ -122,7 +148,9 @@ export type Effect =
   | { type: "clear-all-timers" }
   | { type: "save"; session: Session; outcome: AssessmentOutcome }
   | { type: "print"; session: Session; outcome: AssessmentOutcome }
-  | { type: "announce"; key: VoiceKey }
+  | { type: "announce"; key: VoiceKey; params?: VoiceParams }
+  | { type: "load-health-card"; session: Session }
+  | { type: "print-health-card"; session: Session; card: HealthCard }
   | { type: "buzz"; pattern: "prompt" | "alert" }
   | { type: "led"; pattern: "ready" | "busy" | "fault" }
   | { type: "alert-doctor"; reason: "urgent-referral" | "help" | "save-failed"; recordId: string | null };

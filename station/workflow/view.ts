@@ -93,5 +93,15 @@ export function toView(model: Model, opts: { glucoseSkippable: boolean }): ViewS
         print: model.print,
         printFault: model.printFault,
       };
+    case "health-card":
+      // The card already holds only what the villager may see (masked name, no ID number).
+      return {
+        step: "health-card",
+        card: model.card,
+        error: model.error,
+        print: model.print,
+        printFault: model.printFault,
+        from: model.resume.step,
+      };
   }
 }

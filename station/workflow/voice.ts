@@ -1,5 +1,5 @@
 /** Voice prompt texts. Short, plain sentences: they are read aloud to elderly villagers. */
-import type { Text, VoiceKey } from "./types.js";
+import type { Text, VoiceKey, VoiceParams } from "./types.js";
 
 export const VOICE: Record<VoiceKey, Text> = {
   welcome: { zh: "您好，请把身份证放在读卡器上。", en: "Hello. Please place your ID card on the reader." },
@@ -53,4 +53,42 @@ export const VOICE: Record<VoiceKey, Text> = {
     en: "This card cannot be used. Please ask the doctor to register you.",
   },
   goodbye: { zh: "谢谢，再见。", en: "Thank you. Goodbye." },
+  // Health card (station/health-card). Parameters: {visits} a count; {sbp} {dbp} mmHg;
+  // {trend} one of VOICE_WORDS' trend keys; {overdue} a count of items past their date.
+  "health-card-open": {
+    zh: "这是您的健康档案，共有{visits}次记录。请按下一页查看。",
+    en: "This is your health card, with {visits} records. Press next page to read on.",
+  },
+  "health-card-trend": {
+    zh: "图上是您的血压。最近一次是{sbp}比{dbp}，和上次比{trend}。绿色区域是目标范围。",
+    en: "The chart shows your blood pressure. The latest was {sbp} over {dbp}; compared with last time it is {trend}. The green band is the target.",
+  },
+  "health-card-due": {
+    zh: "您有{overdue}项检查已经过期，请找医生安排。",
+    en: "{overdue} check-ups are overdue. Please ask the doctor to arrange them.",
+  },
+  "health-card-needs-card": {
+    zh: "请把您的身份证放在读卡器上，才能查看健康档案。",
+    en: "Please place your own ID card on the reader to open your health card.",
+  },
 };
+
+/** Words a parameter may name instead of a number (kept here so every clip has its text). */
+export const VOICE_WORDS: Record<string, Text> = {
+  better: { zh: "好一些", en: "better" },
+  same: { zh: "差不多", en: "about the same" },
+  worse: { zh: "差一些", en: "worse" },
+  none: { zh: "没有上次的记录", en: "there is no earlier record" },
+  "not-comparable": { zh: "不能直接比", en: "not directly comparable" },
+};
+
+/** The text of a key with its parameters filled in, in both languages. */
+export function voiceText(key: VoiceKey, params: VoiceParams = {}): Text {
+  const fill = (t: string, lang: keyof Text) =>
+    t.replace(/\{(\w+)\}/g, (m, name: string) => {
+      const v = params[name];
+      if (v === undefined) return m;
+      return typeof v === "string" && VOICE_WORDS[v] ? VOICE_WORDS[v][lang] : String(v);
+    });
+  return { zh: fill(VOICE[key].zh, "zh"), en: fill(VOICE[key].en, "en") };
+}

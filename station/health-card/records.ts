@@ -1,0 +1,65 @@
+/**
+ * This station's records as visits, read through the store's person index (byPerson), never a
+ * scan of every day shard.
+ */
+import type { PolicyPack } from "../assessment/policy-schema.js";
+import type { CheckupRecord, RosterEntry } from "../domain/schema.js";
+import { localDate } from "../runtime/clock.js";
+import type { RecordStore } from "../storage/types.js";
+import { buildHealthCard } from "./card.js";
+import type { HealthCard, VisitSummary } from "./types.js";
+
+export function visitFromRecord(r: CheckupRecord, timeZone: string): VisitSummary {
+  const a = r.assessment;
+  const takenAt = r.readings[0]?.takenAt ?? r.createdAt;
+  return {
+    id: r.id,
+    version: r.seq,
+    source: "station",
+    date: localDate(Date.parse(takenAt), timeZone),
+    takenAt,
+    // A station check-up is the contact the due rules count as a check-up (due.ts Visit).
+    kind: "checkup",
+    bp: a?.bp
+      ? {
+          systolic: Math.round(a.bp.systolic),
+          diastolic: Math.round(a.bp.diastolic),
+          readingsAveraged: a.bp.readingsAveraged,
+          class: a.bp.class,
+        }
+      : null,
+    glucose: a?.glucose
+      ? { mmolL: a.glucose.mmolL, sampleType: a.glucose.sampleType, class: a.glucose.class }
+      : null,
+    urgentReferral: a?.referral.urgent ?? false,
+    followUpDue: a?.followUpDue ?? null,
+    rejected: r.sync.status === "rejected" ? { reason: r.sync.rejectReason } : null,
+  };
+}
+
+export interface LoadHealthCardOptions {
+  store: Pick<RecordStore, "byPerson">;
+  pack: PolicyPack;
+  timeZone: string;
+  today: string;
+  /** More visits from elsewhere (county summaries, a later issue). */
+  extraVisits?: readonly VisitSummary[];
+}
+
+export async function loadHealthCard(
+  person: { idNumber: string; name: string; birthDate: string; sex: string },
+  roster: RosterEntry | null,
+  o: LoadHealthCardOptions,
+): Promise<HealthCard> {
+  const records = await o.store.byPerson(person.idNumber);
+  const visits = records.map((r) => visitFromRecord(r, o.timeZone));
+  return buildHealthCard(
+    {
+      person,
+      roster: roster ? { categories: roster.categories, doctor: roster.doctor } : null,
+      visits: [...visits, ...(o.extraVisits ?? [])],
+    },
+    o.pack,
+    o.today,
+  );
+}
