@@ -2,12 +2,38 @@
  * This station's records as visits, read through the store's person index (byPerson), never a
  * scan of every day shard.
  */
+import { classifyBp, toMmHg } from "../assessment/bp.js";
+import { classifyGlucose } from "../assessment/glucose.js";
 import type { PolicyPack } from "../assessment/policy-schema.js";
 import type { CheckupRecord, RosterEntry } from "../domain/schema.js";
 import { localDate } from "../runtime/clock.js";
 import type { RecordStore } from "../storage/types.js";
 import { buildHealthCard } from "./card.js";
 import type { HealthCard, VisitSummary } from "./types.js";
+
+/** A record saved without an assessment still shows its readings (averaged like the check-up). */
+function bpFromReadings(r: CheckupRecord): VisitSummary["bp"] {
+  const mm = r.readings.flatMap((x) => {
+    if (x.kind !== "bp") return [];
+    const s = toMmHg(x.systolic, x.unit);
+    const d = toMmHg(x.diastolic, x.unit);
+    return s === null || d === null ? [] : [{ s, d }];
+  });
+  if (mm.length === 0) return null;
+  const systolic = Math.round(mm.reduce((t, x) => t + x.s, 0) / mm.length);
+  const diastolic = Math.round(mm.reduce((t, x) => t + x.d, 0) / mm.length);
+  return { systolic, diastolic, readingsAveraged: mm.length, class: classifyBp(systolic, diastolic).class };
+}
+
+function glucoseFromReadings(r: CheckupRecord): VisitSummary["glucose"] {
+  const g = r.readings.find((x) => x.kind === "glucose");
+  if (g?.kind !== "glucose") return null;
+  return {
+    mmolL: g.mmolL,
+    sampleType: g.sampleType,
+    class: classifyGlucose(g.mmolL, g.sampleType) ?? "unknown",
+  };
+}
 
 export function visitFromRecord(r: CheckupRecord, timeZone: string): VisitSummary {
   const a = r.assessment;
@@ -27,10 +53,10 @@ export function visitFromRecord(r: CheckupRecord, timeZone: string): VisitSummar
           readingsAveraged: a.bp.readingsAveraged,
           class: a.bp.class,
         }
-      : null,
+      : bpFromReadings(r),
     glucose: a?.glucose
       ? { mmolL: a.glucose.mmolL, sampleType: a.glucose.sampleType, class: a.glucose.class }
-      : null,
+      : glucoseFromReadings(r),
     urgentReferral: a?.referral.urgent ?? false,
     followUpDue: a?.followUpDue ?? null,
     rejected: r.sync.status === "rejected" ? { reason: r.sync.rejectReason } : null,
