@@ -84,6 +84,21 @@ export class StationApp {
     await store.open();
     this.#store = store;
 
+    // Before the devices start: seeding the demo's history is disk-heavy, and device polls time out meanwhile.
+    const healthCard = new HealthCardService({
+      store,
+      pack: policy,
+      roster,
+      timeZone: config.station.timezone,
+      stationId: config.station.id,
+      logger: log.child("health-card"),
+      now: () => clock.now(),
+      // Only the embedded demo (simulated devices, synthetic roster) gets synthetic history.
+      seedDemo: config.devices.mode === "sim" && roster.synthetic,
+    });
+    await healthCard.start();
+    this.#healthCard = healthCard;
+
     const built = await buildDevices(config.devices, log.child("devices"));
     const sim = built.sim;
     this.#sim = sim;
@@ -109,19 +124,6 @@ export class StationApp {
       resultMs: wf.resultSeconds * 1000,
       saveRetryMs: 10_000,
     };
-    const healthCard = new HealthCardService({
-      store,
-      pack: policy,
-      roster,
-      timeZone: config.station.timezone,
-      stationId: config.station.id,
-      logger: log.child("health-card"),
-      now: () => clock.now(),
-      // Only the embedded demo (simulated devices, synthetic roster) gets synthetic history.
-      seedDemo: sim !== null && roster.synthetic,
-    });
-    await healthCard.start();
-    this.#healthCard = healthCard;
     const workflowDeps = {
       config: workflowConfig,
       assess: (s: Parameters<typeof assessSession>[0], env: Parameters<typeof assessSession>[1]) =>

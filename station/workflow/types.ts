@@ -136,6 +136,7 @@ export type VoiceKey =
   | "goodbye"
   | "health-card-open"
   | "health-card-trend"
+  | "health-card-glucose-trend"
   | "health-card-due"
   | "health-card-needs-card";
 

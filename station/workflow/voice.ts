@@ -54,7 +54,7 @@ export const VOICE: Record<VoiceKey, Text> = {
   },
   goodbye: { zh: "谢谢，再见。", en: "Thank you. Goodbye." },
   // Health card (station/health-card). Parameters: {visits} a count; {sbp} {dbp} mmHg;
-  // {trend} one of VOICE_WORDS' trend keys; {overdue} a count of items past their date.
+  // {mmol} mmol/L; {trend} one of VOICE_WORDS' trend keys; {overdue} items past their date.
   "health-card-open": {
     zh: "这是您的健康档案，共有{visits}次记录。请按下一页查看。",
     en: "This is your health card, with {visits} records. Press next page to read on.",
@@ -62,6 +62,10 @@ export const VOICE: Record<VoiceKey, Text> = {
   "health-card-trend": {
     zh: "图上是您的血压。最近一次是{sbp}比{dbp}，和上次比{trend}。绿色区域是目标范围。",
     en: "The chart shows your blood pressure. The latest was {sbp} over {dbp}; compared with last time it is {trend}. The green band is the target.",
+  },
+  "health-card-glucose-trend": {
+    zh: "图上是您的血糖。最近一次是{mmol}，和上次比{trend}。绿色区域是空腹的目标范围。",
+    en: "The chart shows your blood sugar. The latest was {mmol}; compared with last time it is {trend}. The green band is the fasting target.",
   },
   "health-card-due": {
     zh: "您有{overdue}项检查已经过期，请找医生安排。",

@@ -5,6 +5,7 @@ import { Button, Screen, useT } from "./components/common.js";
 import { WarningIcon } from "./components/icons.js";
 import { ActionErrorToast, BottomBar, ConnectingOverlay, TopBar } from "./components/shell.js";
 import { useModels } from "./context.js";
+import { HealthCardScreen } from "./health-card/screen.js";
 import type { TextKey } from "./i18n.js";
 import type { LocalScreen } from "./models/station-model.js";
 import { missingDevice } from "./screen-rules.js";
@@ -70,6 +71,8 @@ function CurrentScreen({ view, local }: { view: ViewState | null; local: LocalSc
           printFault={view.printFault}
         />
       );
+    case "health-card":
+      return <HealthCardScreen {...view} />;
   }
 }
 

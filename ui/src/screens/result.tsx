@@ -4,6 +4,7 @@ import { Button, Screen, type Translate, useT } from "../components/common.js";
 import { CheckIcon, WarningIcon } from "../components/icons.js";
 import { useModels } from "../context.js";
 import { formatBp, formatGlucose, formatIsoDate } from "../format.js";
+import { OpenHealthCardButton } from "../health-card/screen.js";
 import type { Lang } from "../i18n.js";
 import {
   bpClassLabel,
@@ -141,6 +142,7 @@ export function ResultScreen({ person, result, print, printFault }: ResultScreen
               onPress={() => void station.send({ type: "print" })}
             />
           ) : null}
+          <OpenHealthCardButton />
           <Button
             label={tr("finish")}
             testId="finish"
