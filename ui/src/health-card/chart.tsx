@@ -68,7 +68,14 @@ function Cross({ x, y }: { x: number; y: number }) {
   );
 }
 
-export function BpChart(props: { points: BpPoint[]; from: string; to: string; sys: Band; dia: Band }) {
+export function BpChart(props: {
+  points: BpPoint[];
+  from: string;
+  to: string;
+  sys: Band;
+  dia: Band;
+  label: string;
+}) {
   const { points, from, to } = props;
   const s = makeScale(from, to, 50, 200);
   const line = (key: "systolic" | "diastolic") =>
@@ -78,6 +85,7 @@ export function BpChart(props: { points: BpPoint[]; from: string; to: string; sy
       class="hc-chart"
       viewBox={`0 0 ${W} ${H}`}
       role="img"
+      aria-label={props.label}
       data-testid="hc-chart"
       data-points={points.length}
     >
@@ -102,6 +110,7 @@ export function GlucoseChart(props: {
   from: string;
   to: string;
   bands: Record<string, Band>;
+  label: string;
 }) {
   const { points, from, to, bands } = props;
   const s = makeScale(from, to, 2, 20);
@@ -112,6 +121,7 @@ export function GlucoseChart(props: {
       class="hc-chart"
       viewBox={`0 0 ${W} ${H}`}
       role="img"
+      aria-label={props.label}
       data-testid="hc-chart"
       data-points={points.length}
     >

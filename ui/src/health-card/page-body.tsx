@@ -157,9 +157,22 @@ function Chart({ card, kind }: { card: HealthCard; kind: "bp" | "glucose" }) {
       </div>
       <div class="hc-chart-box">
         {kind === "bp" ? (
-          <BpChart points={bpPts} from={range.from} to={range.to} sys={b.systolic} dia={b.diastolic} />
+          <BpChart
+            points={bpPts}
+            from={range.from}
+            to={range.to}
+            sys={b.systolic}
+            dia={b.diastolic}
+            label={`${ht("chartBpTitle")} · ${label}`}
+          />
         ) : (
-          <GlucoseChart points={gluPts} from={range.from} to={range.to} bands={b.glucose} />
+          <GlucoseChart
+            points={gluPts}
+            from={range.from}
+            to={range.to}
+            bands={b.glucose}
+            label={`${ht("chartGluTitle")} · ${label}`}
+          />
         )}
         {empty ? <p class="hc-empty">{ht("noPoints")}</p> : null}
       </div>
