@@ -98,6 +98,21 @@ export const GLUCOSE_BANDS: Record<string, { low: number; high: number }> = {
   postprandial: { low: 4.4, high: 10.0 },
 };
 
+/**
+ * The latest glucose against the last one of the same sample type (a fasting value is compared
+ * with a fasting value); "not-comparable" when every earlier one was of another type.
+ */
+function latestGlucose(
+  points: Array<GlucosePoint & { class: string }>,
+  strip: (p: GlucosePoint & { class: string }) => GlucosePoint,
+): NonNullable<HealthCard["latest"]["glucose"]> {
+  const now = points.at(-1)!;
+  const earlier = points.slice(0, -1);
+  const same = earlier.findLast((p) => p.sampleType === now.sampleType) ?? null;
+  const before = same ?? earlier.at(-1) ?? null;
+  return { now: strip(now), before: before ? strip(before) : null, trend: glucoseTrend(now, before) };
+}
+
 function daysBetween(from: string, to: string): number {
   return Math.round((toUtc(to) - toUtc(from)) / 86_400_000);
 }
@@ -154,13 +169,7 @@ export function buildHealthCard(input: HealthCardInput, pack: PolicyPack, today:
       bp: lastBp
         ? { now: lastBp, before: bp.at(-2) ?? null, trend: bpTrend(lastBp, bp.at(-2) ?? null) }
         : null,
-      glucose: lastGlu
-        ? {
-            now: strip(lastGlu),
-            before: glucose.length > 1 ? strip(glucose.at(-2)!) : null,
-            trend: glucoseTrend(lastGlu, glucose.at(-2) ?? null),
-          }
-        : null,
+      glucose: lastGlu ? latestGlucose(glucose, strip) : null,
     },
     series: {
       bp,

@@ -40,8 +40,8 @@ const FIT_CHECK = `(() => {
     if (el.tagName === "BUTTON" && r.height < 48) out.push("button " + JSON.stringify(el.textContent) + " is " + Math.round(r.height) + "px high");
   }
   for (const t of root.querySelectorAll("svg text")) {
-    const h = t.getBoundingClientRect().height;
-    if (h > 0 && h < 16) out.push("chart text " + JSON.stringify(t.textContent) + " renders " + h.toFixed(1) + "px high");
+    const px = parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 1);
+    if (px < 16) out.push("chart text " + JSON.stringify(t.textContent) + " renders at " + px.toFixed(1) + "px");
   }
   return out;
 })()`;

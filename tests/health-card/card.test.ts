@@ -155,3 +155,24 @@ describe("buildHealthCard", () => {
     expect(card.person.name).toBe("杨*花");
   });
 });
+
+describe("glucose against last time", () => {
+  it("compares with the last reading of the same sample type, skipping other types in between", () => {
+    const g = (mmolL: number, sampleType: string, cls: string) => ({ mmolL, sampleType, class: cls });
+    const card = buildHealthCard(
+      {
+        person,
+        roster,
+        visits: [
+          visit("2026-03-01", { glucose: g(7.5, "fasting", "diabetes-range") }),
+          visit("2026-06-01", { glucose: g(9.0, "random", "normal") }),
+          visit("2026-09-01", { glucose: g(6.5, "fasting", "impaired-fasting") }),
+        ],
+      },
+      pack,
+      TODAY,
+    );
+    expect(card.latest.glucose?.before).toMatchObject({ mmolL: 7.5, sampleType: "fasting" });
+    expect(card.latest.glucose?.trend).toBe("better");
+  });
+});

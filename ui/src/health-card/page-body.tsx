@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import type { HealthCard, Trend } from "../../../station/health-card/types.js";
 import { formatIsoDate } from "../format.js";
 import { categoryLabel, sampleTypeLabel } from "../labels.js";
-import { BpChart, GlucoseChart } from "./chart.js";
+import { BpChart, GlucoseChart, Sized } from "./chart.js";
 import type { Page } from "./pages.js";
 import { type HcKey, useHc } from "./text.js";
 
@@ -157,22 +157,34 @@ function Chart({ card, kind }: { card: HealthCard; kind: "bp" | "glucose" }) {
       </div>
       <div class="hc-chart-box">
         {kind === "bp" ? (
-          <BpChart
-            points={bpPts}
-            from={range.from}
-            to={range.to}
-            sys={b.systolic}
-            dia={b.diastolic}
-            label={`${ht("chartBpTitle")} · ${label}`}
-          />
+          <Sized>
+            {(w, h) => (
+              <BpChart
+                points={bpPts}
+                from={range.from}
+                to={range.to}
+                sys={b.systolic}
+                dia={b.diastolic}
+                label={`${ht("chartBpTitle")} · ${label}`}
+                w={w}
+                h={h}
+              />
+            )}
+          </Sized>
         ) : (
-          <GlucoseChart
-            points={gluPts}
-            from={range.from}
-            to={range.to}
-            bands={b.glucose}
-            label={`${ht("chartGluTitle")} · ${label}`}
-          />
+          <Sized>
+            {(w, h) => (
+              <GlucoseChart
+                points={gluPts}
+                from={range.from}
+                to={range.to}
+                bands={b.glucose}
+                label={`${ht("chartGluTitle")} · ${label}`}
+                w={w}
+                h={h}
+              />
+            )}
+          </Sized>
         )}
         {empty ? <p class="hc-empty">{ht("noPoints")}</p> : null}
       </div>
@@ -188,7 +200,8 @@ function Chart({ card, kind }: { card: HealthCard; kind: "bp" | "glucose" }) {
             <span class="hc-key-glu-other">{ht("nonFasting")}</span>
           </>
         )}{" "}
-        <span class="hc-key-band">{ht("target")}</span> <span class="hc-key-rej">{ht("rejectedMark")}</span>
+        <span class="hc-key-band">{ht("target")}</span>{" "}
+        {card.rejectedCount ? <span class="hc-key-rej">{ht("rejectedMark")}</span> : null}
       </p>
     </div>
   );
