@@ -69,7 +69,7 @@ export const VOICE: Record<VoiceKey, Text> = {
   },
   "health-card-due": {
     zh: "您有{overdue}项检查已经过期，请找医生安排。",
-    en: "{overdue} check-ups are overdue. Please ask the doctor to arrange them.",
+    en: "Overdue items: {overdue}. Please ask the doctor to arrange them.",
   },
   "health-card-needs-card": {
     zh: "请把您的身份证放在读卡器上，才能查看健康档案。",

@@ -16,7 +16,7 @@ export type Page =
   | { kind: "entitlements"; lines: string[] };
 
 /** Characters per text page: about 8 lines of 1.15rem text at 800×480. */
-export const PAGE_BUDGET: Record<Lang, number> = { zh: 150, en: 330 };
+export const PAGE_BUDGET: Record<Lang, number> = { zh: 180, en: 400 };
 
 /** Cuts one sentence into pieces of at most `budget` characters, at 、/ ， / ", " where it can. */
 export function cutLine(line: string, budget: number): string[] {
