@@ -91,6 +91,10 @@ describe("health card privacy over the WebSocket", () => {
     expect(JSON.stringify(shown)).not.toContain(DEMO_HISTORY_IDS[0]);
     expect(shown.card!.person.name).toContain("*");
 
+    // The health-card slip goes through the real ESC/POS driver to the simulated printer.
+    expect(await send({ type: "health-card-print" })).toMatchObject({ topic: "ack" });
+    await until(() => expect(lastState).toMatchObject({ step: "health-card", print: "printed" }));
+
     await sim("card/remove", {});
     await until(() => expect(lastState?.step).toBe("attract"));
     const sent = JSON.stringify(lastState);
