@@ -5,10 +5,12 @@
 #   mosquitto                  the real broker the MQTT integration and fault tests start
 #   postgresql                 the real archive database the county-receiver tests start
 #   openssl                    throwaway CA and server certificates for the TLS tests
+#   python3                    a stand-in for systemd's notify socket in the watchdog test
+#   systemd                    systemd-notify, which the station runs to talk to systemd
 # Idempotent: skips apt entirely when everything is present.
 set -euo pipefail
 
-PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl)
+PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl python3 systemd)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -4,9 +4,11 @@
  */
 
 import { readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
+import { prepareDataDir } from "./data-format/migrate.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
@@ -25,6 +27,8 @@ import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
 import type { Logger } from "./util/logger.js";
+import { type Notify, watchdogIntervalMs } from "./watchdog/sd-notify.js";
+import { Watchdog } from "./watchdog/watchdog.js";
 import { createUpdate } from "./workflow/update.js";
 
 export interface StationAppOptions {
@@ -34,6 +38,10 @@ export interface StationAppOptions {
   projectRoot: string;
   clock?: Clock;
   version?: string;
+  /** systemd notifications (null or absent when not run as a notify unit). */
+  notify?: Notify | null;
+  /** Where WATCHDOG_USEC comes from; the process environment by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class StationApp {
@@ -48,6 +56,7 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #healthCard: HealthCardService | null = null;
+  #watchdog: Watchdog | null = null;
   #startedAt = 0;
 
   constructor(private readonly o: StationAppOptions) {}
@@ -80,6 +89,11 @@ export class StationApp {
     );
 
     const policy = loadDefaultPolicy();
+    // Before any module opens the folder: this release's data format, migrated if older.
+    await prepareDataDir(resolvePath(baseDir, config.dataDir), {
+      logger: log.child("data-format"),
+      version: this.o.version ?? "dev",
+    });
     const store = createFileStore({ dir: resolvePath(baseDir, config.dataDir), logger: log.child("store") });
     await store.open();
     this.#store = store;
@@ -170,7 +184,33 @@ export class StationApp {
     });
     this.#server = server;
     const port = await server.listen(config.server.host, config.server.port);
+    this.#startWatchdog(resolvePath(baseDir, config.dataDir));
     return { port, url: `http://${config.server.host}:${port}` };
+  }
+
+  /** Only under systemd with WatchdogSec= set; see station/watchdog/watchdog.ts. */
+  #startWatchdog(dataDir: string): void {
+    const intervalMs = watchdogIntervalMs(this.o.env ?? process.env);
+    if (!this.o.notify || intervalMs === null) return;
+    const store = this.#store;
+    this.#watchdog = new Watchdog({
+      notify: this.o.notify,
+      intervalMs,
+      logger: this.o.logger.child("watchdog"),
+      probes: [
+        {
+          // A hung SD card blocks stat in libuv's pool: the probe's timeout catches it.
+          name: "store",
+          check: async () => {
+            if (!store) throw new Error("store not open");
+            await store.pendingCount();
+            await stat(dataDir);
+          },
+        },
+        { name: "device supervision", check: () => void this.#deviceStatus() },
+      ],
+    });
+    this.#watchdog.start();
   }
 
   async #startUploader(store: RecordStore): Promise<Uploader> {
@@ -215,6 +255,7 @@ export class StationApp {
   }
 
   async stop(): Promise<void> {
+    this.#watchdog?.stop();
     this.#runtime?.stop();
     this.#healthCard?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));

@@ -2,7 +2,6 @@
  * Station entry point: `node dist/station/main.js [--config FILE]` (or HEALTH_STATION_CONFIG).
  * Prints `READY <url>` on stdout once it serves, and tells systemd when run as a notify unit.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,6 +10,7 @@ import { loadConfig } from "./config/load.js";
 import { StationError } from "./util/errors.js";
 import { createLogger } from "./util/logger.js";
 import { projectRoot } from "./util/project-root.js";
+import { systemdNotifier } from "./watchdog/sd-notify.js";
 
 export async function runStation(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -30,7 +30,8 @@ export async function runStation(argv: string[]): Promise<number> {
   const logger = createLogger("station", loaded.config.log.level);
   const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string })
     .version;
-  const app = new StationApp({ loaded, logger, projectRoot: root, version });
+  const notify = systemdNotifier(process.env, logger.child("systemd"));
+  const app = new StationApp({ loaded, logger, projectRoot: root, version, notify });
   let url: string;
   try {
     ({ url } = await app.start());
@@ -43,8 +44,7 @@ export async function runStation(argv: string[]): Promise<number> {
   }
   logger.info(`serving ${url} (kiosk at ${url}/, simulator at ${url}/sim)`);
   process.stdout.write(`READY ${url}\n`);
-  if (process.env.NOTIFY_SOCKET)
-    spawn("systemd-notify", ["--ready"], { stdio: "ignore" }).on("error", () => {});
+  notify?.(`READY=1\nSTATUS=serving ${url}`);
 
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
@@ -54,6 +54,7 @@ export async function runStation(argv: string[]): Promise<number> {
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
+  notify?.("STOPPING=1");
   await app.stop();
   return 0;
 }

@@ -8,6 +8,8 @@ commands:
   assess --sbp N --dbp N …  assess readings against a county policy pack (prints JSON)
   decode <kind> <hex>       decode bytes captured from a device (run without args for kinds)
   devices [--config FILE]   start the configured devices, show their status and the serial ports
+  config check --config F   validate a station config, listing every error (exit 78 if invalid)
+  udev-rules --config FILE  udev rules naming the config's USB serial devices (install.sh)
   help                      this text
 `;
 
@@ -35,6 +37,20 @@ async function main(argv: string[]): Promise<number> {
     case "devices": {
       const { runDevices } = await import("./devices.js");
       return runDevices(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "config": {
+      const { runConfigCheck } = await import("./install-tools.js");
+      return runConfigCheck(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "udev-rules": {
+      const { runUdevRules } = await import("./install-tools.js");
+      return runUdevRules(rest, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
       });
