@@ -61,7 +61,7 @@ export const hcZh = {
 export type HcKey = keyof typeof hcZh;
 
 export const hcEn: Record<HcKey, string> = {
-  open: "My health card",
+  open: "Health card",
   title: "My health card",
   loading: "Opening your health card…",
   prevPage: "Previous",
