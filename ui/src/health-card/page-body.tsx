@@ -84,6 +84,14 @@ function Latest({ card }: { card: HealthCard }) {
               </small>
             </p>
             <TrendLine trend={glucose.trend} />
+            {glucose.before ? (
+              <p class="hc-line">
+                {ht("lastTime", {
+                  value: `${glucose.before.mmolL.toFixed(1)} ${sampleTypeLabel(glucose.before.sampleType, lang)}`,
+                  date: d(glucose.before.date),
+                })}
+              </p>
+            ) : null}
           </div>
         ) : (
           <p class="hc-line">{ht("noneYet")}</p>
