@@ -93,16 +93,11 @@ function inCard(m: HealthCardModel, event: Event, deps: WorkflowDeps): Result | 
   switch (event.type) {
     case "health-card-ready": {
       if (event.recordId !== m.session.recordId) return { model: m, effects: [] };
-      const overdue = event.card.due.filter((d) => d.status === "overdue").length;
+      // The first page's own key, so voice and screen say the same; each page names its key
+      // (data-voice-key) for the voice to speak as the villager pages on.
       return {
         model: { ...m, card: event.card, error: null },
-        effects: [
-          {
-            type: "announce",
-            key: overdue > 0 ? "health-card-due" : "health-card-open",
-            params: { visits: event.card.visitCount, overdue },
-          },
-        ],
+        effects: [{ type: "announce", key: "health-card-open", params: { visits: event.card.visitCount } }],
       };
     }
     case "health-card-failed":

@@ -69,3 +69,36 @@ export function buildPages(card: HealthCard, lang: Lang): Page[] {
     pages.push({ kind: "entitlements", lines });
   return pages;
 }
+
+/** The key (and its parameters) the voice should speak for a page; see station/workflow/voice.ts. */
+export function pageVoice(
+  page: Page,
+  card: HealthCard,
+): { key: string; params: Record<string, string | number> } | null {
+  const { bp, glucose } = card.latest;
+  switch (page.kind) {
+    case "tags":
+      return { key: "health-card-open", params: { visits: card.visitCount } };
+    case "chart-bp":
+      return bp
+        ? {
+            key: "health-card-trend",
+            params: { sbp: bp.now.systolic, dbp: bp.now.diastolic, trend: bp.trend },
+          }
+        : null;
+    case "chart-glucose":
+      return glucose
+        ? {
+            key: "health-card-glucose-trend",
+            params: { mmol: glucose.now.mmolL.toFixed(1), trend: glucose.trend },
+          }
+        : null;
+    case "due":
+      return {
+        key: "health-card-due",
+        params: { overdue: card.due.filter((d) => d.status === "overdue").length },
+      };
+    default:
+      return null;
+  }
+}

@@ -9,44 +9,11 @@ import type { ViewState } from "../../../station/protocol.js";
 import { Button, NoticeBox } from "../components/common.js";
 import { useModels } from "../context.js";
 import { PageBody } from "./page-body.js";
-import { buildPages, type Page } from "./pages.js";
+import { buildPages, pageVoice } from "./pages.js";
 import { useHc } from "./text.js";
 import "./health-card.css";
 
 type View = Extract<ViewState, { step: "health-card" }>;
-
-/** The key (and its parameters) the voice should speak for a page; see station/workflow/voice.ts. */
-export function pageVoice(
-  page: Page,
-  card: HealthCard,
-): { key: string; params: Record<string, string | number> } | null {
-  const { bp, glucose } = card.latest;
-  switch (page.kind) {
-    case "tags":
-      return { key: "health-card-open", params: { visits: card.visitCount } };
-    case "chart-bp":
-      return bp
-        ? {
-            key: "health-card-trend",
-            params: { sbp: bp.now.systolic, dbp: bp.now.diastolic, trend: bp.trend },
-          }
-        : null;
-    case "chart-glucose":
-      return glucose
-        ? {
-            key: "health-card-glucose-trend",
-            params: { mmol: glucose.now.mmolL.toFixed(1), trend: glucose.trend },
-          }
-        : null;
-    case "due":
-      return {
-        key: "health-card-due",
-        params: { overdue: card.due.filter((d) => d.status === "overdue").length },
-      };
-    default:
-      return null;
-  }
-}
 
 function Loaded({ view, card }: { view: View; card: HealthCard }) {
   const { station } = useModels();
