@@ -107,8 +107,9 @@ export class StationApp {
       stationId: config.station.id,
       logger: log.child("health-card"),
       now: () => clock.now(),
-      // Only the embedded demo (simulated devices, synthetic roster) gets synthetic history.
-      seedDemo: config.devices.mode === "sim" && roster.synthetic,
+      // Only the embedded demo (simulated devices, synthetic roster, in-process county) gets
+      // synthetic history, and only into an empty store (service.ts).
+      seedDemo: config.devices.mode === "sim" && roster.synthetic && config.upload.broker === "embedded",
     });
     await healthCard.start();
     this.#healthCard = healthCard;

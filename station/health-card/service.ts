@@ -22,7 +22,7 @@ export interface HealthCardServiceOptions {
   stationId: string;
   logger: Logger;
   now: () => number;
-  /** Seed the synthetic demo villagers' history (embedded demo only). */
+  /** Seed the synthetic demo villagers' history into an empty store (embedded demo only). */
   seedDemo: boolean;
 }
 
@@ -33,7 +33,8 @@ export class HealthCardService {
 
   async start(): Promise<void> {
     this.#running = true;
-    if (!this.o.seedDemo) return;
+    // A fresh demo folder only: a store with records of its own (an upgrade, a test's backlog) is left as it is.
+    if (!this.o.seedDemo || (await this.o.store.count()) > 0) return;
     const n = await seedDemoHistory(this.o.store, this.o.roster, {
       nowMs: this.o.now(),
       stationId: this.o.stationId,

@@ -47,6 +47,8 @@ beforeAll(async () => {
       version: 1,
       server: { port: 0 },
       dataDir: join(dir, "data"),
+      // No upload, but the broker setting stays "embedded" (the default): the demo shape, so the
+      // demo history is seeded.
       upload: { enabled: false },
     }),
   );

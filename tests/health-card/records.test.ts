@@ -3,9 +3,11 @@ import { loadDefaultPolicy } from "../../station/assessment/index.js";
 import demoRoster from "../../station/data/demo-roster.json" with { type: "json" };
 import { DEMO_HISTORY_IDS, demoRecords, seedDemoHistory } from "../../station/health-card/demo-history.js";
 import { loadHealthCard } from "../../station/health-card/records.js";
+import { HealthCardService } from "../../station/health-card/service.js";
 import { createRoster } from "../../station/roster/roster.js";
 import { createMemoryStore } from "../../station/storage/memory-store.js";
 import type { RecordStore } from "../../station/storage/types.js";
+import { silentLogger } from "../../station/util/logger.js";
 import { ackedSync, idNumber, makeRecord, rejectedSync } from "../storage/fixtures/records.js";
 
 const pack = loadDefaultPolicy();
@@ -78,5 +80,29 @@ describe("demo history", () => {
       0,
     );
     expect(await store.count()).toBe(first);
+  });
+
+  it("the module seeds only an empty store: a folder with records of its own is left alone", async () => {
+    const service = (store: RecordStore) =>
+      new HealthCardService({
+        store,
+        pack,
+        roster,
+        timeZone: "Asia/Shanghai",
+        stationId: "demo",
+        logger: silentLogger,
+        now: () => NOW,
+        seedDemo: true,
+      });
+    const empty = createMemoryStore();
+    await empty.open();
+    await service(empty).start();
+    expect(await empty.count()).toBeGreaterThan(30);
+
+    const used = createMemoryStore();
+    await used.open();
+    await used.save(makeRecord({ seq: 1, at: NOW, sync: ackedSync() }));
+    await service(used).start();
+    expect(await used.count()).toBe(1);
   });
 });
