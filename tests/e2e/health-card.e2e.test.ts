@@ -136,4 +136,35 @@ describe("health card end to end", () => {
     await kiosks.waitFor("attract");
     expect(await kiosks.main.locator('[data-screen="health-card"]').count()).toBe(0);
   }, 240_000);
+
+  it("is offered after a check-up's result, and 返回 goes back to that result", async () => {
+    const tap = (id: string) => kiosks.main.click(`[data-testid="${id}"]`);
+    await kiosks.post("/api/sim/action", { type: "cancel" });
+    await kiosks.waitFor("attract");
+    // The card stays on the reader through the check-up, as the villager leaves it there.
+    await kiosks.post("/api/sim/card", { idNumber: DEMO_HISTORY_IDS[1] });
+    await kiosks.waitFor("identified");
+    await tap("confirm");
+    await kiosks.waitFor("consent");
+    await tap("agree");
+    await kiosks.waitFor("bp-ready");
+    await kiosks.post("/api/sim/bp", { profile: "normal" });
+    await kiosks.waitFor("bp-done");
+    await tap("next");
+    await kiosks.waitFor("glucose-sample-type");
+    await tap("sample-fasting");
+    await kiosks.waitFor("glucose-waiting");
+    await kiosks.post("/api/sim/glucose", { profile: "normal" });
+    await kiosks.waitFor("result");
+    await kiosks.capture("hc-20-result-with-card-button", "result");
+    await tap("open-health-card");
+    await onAll((p) => p.waitForSelector('[data-screen="health-card"][data-page="tags"]').then(() => {}));
+    const view = await kiosks.get<Extract<ViewState, { step: "health-card" }>>("/api/state");
+    expect(view.from).toBe("result");
+    // Today's check-up is on the card already: the latest BP is today's.
+    expect(view.card?.latest.bp?.now.date).toBe(view.card?.today);
+    await tap("back");
+    await kiosks.waitFor("result");
+    await kiosks.post("/api/sim/card/remove", {});
+  }, 120_000);
 });
