@@ -117,6 +117,11 @@ describe("health card end to end", () => {
             });
             expect((await page.evaluate(FIT_CHECK)) as string[]).toEqual([]);
           }
+          if (kind === "chart-glucose") {
+            // Each chart opens on the last 12 months, whatever year the BP chart was left at.
+            expect(await page.textContent('[data-testid="hc-period"]')).toMatch(/近12个月|Last 12 months/);
+            expect(await page.locator('[data-testid="hc-chart"] [data-sample]').count()).toBeGreaterThan(0);
+          }
           if (kind === "due") {
             const items = await page.locator('[data-testid="hc-due"] li').count();
             expect(items).toBeGreaterThan(0);

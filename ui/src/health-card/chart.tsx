@@ -163,7 +163,7 @@ export function GlucoseChart(props: {
           y2={s.y(other.high)}
         />
       ) : null}
-      <Frame s={s} ticks={[4, 7, 10, 15, 20]} from={from} to={to} />
+      <Frame s={s} ticks={[7, 10, 15, 20]} from={from} to={to} />
       {points.map((p) => {
         const x = s.x(p.date);
         const y = s.y(p.mmolL);

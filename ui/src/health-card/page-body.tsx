@@ -270,9 +270,9 @@ export function PageBody({ page, card }: { page: Page; card: HealthCard }) {
     case "latest":
       return <Latest card={card} />;
     case "chart-bp":
-      return <Chart card={card} kind="bp" />;
+      return <Chart key="bp" card={card} kind="bp" />;
     case "chart-glucose":
-      return <Chart card={card} kind="glucose" />;
+      return <Chart key="glucose" card={card} kind="glucose" />;
     case "due":
       return <Due card={card} />;
     case "doctor":
