@@ -7,10 +7,13 @@
 #   openssl                    throwaway CA and server certificates for the TLS tests
 #   python3                    a stand-in for systemd's notify socket in the watchdog test
 #   systemd                    systemd-notify, which the station runs to talk to systemd
+#   faketime                   libfaketime, to jump the station's clock in the soak test
+#   opus-tools + sox           decode and measure the recorded voice clips (tests/voice)
+#   espeak-ng                  only to regenerate those clips (npm run voice); the station needs none
 # Idempotent: skips apt entirely when everything is present.
 set -euo pipefail
 
-PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl python3 systemd)
+PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl python3 systemd faketime opus-tools sox espeak-ng)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -11,6 +11,9 @@ import { type LoadedConfig, resolvePath } from "./config/load.js";
 import { prepareDataDir } from "./data-format/migrate.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
+import { DoctorLists } from "./doctor-lists/index.js";
+import { observeSaves } from "./doctor-lists/observe-store.js";
+import { type DoctorGate, doctorListRoutes, noDoctorSignIn } from "./doctor-lists/routes.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { HealthCardService } from "./health-card/service.js";
 import { withHealthCard } from "./health-card/workflow.js";
@@ -38,6 +41,8 @@ export interface StationAppOptions {
   projectRoot: string;
   clock?: Clock;
   version?: string;
+  /** The doctor console's session check; until sign-in exists, nobody reaches the doctor routes. */
+  doctorGate?: DoctorGate;
   /** systemd notifications (null or absent when not run as a notify unit). */
   notify?: Notify | null;
   /** Where WATCHDOG_USEC comes from; the process environment by default. */
@@ -56,6 +61,7 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #healthCard: HealthCardService | null = null;
+  #lists: DoctorLists | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
 
@@ -66,6 +72,9 @@ export class StationApp {
   }
   get store(): RecordStore | null {
     return this.#store;
+  }
+  get doctorLists(): DoctorLists | null {
+    return this.#lists;
   }
   /** The in-process county archive when upload.broker is "embedded". */
   get embeddedCounty(): EmbeddedCounty | null {
@@ -89,13 +98,33 @@ export class StationApp {
     );
 
     const policy = loadDefaultPolicy();
+    const dataDir = resolvePath(baseDir, config.dataDir);
     // Before any module opens the folder: this release's data format, migrated if older.
-    await prepareDataDir(resolvePath(baseDir, config.dataDir), {
+    await prepareDataDir(dataDir, {
       logger: log.child("data-format"),
       version: this.o.version ?? "dev",
     });
-    const store = createFileStore({ dir: resolvePath(baseDir, config.dataDir), logger: log.child("store") });
-    await store.open();
+    const rawStore = createFileStore({ dir: dataDir, logger: log.child("store") });
+    await rawStore.open();
+    this.#store = rawStore;
+    const today = () => localDate(clock.now(), config.station.timezone);
+    const lists = new DoctorLists({
+      dataDir,
+      roster: () => roster.all(),
+      policy: () => policy,
+      today,
+      now: () => new Date(clock.now()),
+      stationId: config.station.id,
+      clinicName: config.station.clinicName,
+      printer: () => this.#devices?.printer ?? null,
+      // The doctor console's audit(event) takes over when it lands (station/doctor/).
+      audit: (e) => log.child("audit").info(JSON.stringify(e)),
+      logger: log.child("doctor-lists"),
+    });
+    await lists.start();
+    this.#lists = lists;
+    // Every record saved from here on also updates the lists' index.
+    const store = observeSaves(rawStore, (r) => lists.onSaved(r));
     this.#store = store;
 
     // Before the devices start: seeding the demo's history is disk-heavy, and device polls time out meanwhile.
@@ -173,6 +202,7 @@ export class StationApp {
       action: (a) => runtime.action(a),
       health: () => this.#health(),
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
+      routes: [doctorListRoutes(lists, this.o.doctorGate ?? noDoctorSignIn, dataDir)],
       simRoutes: sim
         ? simRoutes({
             sim,
@@ -259,6 +289,7 @@ export class StationApp {
     this.#watchdog?.stop();
     this.#runtime?.stop();
     this.#healthCard?.stop();
+    await this.#lists?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();

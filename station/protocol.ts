@@ -155,13 +155,16 @@ export interface StationInfoView {
   simulated: boolean;
 }
 
-export type VoiceView = {
-  key: string;
-  text: TextView;
-  at: string;
-  /** Structured values the text was filled with (health-card keys). */
-  params?: Record<string, string | number>;
-};
+/**
+ * A variable part of a spoken prompt, filling a `{name}` placeholder in its text; the kiosk
+ * speaks it from recorded part clips (ui/src/voice/compose.ts).
+ */
+export type VoiceParam =
+  | { kind: "number"; value: number; decimals?: 0 | 1; unit?: "mmHg" | "mmolL" | "bpm" | "days" | "times" }
+  | { kind: "verdict"; value: "normal" | "raised" | "high" | "danger" | "low" }
+  | { kind: "date"; month: number; day: number };
+
+export type VoiceView = { key: string; text: TextView; at: string; params?: Record<string, VoiceParam> };
 
 export interface TopicMap {
   "workflow/state": ViewState;

@@ -8,7 +8,8 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 export default defineConfig({
   root,
   base: "/",
-  publicDir: false,
+  // ui/public/voice: the recorded prompts (npm run voice), copied as they are.
+  publicDir: fileURLToPath(new URL("./public", import.meta.url)),
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   build: {
     outDir: fileURLToPath(new URL("./dist", import.meta.url)),

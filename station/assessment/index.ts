@@ -174,22 +174,18 @@ export function loadDefaultPolicy(): PolicyPack {
 
 export { classifyBp, MMHG_PER_KPA } from "./bp.js";
 export { ADVICE_KEYS, DANGER_SYMPTOMS, TCM_TYPES } from "./codes.js";
-export {
-  type DueItem,
-  type DueKind,
-  type DueList,
-  type DueListEntry,
-  type DuePerson,
-  type DueRosterEntry,
-  type DueStatus,
-  dueItems,
-  dueList,
-  nextDue,
-  type Visit,
-} from "./due.js";
 export { explainEntitlements } from "./entitlements.js";
 export { classifyGlucose } from "./glucose.js";
 export { loadPolicyFile, readPolicyJson } from "./load-policy.js";
 export { PolicyHolder, parsePolicyPack } from "./policy-holder.js";
 export { PolicyPack } from "./policy-schema.js";
+export { type ProgrammeVisit, visitFromRecord } from "./programme-visit.js";
+export {
+  byPriority,
+  type Programme,
+  type ProgrammeEntry,
+  type ProgrammePerson,
+  programmeEntries,
+} from "./programmes.js";
 export { scoreTcm, TCM_ITEMS, type TcmResult } from "./tcm.js";
+export { computeVisitClass, VISIT_CLASSES, VisitClass } from "./visit-class.js";

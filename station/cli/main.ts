@@ -8,6 +8,10 @@ commands:
   assess --sbp N --dbp N …  assess readings against a county policy pack (prints JSON)
   decode <kind> <hex>       decode bytes captured from a device (run without args for kinds)
   devices [--config FILE]   start the configured devices, show their status and the serial ports
+  export --person ID --out FILE [--config FILE]
+                            write one person's check-up records as a JSON array (record contract)
+  followup --records FILE --as-of YYYY-MM-DD [--policy FILE]
+                            what each programme owes that person (prints JSON)
   config check --config F   validate a station config, listing every error (exit 78 if invalid)
   udev-rules --config FILE  udev rules naming the config's USB serial devices (install.sh)
   help                      this text
@@ -41,9 +45,23 @@ async function main(argv: string[]): Promise<number> {
         stderr: (s) => process.stderr.write(s),
       });
     }
+    case "export": {
+      const { runExport } = await import("./export-person.js");
+      return runExport(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
     case "config": {
       const { runConfigCheck } = await import("./install-tools.js");
       return runConfigCheck(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "followup": {
+      const { runFollowup } = await import("./followup.js");
+      return runFollowup(rest, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
       });

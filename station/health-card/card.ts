@@ -5,10 +5,11 @@
  */
 
 import { addDays, toUtc } from "../assessment/dates.js";
-import { type DuePerson, dueItems, type Visit } from "../assessment/due.js";
 import { explainEntitlements } from "../assessment/entitlements.js";
 import { GLUCOSE_RANK } from "../assessment/glucose.js";
 import type { PolicyPack } from "../assessment/policy-schema.js";
+import type { ProgrammeVisit } from "../assessment/programme-visit.js";
+import { isShown, programmeEntries } from "../assessment/programmes.js";
 import { bpTarget } from "../assessment/who.js";
 import { ageOn, maskName } from "../domain/id-number.js";
 import type { BpPoint, DueView, GlucosePoint, HealthCard, Tag, Trend, VisitSummary } from "./types.js";
@@ -144,20 +145,29 @@ export function buildHealthCard(input: HealthCardInput, pack: PolicyPack, today:
   const lastGlu = glucose.at(-1);
   const strip = ({ class: _c, ...p }: GlucosePoint & { class: string }): GlucosePoint => p;
 
-  const duePerson: DuePerson = { birthDate: person.birthDate, categories };
-  const history: Visit[] = visits.map((v) => ({
+  // What is due comes from the programme rules (station/assessment/programmes.ts), as on the
+  // doctor's lists, so the villager and the doctor see the same dates.
+  const history: ProgrammeVisit[] = visits.map((v) => ({
     date: v.date,
-    kind: v.kind,
+    bp: v.bp ? { systolic: v.bp.systolic, diastolic: v.bp.diastolic } : null,
+    glucose: v.glucose ? { mmolL: v.glucose.mmolL, sampleType: v.glucose.sampleType } : null,
     urgentReferral: v.urgentReferral,
     followUpDue: v.followUpDue,
   }));
-  const due: DueView[] = dueItems(duePerson, history, pack, today).map((d) => ({
-    kind: d.kind,
-    status: d.status,
-    dueDate: d.dueDate,
-    daysOverdue: d.status === "overdue" ? daysBetween(d.dueDate, today) : 0,
-    daysLeft: Math.max(0, daysBetween(today, d.dueDate)),
-  }));
+  const due: DueView[] = programmeEntries({ birthDate: person.birthDate, categories }, history, pack, today)
+    .map((e) => ({
+      kind: e.programme,
+      status:
+        e.overdueDays > 0
+          ? ("overdue" as const)
+          : isShown(e, today, pack.followUp.leadDays)
+            ? ("due" as const)
+            : ("upcoming" as const),
+      dueDate: e.nextDue,
+      daysOverdue: e.overdueDays,
+      daysLeft: Math.max(0, daysBetween(today, e.nextDue)),
+    }))
+    .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0));
 
   const target = bpTarget(pack, categories, age);
   const years = [...new Set(visits.map((v) => Number(v.date.slice(0, 4))))].sort((a, b) => a - b);

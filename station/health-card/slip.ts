@@ -14,8 +14,9 @@ const TREND_ZH: Record<Trend, string> = {
 };
 const DUE_ZH: Record<string, string> = {
   "annual-checkup": "年度免费体检",
-  "chronic-followup": "慢病随访",
-  "referral-followup": "转诊后复查",
+  hypertension: "高血压随访",
+  diabetes: "糖尿病随访",
+  referral: "转诊后复查",
 };
 const SAMPLE_ZH: Record<string, string> = { fasting: "空腹", random: "随机", postprandial: "餐后2小时" };
 

@@ -2,7 +2,7 @@
  * The health card's data shape (docs/health-card.md). Pure types: the workflow, the protocol and
  * the UI import them; nothing here imports the station's runtime.
  */
-import type { DueKind, DueStatus } from "../assessment/due.js";
+import type { Programme } from "../assessment/programmes.js";
 
 /**
  * One past contact from any source. The station maps its CheckupRecords to these
@@ -18,6 +18,7 @@ export interface VisitSummary {
   date: string;
   /** When the measurement was taken (ISO 8601); with the values it identifies a re-sent reading. */
   takenAt: string;
+  /** The station's self-service check-up, or a doctor's follow-up visit (county summaries). */
   kind: "checkup" | "followup";
   bp: { systolic: number; diastolic: number; readingsAveraged: number; class: string } | null;
   glucose: { mmolL: number; sampleType: string; class: string } | null;
@@ -59,8 +60,10 @@ export interface Band {
 }
 
 export interface DueView {
-  kind: DueKind;
-  status: DueStatus;
+  /** annual-checkup, hypertension or diabetes follow-up, referral follow-up. */
+  kind: Programme;
+  /** upcoming: before its lead window; due: inside it; overdue: past the due date. */
+  status: "upcoming" | "due" | "overdue";
   dueDate: string;
   /** Days past the due date (0 unless overdue). */
   daysOverdue: number;

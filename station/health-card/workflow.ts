@@ -97,7 +97,13 @@ function inCard(m: HealthCardModel, event: Event, deps: WorkflowDeps): Result | 
       // (data-voice-key) for the voice to speak as the villager pages on.
       return {
         model: { ...m, card: event.card, error: null },
-        effects: [{ type: "announce", key: "health-card-open", params: { visits: event.card.visitCount } }],
+        effects: [
+          {
+            type: "announce",
+            key: "health-card-open",
+            params: { visits: { kind: "number", value: event.card.visitCount } },
+          },
+        ],
       };
     }
     case "health-card-failed":

@@ -22,6 +22,8 @@ export interface StationServerOptions {
   health: () => unknown;
   staticDir: string;
   simRoutes: Record<string, SimRoute> | null;
+  /** Route modules with their own access rules (e.g. doctor-lists/routes.ts); true = handled. */
+  routes?: ReadonlyArray<(req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>>;
   logger: Logger;
 }
 
@@ -111,6 +113,7 @@ export class StationServer {
         const body = req.method === "POST" ? await readJson(req) : undefined;
         return sendJson(res, 200, await route(body, url.searchParams));
       }
+      for (const r of this.o.routes ?? []) if (await r(req, res, url)) return;
       if (url.pathname.startsWith("/api/")) throw new StationError("not-found", `no route ${key}`);
       if (req.method === "GET" && (await serveStatic(this.o.staticDir, url.pathname, res))) return;
       if (url.pathname === "/" || url.pathname === "/sim")

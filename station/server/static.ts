@@ -14,6 +14,7 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
   ".mp3": "audio/mpeg",
   ".wav": "audio/wav",
+  ".opus": "audio/ogg; codecs=opus",
   ".ico": "image/x-icon",
 };
 

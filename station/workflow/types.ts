@@ -12,7 +12,7 @@ import type {
   SampleType,
 } from "../domain/schema.js";
 import type { HealthCard } from "../health-card/types.js";
-import type { UiAction } from "../protocol.js";
+import type { UiAction, VoiceParam } from "../protocol.js";
 
 export interface Text {
   zh: string;
@@ -135,13 +135,19 @@ export type VoiceKey =
   | "card-rejected"
   | "goodbye"
   | "health-card-open"
-  | "health-card-trend"
-  | "health-card-glucose-trend"
+  | "health-card-bp-better"
+  | "health-card-bp-same"
+  | "health-card-bp-worse"
+  | "health-card-bp-other"
+  | "health-card-glucose-better"
+  | "health-card-glucose-same"
+  | "health-card-glucose-worse"
+  | "health-card-glucose-other"
   | "health-card-due"
   | "health-card-needs-card";
 
 /** Structured values a voice text is filled with ({name} placeholders in voice.ts). */
-export type VoiceParams = Record<string, string | number>;
+export type VoiceParams = Record<string, VoiceParam>;
 
 export type Effect =
   | { type: "set-timer"; name: TimerName; ms: number }

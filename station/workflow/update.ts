@@ -171,7 +171,11 @@ function onUi(model: Model, action: UiAction, env: Env, deps: WorkflowDeps): Res
       if (action.type === "skip" && deps.config.glucoseSkippable)
         return toSaving({ ...session, glucose: null }, env, deps);
       if (action.type === "retry" && model.phase === "fault")
-        return { model: { ...model, phase: "waiting", fault: null }, effects: [keepAlive(deps)] };
+        return {
+          model: { ...model, phase: "waiting", fault: null },
+          // The waiting screen is back: so is its prompt (the fault prompt said "try again").
+          effects: [keepAlive(deps), { type: "announce", key: "glucose-ready" }],
+        };
       if (action.type === "back") {
         if (model.phase !== "sample-type")
           return {

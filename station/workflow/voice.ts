@@ -1,4 +1,5 @@
 /** Voice prompt texts. Short, plain sentences: they are read aloud to elderly villagers. */
+import type { VoiceParam } from "../protocol.js";
 import type { Text, VoiceKey, VoiceParams } from "./types.js";
 
 export const VOICE: Record<VoiceKey, Text> = {
@@ -53,19 +54,44 @@ export const VOICE: Record<VoiceKey, Text> = {
     en: "This card cannot be used. Please ask the doctor to register you.",
   },
   goodbye: { zh: "谢谢，再见。", en: "Thank you. Goodbye." },
-  // Health card (station/health-card). Parameters: {visits} a count; {sbp} {dbp} mmHg;
-  // {mmol} mmol/L; {trend} one of VOICE_WORDS' trend keys; {overdue} items past their date.
+  // Health card (station/health-card). Parameters are structured (VoiceParam): {visits} and
+  // {overdue} counts, {sys} {dia} mmHg, {glucose} mmol/L. The comparison with last time is in
+  // the key (better / same / worse / other), so every word of it has a recorded clip.
   "health-card-open": {
     zh: "这是您的健康档案，共有{visits}次记录。请按下一页查看。",
     en: "This is your health card, with {visits} records. Press next page to read on.",
   },
-  "health-card-trend": {
-    zh: "图上是您的血压。最近一次是{sbp}比{dbp}，和上次比{trend}。绿色区域是目标范围。",
-    en: "The chart shows your blood pressure. The latest was {sbp} over {dbp}; compared with last time it is {trend}. The green band is the target.",
+  "health-card-bp-better": {
+    zh: "图上是您的血压。最近一次是{sys}比{dia}，比上次好一些。绿色区域是目标范围。",
+    en: "The chart shows your blood pressure. The latest was {sys} over {dia}, better than last time. The green band is the target.",
   },
-  "health-card-glucose-trend": {
-    zh: "图上是您的血糖。最近一次是{mmol}，和上次比{trend}。绿色区域是空腹的目标范围。",
-    en: "The chart shows your blood sugar. The latest was {mmol}; compared with last time it is {trend}. The green band is the fasting target.",
+  "health-card-bp-same": {
+    zh: "图上是您的血压。最近一次是{sys}比{dia}，和上次差不多。绿色区域是目标范围。",
+    en: "The chart shows your blood pressure. The latest was {sys} over {dia}, about the same as last time. The green band is the target.",
+  },
+  "health-card-bp-worse": {
+    zh: "图上是您的血压。最近一次是{sys}比{dia}，比上次差一些，请告诉医生。绿色区域是目标范围。",
+    en: "The chart shows your blood pressure. The latest was {sys} over {dia}, worse than last time; please tell the doctor. The green band is the target.",
+  },
+  "health-card-bp-other": {
+    zh: "图上是您的血压。最近一次是{sys}比{dia}，没有可以比较的上次记录。绿色区域是目标范围。",
+    en: "The chart shows your blood pressure. The latest was {sys} over {dia}; there is no earlier reading to compare with. The green band is the target.",
+  },
+  "health-card-glucose-better": {
+    zh: "图上是您的血糖。最近一次是{glucose}，比上次好一些。绿色区域是空腹的目标范围。",
+    en: "The chart shows your blood sugar. The latest was {glucose}, better than last time. The green band is the fasting target.",
+  },
+  "health-card-glucose-same": {
+    zh: "图上是您的血糖。最近一次是{glucose}，和上次差不多。绿色区域是空腹的目标范围。",
+    en: "The chart shows your blood sugar. The latest was {glucose}, about the same as last time. The green band is the fasting target.",
+  },
+  "health-card-glucose-worse": {
+    zh: "图上是您的血糖。最近一次是{glucose}，比上次差一些，请告诉医生。绿色区域是空腹的目标范围。",
+    en: "The chart shows your blood sugar. The latest was {glucose}, worse than last time; please tell the doctor. The green band is the fasting target.",
+  },
+  "health-card-glucose-other": {
+    zh: "图上是您的血糖。最近一次是{glucose}，没有可以比较的上次记录。绿色区域是空腹的目标范围。",
+    en: "The chart shows your blood sugar. The latest was {glucose}; there is no earlier reading of the same kind to compare with. The green band is the fasting target.",
   },
   "health-card-due": {
     zh: "您有{overdue}项检查已经过期，请找医生安排。",
@@ -77,22 +103,53 @@ export const VOICE: Record<VoiceKey, Text> = {
   },
 };
 
-/** Words a parameter may name instead of a number (kept here so every clip has its text). */
-export const VOICE_WORDS: Record<string, Text> = {
-  better: { zh: "好一些", en: "better" },
-  same: { zh: "差不多", en: "about the same" },
-  worse: { zh: "差一些", en: "worse" },
-  none: { zh: "没有上次的记录", en: "there is no earlier record" },
-  "not-comparable": { zh: "不能直接比", en: "not directly comparable" },
+const UNITS: Record<string, Text> = {
+  mmHg: { zh: "毫米汞柱", en: " mmHg" },
+  mmolL: { zh: "毫摩尔每升", en: " mmol/L" },
+  bpm: { zh: "次每分", en: " per minute" },
+  days: { zh: "天", en: " days" },
+  times: { zh: "次", en: " times" },
 };
+const VERDICTS: Record<string, Text> = {
+  normal: { zh: "正常", en: "normal" },
+  raised: { zh: "偏高", en: "raised" },
+  high: { zh: "很高", en: "high" },
+  danger: { zh: "危险", en: "dangerous" },
+  low: { zh: "偏低", en: "low" },
+};
+const MONTHS_EN = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** One structured parameter as text (the kiosk speaks the same value from recorded parts). */
+export function paramText(p: VoiceParam, lang: keyof Text): string {
+  switch (p.kind) {
+    case "number":
+      return `${p.value.toFixed(p.decimals ?? 0)}${p.unit ? (UNITS[p.unit]?.[lang] ?? "") : ""}`;
+    case "verdict":
+      return VERDICTS[p.value]?.[lang] ?? p.value;
+    case "date":
+      return lang === "zh" ? `${p.month}月${p.day}日` : `${p.day} ${MONTHS_EN[p.month - 1] ?? p.month}`;
+  }
+}
 
 /** The text of a key with its parameters filled in, in both languages. */
 export function voiceText(key: VoiceKey, params: VoiceParams = {}): Text {
   const fill = (t: string, lang: keyof Text) =>
     t.replace(/\{(\w+)\}/g, (m, name: string) => {
       const v = params[name];
-      if (v === undefined) return m;
-      return typeof v === "string" && VOICE_WORDS[v] ? VOICE_WORDS[v][lang] : String(v);
+      return v ? paramText(v, lang) : m;
     });
   return { zh: fill(VOICE[key].zh, "zh"), en: fill(VOICE[key].en, "en") };
 }

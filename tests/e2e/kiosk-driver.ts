@@ -24,7 +24,7 @@ export async function shotPath(sizeIndex: number, name: string): Promise<string>
   return join(dir, `${name}.png`);
 }
 
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM}. Run scripts/install-test-deps.sh ` +
@@ -41,6 +41,7 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }

@@ -21,7 +21,14 @@ function newestMtime(path: string): number {
 /** Builds the UI unless ui/dist is newer than every UI source file. */
 export function ensureUiBuilt(): void {
   const built = join(ROOT, "ui/dist/index.html");
-  const sources = ["ui/src", "ui/index.html", "ui/sim.html", "ui/vite.config.ts", "station/protocol.ts"];
+  const sources = [
+    "ui/src",
+    "ui/public",
+    "ui/index.html",
+    "ui/sim.html",
+    "ui/vite.config.ts",
+    "station/protocol.ts",
+  ];
   const newestSource = Math.max(...sources.map((s) => newestMtime(join(ROOT, s))));
   if (
     existsSync(built) &&

@@ -112,12 +112,13 @@ describe("buildHealthCard", () => {
   });
 
   it("lists what is due with days overdue, using the due rules", () => {
-    // Last contact 2026-05-01: the chronic follow-up (4 a year + 4 for registered-poor → every 45 days) is long overdue.
+    // Last contact 2026-05-01 with BP 150/92 (not controlled): the programme rules ask for a
+    // recheck within 2 weeks (programmes.ts), so the hypertension follow-up is long overdue.
     const card = buildHealthCard({ person, roster, visits: [visit("2026-05-01")] }, pack, TODAY);
-    const chronic = card.due.find((d) => d.kind === "chronic-followup");
+    const chronic = card.due.find((d) => d.kind === "hypertension");
     expect(chronic?.status).toBe("overdue");
-    expect(chronic?.dueDate).toBe("2026-06-15");
-    expect(chronic?.daysOverdue).toBe(168);
+    expect(chronic?.dueDate).toBe("2026-05-15");
+    expect(chronic?.daysOverdue).toBe(199);
     const annual = card.due.find((d) => d.kind === "annual-checkup");
     expect(annual?.status).not.toBe("overdue");
   });
@@ -128,7 +129,7 @@ describe("buildHealthCard", () => {
       pack,
       TODAY,
     );
-    const r = card.due.find((d) => d.kind === "referral-followup");
+    const r = card.due.find((d) => d.kind === "referral");
     expect(r).toMatchObject({ status: "overdue", dueDate: "2026-11-27", daysOverdue: 3 });
   });
 

@@ -38,7 +38,7 @@ describe("health-card slip", () => {
     expect(text).not.toContain(ID);
     expect(text).not.toContain(ID.slice(-6));
     expect(text).toContain("血压 150/90");
-    expect(text).toMatch(/慢病随访：已过期\d+天/);
+    expect(text).toMatch(/糖尿病随访：已过期\d+天/);
     expect(text).toContain("有1条记录县平台未收");
     expect(text).toContain("家庭医生 赵医生 0000-0000002");
     expect(slip.qr).toBeUndefined();

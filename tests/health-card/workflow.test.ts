@@ -145,7 +145,11 @@ describe("closing the health card", () => {
 
   it("announces the first page's voice key with its parameters, as the screen shows it", () => {
     const { effects } = loaded();
-    expect(effects).toContainEqual({ type: "announce", key: "health-card-open", params: { visits: 1 } });
+    expect(effects).toContainEqual({
+      type: "announce",
+      key: "health-card-open",
+      params: { visits: { kind: "number", value: 1 } },
+    });
   });
 
   it("prints the health-card slip once per press, and a stale load is ignored", () => {

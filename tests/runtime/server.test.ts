@@ -219,6 +219,16 @@ describe("HTTP", () => {
     expect(await trav.text()).not.toContain("FILE-CONTENT-7f3a");
   });
 
+  it("serves the recorded voice clips to the kiosk as Ogg audio", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ui-"));
+    mkdirSync(join(dir, "voice", "zh"), { recursive: true });
+    writeFileSync(join(dir, "voice", "zh", "p-welcome.opus"), "OggS");
+    const s = await boot({ staticDir: dir });
+    const r = await fetch(`${s.base}/voice/zh/p-welcome.opus`);
+    expect(r.headers.get("content-type")).toBe("audio/ogg; codecs=opus");
+    expect(await r.text()).toBe("OggS");
+  });
+
   it("says the UI is not built instead of a blank page", async () => {
     const s = await boot();
     const r = await fetch(`${s.base}/`);

@@ -49,11 +49,15 @@ describe("health card pages and their voice keys", () => {
 
   it("the chart's spoken summary says the latest values and the comparison the screen shows", () => {
     const v = pageVoice({ kind: "chart-bp" }, card)!;
-    expect(v).toEqual({ key: "health-card-trend", params: { sbp: 148, dbp: 92, trend: "better" } });
-    expect(voiceText("health-card-trend", v.params).zh).toContain("148比92，和上次比好一些");
+    expect(v).toEqual({
+      key: "health-card-bp-better",
+      params: { sys: { kind: "number", value: 148 }, dia: { kind: "number", value: 92, unit: "mmHg" } },
+    });
+    expect(voiceText("health-card-bp-better", v.params).zh).toContain("148比92毫米汞柱，比上次好一些");
     const g = pageVoice({ kind: "chart-glucose" }, card)!;
-    expect(voiceText("health-card-glucose-trend", g.params).en).toContain(
-      "6.5; compared with last time it is better",
+    expect(g.key).toBe("health-card-glucose-better");
+    expect(voiceText("health-card-glucose-better", g.params).en).toContain(
+      "6.5 mmol/L, better than last time",
     );
   });
 });

@@ -214,7 +214,9 @@ describe("glucose", () => {
       { type: "glucose-fault", fault },
     ]);
     expect(f.model).toMatchObject({ phase: "fault" });
-    expect(run(f.model, [ui({ type: "retry" })]).model).toMatchObject({ phase: "waiting" });
+    const r = run(f.model, [ui({ type: "retry" })]);
+    expect(r.model).toMatchObject({ phase: "waiting" });
+    expect(r.effects).toContainEqual({ type: "announce", key: "glucose-ready" });
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * Voice prompts through the browser's speechSynthesis. Where there is none (or no voice for
- * the language) the prompt is skipped quietly: the same text is always on screen.
+ * Voice prompts through the browser's speechSynthesis: the fallback for a prompt that has no
+ * recorded clips (ui/src/voice/player.ts). Where there is none (or no voice for the language)
+ * the prompt is skipped quietly: the same text is always on screen.
  */
 import type { Lang } from "./i18n.js";
 import type { Speaker } from "./models/station-model.js";

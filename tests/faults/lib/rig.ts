@@ -28,7 +28,9 @@ export interface Case {
   store: CountyStoreConfig;
   seed(n: number, perDay?: number): Promise<string[]>;
   county(): Promise<CountyProcess>;
-  station(opts?: Partial<Pick<StationOptions, "window" | "ackTimeoutSeconds">>): Promise<StationProcess>;
+  station(
+    opts?: Partial<Pick<StationOptions, "window" | "ackTimeoutSeconds" | "env" | "config">>,
+  ): Promise<StationProcess>;
   /** Archive copies stored so far (file lines or table rows). */
   archived(): Promise<number>;
   /** Waits until the station reports an idle, empty outbox and the archive holds `n` records. */

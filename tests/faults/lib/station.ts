@@ -20,6 +20,10 @@ export interface StationOptions {
   ackTimeoutSeconds?: number;
   /** Extra node flags (the benchmark adds --inspect to read the heap after a full GC). */
   nodeArgs?: string[];
+  /** Extra environment (the soak test preloads libfaketime to move the clock). */
+  env?: NodeJS.ProcessEnv;
+  /** Config sections merged over the defaults below (the soak test uses real pseudo-terminals). */
+  config?: Record<string, unknown>;
 }
 
 export interface StationProcess {
@@ -56,6 +60,7 @@ export async function writeStationConfig(o: StationOptions): Promise<string> {
       ackTimeoutSeconds: o.ackTimeoutSeconds ?? 5,
     },
     log: { level: "warn" },
+    ...o.config,
   };
   const path = join(o.dir, "station.json");
   await writeFile(path, JSON.stringify(config, null, 2));
@@ -68,7 +73,7 @@ export async function startStation(o: StationOptions): Promise<StationProcess> {
     process.execPath,
     [...(o.nodeArgs ?? []), "--import", "tsx", "station/main.ts", "--config", config],
     // Vitest's NODE_ENV=test must not leak into the product process.
-    { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" } },
+    { cwd: ROOT, env: { ...process.env, NODE_ENV: "production", ...o.env } },
     /^READY (http:\/\/\S+)$/m,
     "station",
     60_000,

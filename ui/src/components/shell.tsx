@@ -4,6 +4,7 @@ import { useModels } from "../context.js";
 import type { TextKey } from "../i18n.js";
 import type { DeviceMap } from "../models/station-model.js";
 import { navButtons } from "../screen-rules.js";
+import { ReplayButton } from "../voice/replay-button.js";
 import { useT } from "./common.js";
 import { BackIcon, CrossIcon, SpeakerIcon, SpeakerOffIcon } from "./icons.js";
 
@@ -40,6 +41,7 @@ export function TopBar({ showPrompt }: { showPrompt: boolean }) {
           </>
         ) : null}
       </div>
+      <ReplayButton available={prompt !== null} />
       <button type="button" class="chip" data-testid="mute" aria-pressed={muted} onClick={station.toggleMute}>
         {muted ? <SpeakerOffIcon /> : <SpeakerIcon />}
         {muted ? tr("unmute") : tr("mute")}

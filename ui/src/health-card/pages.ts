@@ -3,7 +3,8 @@
  * packed by a character budget (measured at 800×480, where 1rem ≈ 17.6 px); a longer sentence is
  * cut at list separators and continues on the next page.
  */
-import type { HealthCard } from "../../../station/health-card/types.js";
+import type { HealthCard, Trend } from "../../../station/health-card/types.js";
+import type { VoiceParam } from "../../../station/protocol.js";
 import type { Lang } from "../i18n.js";
 
 export type Page =
@@ -70,33 +71,49 @@ export function buildPages(card: HealthCard, lang: Lang): Page[] {
   return pages;
 }
 
-/** The key (and its parameters) the voice should speak for a page; see station/workflow/voice.ts. */
+const TREND_KEY: Record<Trend, "better" | "same" | "worse" | "other"> = {
+  better: "better",
+  same: "same",
+  worse: "worse",
+  none: "other",
+  "not-comparable": "other",
+};
+
+/** The voice key (and its structured parameters) for a page; see station/workflow/voice.ts. */
 export function pageVoice(
   page: Page,
   card: HealthCard,
-): { key: string; params: Record<string, string | number> } | null {
+): { key: string; params: Record<string, VoiceParam> } | null {
   const { bp, glucose } = card.latest;
+  const n = (
+    value: number,
+    more: Omit<Extract<VoiceParam, { kind: "number" }>, "kind" | "value"> = {},
+  ): VoiceParam => ({
+    kind: "number",
+    value,
+    ...more,
+  });
   switch (page.kind) {
     case "tags":
-      return { key: "health-card-open", params: { visits: card.visitCount } };
+      return { key: "health-card-open", params: { visits: n(card.visitCount) } };
     case "chart-bp":
       return bp
         ? {
-            key: "health-card-trend",
-            params: { sbp: bp.now.systolic, dbp: bp.now.diastolic, trend: bp.trend },
+            key: `health-card-bp-${TREND_KEY[bp.trend]}`,
+            params: { sys: n(bp.now.systolic), dia: n(bp.now.diastolic, { unit: "mmHg" }) },
           }
         : null;
     case "chart-glucose":
       return glucose
         ? {
-            key: "health-card-glucose-trend",
-            params: { mmol: glucose.now.mmolL.toFixed(1), trend: glucose.trend },
+            key: `health-card-glucose-${TREND_KEY[glucose.trend]}`,
+            params: { glucose: n(glucose.now.mmolL, { decimals: 1, unit: "mmolL" }) },
           }
         : null;
     case "due":
       return {
         key: "health-card-due",
-        params: { overdue: card.due.filter((d) => d.status === "overdue").length },
+        params: { overdue: n(card.due.filter((d) => d.status === "overdue").length) },
       };
     default:
       return null;

@@ -12,14 +12,21 @@ import type {
   TopicMap,
   UiAction,
   ViewState,
+  VoiceParam,
   VoiceView,
 } from "../../../station/protocol.js";
 import type { ConnectionState, StationClient } from "../client/station-client.js";
 import type { Lang } from "../i18n.js";
 
-/** Speaks a prompt; the browser one wraps speechSynthesis, tests pass a recorder. */
+/** Which prompt is spoken, so a speaker can play its recorded clips (ui/src/voice). */
+export interface SpokenPrompt {
+  key: string;
+  params?: Record<string, VoiceParam>;
+}
+
+/** Speaks a prompt: recorded clips, else speechSynthesis (ui/src/voice/player.ts); tests record. */
 export interface Speaker {
-  speak(text: string, lang: Lang): void;
+  speak(text: string, lang: Lang, prompt?: SpokenPrompt): void;
   cancel(): void;
 }
 
@@ -62,11 +69,14 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
 
   let lastTouch = Number.NEGATIVE_INFINITY;
   const spoken = new Set<string>();
+  /** The prompt behind `prompt`, for replay and language changes. */
+  let lastVoice: VoiceView | null = null;
 
-  function speak(text: TextView): void {
-    if (!speaker || muted.value) return;
+  function speak(voice: VoiceView, force = false): void {
+    if (!speaker || (muted.value && !force)) return;
     speaker.cancel();
-    speaker.speak(text[lang.value], lang.value);
+    const params = voice.params ? { params: voice.params } : {};
+    speaker.speak(voice.text[lang.value], lang.value, { key: voice.key, ...params });
   }
 
   function applyView(next: ViewState): void {
@@ -75,12 +85,19 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
       if (next.step !== "attract") local.value = null;
       // The station announces after it publishes a state, so a prompt from the previous screen
       // is dropped here and the new screen's prompt (if any) follows.
-      if (previous && screenKey(previous) !== screenKey(next)) prompt.value = null;
+      if (previous && screenKey(previous) !== screenKey(next)) {
+        prompt.value = null;
+        lastVoice = null;
+        // A prompt still playing belongs to the screen that has gone.
+        speaker?.cancel();
+      }
       if (next.step === "attract" && previous && previous.step !== "attract") {
         // The person has gone: drop everything shown for them, and start the next one in Chinese.
         prompt.value = null;
         actionError.value = null;
         lang.value = "zh";
+        // Sound off was the last person's choice; the next one starts with sound.
+        muted.value = false;
         speaker?.cancel();
       }
       view.value = next;
@@ -89,13 +106,14 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
 
   function applyVoice(voice: VoiceView): void {
     prompt.value = voice.text;
+    lastVoice = voice;
     const id = `${voice.key}|${voice.at}`;
     if (spoken.has(id)) return;
     spoken.add(id);
     if (spoken.size > 50) spoken.delete(spoken.values().next().value as string);
     const at = Date.parse(voice.at);
     if (!Number.isNaN(at) && now() - at > VOICE_FRESH_MS) return;
-    speak(voice.text);
+    speak(voice);
   }
 
   function handle(message: ServerMessage): void {
@@ -155,7 +173,12 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
 
   function toggleLang(): void {
     lang.value = lang.value === "zh" ? "en" : "zh";
-    if (prompt.value) speak(prompt.value);
+    if (lastVoice) speak(lastVoice);
+  }
+
+  /** "再听一遍": speaks the current screen's prompt again, even with sound off (they asked). */
+  function replay(): void {
+    if (lastVoice) speak(lastVoice, true);
   }
 
   function toggleMute(): void {
@@ -196,6 +219,7 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
     touch,
     toggleLang,
     toggleMute,
+    replay,
     openKeypad,
     closeKeypad,
     dismissError,
