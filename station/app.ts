@@ -211,6 +211,7 @@ export class StationApp {
             action: (a) => runtime.action(a),
           })
         : null,
+      allowedHosts: config.server.allowedHosts,
       logger: log.child("http"),
     });
     this.#server = server;

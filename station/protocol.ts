@@ -8,46 +8,52 @@
  * `error` message carrying the same transaction.
  */
 import { z } from "zod";
+import { PersonName } from "./domain/names.js";
 import { SAMPLE_TYPES } from "./domain/schema.js";
 import type { HealthCard } from "./health-card/types.js";
 import type { UploadStatus } from "./upload/status.js";
 
+/** Strict: an unknown field is an error, as docs/sim-api.md promises. */
 export const UiAction = z.discriminatedUnion("type", [
   /** identified: "this is me, start". */
-  z.object({ type: z.literal("confirm") }),
+  z.object({ type: z.literal("confirm") }).strict(),
   /** identified: "this is not me" — clear the screen at once. */
-  z.object({ type: z.literal("not-me") }),
-  z.object({ type: z.literal("consent"), accept: z.boolean() }),
-  z.object({ type: z.literal("cancel") }),
-  z.object({ type: z.literal("back") }),
-  z.object({ type: z.literal("retry") }),
+  z.object({ type: z.literal("not-me") }).strict(),
+  z.object({ type: z.literal("consent"), accept: z.boolean() }).strict(),
+  z.object({ type: z.literal("cancel") }).strict(),
+  z.object({ type: z.literal("back") }).strict(),
+  z.object({ type: z.literal("retry") }).strict(),
   /** bp rest: keep one reading; glucose: skip the test; bp done: go on. */
-  z.object({ type: z.literal("skip") }),
-  z.object({ type: z.literal("next") }),
-  z.object({ type: z.literal("sample-type"), sampleType: z.enum(SAMPLE_TYPES) }),
-  z.object({ type: z.literal("finish") }),
-  z.object({ type: z.literal("print") }),
-  z.object({ type: z.literal("help") }),
+  z.object({ type: z.literal("skip") }).strict(),
+  z.object({ type: z.literal("next") }).strict(),
+  z.object({ type: z.literal("sample-type"), sampleType: z.enum(SAMPLE_TYPES) }).strict(),
+  z.object({ type: z.literal("finish") }).strict(),
+  z.object({ type: z.literal("print") }).strict(),
+  z.object({ type: z.literal("help") }).strict(),
   /** Manual identification by the village doctor when a card cannot be read. */
-  z.object({
-    type: z.literal("manual-id"),
-    idNumber: z.string().min(1).max(32),
-    name: z.string().max(30).optional(),
-  }),
+  z
+    .object({
+      type: z.literal("manual-id"),
+      idNumber: z.string().min(1).max(32),
+      name: PersonName.optional(),
+    })
+    .strict(),
   /** Any touch: keeps the session alive. */
-  z.object({ type: z.literal("touch") }),
+  z.object({ type: z.literal("touch") }).strict(),
   /** identified or result: open the villager's health card (only with their own card on the reader). */
-  z.object({ type: z.literal("health-card") }),
+  z.object({ type: z.literal("health-card") }).strict(),
   /** health-card: print the health-card slip. */
-  z.object({ type: z.literal("health-card-print") }),
+  z.object({ type: z.literal("health-card-print") }).strict(),
 ]);
 export type UiAction = z.infer<typeof UiAction>;
 
-export const ClientMessage = z.object({
-  topic: z.literal("action"),
-  payload: UiAction,
-  transaction: z.string().max(64).optional(),
-});
+export const ClientMessage = z
+  .object({
+    topic: z.literal("action"),
+    payload: UiAction,
+    transaction: z.string().max(64).optional(),
+  })
+  .strict();
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export interface TextView {

@@ -73,7 +73,16 @@ export const StationConfig = z
       .object({
         host: z.string().default("127.0.0.1"),
         port: Port.default(8080),
+        /**
+         * Host names the kiosk is reached by, besides server.host, localhost and 127.0.0.1. Any
+         * other Host header is refused, which stops DNS-rebinding pages (docs/security.md).
+         */
+        allowedHosts: z
+          .array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/, "a host name without port"))
+          .max(16)
+          .default([]),
       })
+      .strict()
       .prefault({}),
     /** Records, outbox and counters. Relative paths resolve against the config file's folder. */
     dataDir: z.string().default("var/data"),

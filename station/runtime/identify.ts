@@ -4,6 +4,7 @@
  */
 import type { CardRead } from "../../drivers/types.js";
 import { normaliseIdNumber, parseIdNumber } from "../domain/id-number.js";
+import { nameProblem } from "../domain/names.js";
 import { type Person, Person as PersonSchema, type RosterEntry } from "../domain/schema.js";
 import type { Fault } from "../workflow/types.js";
 
@@ -62,10 +63,21 @@ const INCONSISTENT: Fault = {
   retryable: false,
 };
 
+/** A name with control or bidi-override characters: shown, printed or archived it could mislead. */
+export const NAME_INVALID: Fault = {
+  code: "name-invalid",
+  message: {
+    zh: "姓名中有无法显示的字符，请找医生手动登记。",
+    en: "The name contains characters that cannot be shown. Please ask the doctor to register you.",
+  },
+  retryable: false,
+};
+
 export function identifyFromCard(card: CardRead, today: string): Identified {
   const parsed = parseIdNumber(card.idNumber, today);
   if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
   if (card.card.validTo && card.card.validTo < today) return { ok: false, fault: CARD_EXPIRED };
+  if (nameProblem(card.name.trim()) === "control-character") return { ok: false, fault: NAME_INVALID };
   const candidate = {
     idNumber: parsed.value.idNumber,
     name: card.name.trim(),
@@ -96,6 +108,7 @@ export function identifyManual(
   if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
   const finalName = roster?.name ?? name?.trim();
   if (!finalName) return { ok: false, fault: NOT_ON_ROSTER_NEEDS_NAME };
+  if (nameProblem(finalName) === "control-character") return { ok: false, fault: NAME_INVALID };
   const r = PersonSchema.safeParse({
     idNumber: parsed.value.idNumber,
     name: finalName,

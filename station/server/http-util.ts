@@ -35,6 +35,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   "method-not-allowed": 405,
   "body-too-large": 413,
   "sim-disabled": 404,
+  "bad-path": 400,
+  "host-not-allowed": 403,
+  "origin-not-allowed": 403,
+  "doctor-session-required": 401,
+  "unsupported-media-type": 415,
   internal: 500,
 };
 

@@ -1,17 +1,24 @@
 /**
  * /api/sim: lets a person (the /sim page) or a script drive simulated devices. Only mounted
  * when the station runs on simulated devices; on hardware these routes do not exist.
+ *
+ * The roster may be a real county file even in sim mode, so no answer carries a full ID
+ * number: villagers are listed with a masked number and a `ref` (their place in the roster
+ * file, which says nothing about the number and stays the same across restarts), and a card is
+ * presented by that ref. Search matches names and villages only, so it cannot be used to guess a
+ * number digit by digit.
  */
 import { z } from "zod";
 import type { CardRead } from "../../drivers/types.js";
 import type { SimControl } from "../devices/sim-devices.js";
-import { ageOn, idCheckChar, parseIdNumber } from "../domain/id-number.js";
+import { ageOn, idCheckChar, maskIdNumber, parseIdNumber } from "../domain/id-number.js";
 import { formatIssues, type RosterEntry } from "../domain/schema.js";
 import { UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
 import { StationError } from "../util/errors.js";
 
 const CardBody = z.union([
+  z.object({ ref: z.string().min(1).max(64) }).strict(),
   z.object({ idNumber: z.string().min(1).max(32) }).strict(),
   z.object({ fault: z.enum(["expired", "invalid-id", "unreadable"]) }).strict(),
 ]);
@@ -66,15 +73,29 @@ export interface SimApiDeps {
 
 export type SimRoute = (body: unknown, query: URLSearchParams) => unknown | Promise<unknown>;
 
+/** A roster villager's ref: "r" and their index in the roster file. */
+const refOf = (index: number) => `r${index}`;
+function byRef(roster: Roster, ref: string): RosterEntry | null {
+  const m = /^r(0|[1-9]\d{0,6})$/.exec(ref);
+  return m ? (roster.all()[Number(m[1])] ?? null) : null;
+}
+
 export function simRoutes(d: SimApiDeps): Record<string, SimRoute> {
   return {
     "GET /api/sim/roster": (_b, q) => {
       const limit = Math.min(Math.max(Number(q.get("limit") ?? 20) || 20, 1), 200);
+      const needle = (q.get("q") ?? "").trim();
       const today = d.today();
-      return d.roster.search(q.get("q") ?? "", limit).map((p) => {
+      const found: Array<[number, RosterEntry]> = [];
+      for (const [i, p] of d.roster.all().entries()) {
+        if (found.length >= limit) break;
+        if (!needle || p.name.includes(needle) || p.village.includes(needle)) found.push([i, p]);
+      }
+      return found.map(([i, p]) => {
         const info = parseIdNumber(p.idNumber);
         return {
-          idNumber: p.idNumber,
+          ref: refOf(i),
+          maskedId: maskIdNumber(p.idNumber),
           name: p.name,
           village: p.village,
           categories: p.categories,
@@ -85,9 +106,14 @@ export function simRoutes(d: SimApiDeps): Record<string, SimRoute> {
     "POST /api/sim/card": async (body) => {
       const b = parse(CardBody, body);
       const first = d.roster.all()[0];
-      if ("idNumber" in b) {
+      if ("ref" in b) {
+        const p = byRef(d.roster, b.ref);
+        if (!p) throw new StationError("not-on-roster", "no roster villager with that ref");
+        await d.sim.presentCard(cardFor(p));
+      } else if ("idNumber" in b) {
+        // A script that already knows a number (from its own roster file) may still use it.
         const p = d.roster.get(b.idNumber.trim().toUpperCase());
-        if (!p) throw new StationError("not-on-roster", `no roster villager with ID ${b.idNumber}`);
+        if (!p) throw new StationError("not-on-roster", "no roster villager with that ID number");
         await d.sim.presentCard(cardFor(p));
       } else if (!first) {
         throw new StationError("roster-empty", "the roster is empty: no card to simulate");

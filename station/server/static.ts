@@ -21,7 +21,12 @@ const TYPES: Record<string, string> = {
 const PAGES: Record<string, string> = { "/": "index.html", "/sim": "sim.html" };
 
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
-  const rel = PAGES[urlPath] ?? decodeURIComponent(urlPath).replace(/^\/+/, "");
+  let rel: string;
+  try {
+    rel = PAGES[urlPath] ?? decodeURIComponent(urlPath).replace(/^\/+/, "");
+  } catch {
+    return false; // bad percent-encoding: the server answers 400 before it gets here
+  }
   const file = normalize(join(root, rel));
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
   try {

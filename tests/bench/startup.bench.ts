@@ -63,7 +63,12 @@ async function coldStarts(args: string[]): Promise<{ ms: number[]; rss: number[]
 async function afterCheckups(cfg: string): Promise<number> {
   const s = await spawnUntil(process.execPath, [main, "--config", cfg], /^READY /);
   const url = s.line.split(" ")[1]!;
-  const post = (p: string, body: unknown) => fetch(url + p, { method: "POST", body: JSON.stringify(body) });
+  const post = (p: string, body: unknown) =>
+    fetch(url + p, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   type State = { step: string; phase?: string; card?: unknown };
   const step = async () => (await (await fetch(`${url}/api/state`)).json()) as State;
   const until = async (ok: (s: State) => boolean) => {
@@ -73,11 +78,9 @@ async function afterCheckups(cfg: string): Promise<number> {
     }
     throw new Error(`station stuck at ${JSON.stringify(await step())}`);
   };
-  const roster = (await (await fetch(`${url}/api/sim/roster?limit=100`)).json()) as Array<{
-    idNumber: string;
-  }>;
+  const roster = (await (await fetch(`${url}/api/sim/roster?limit=100`)).json()) as Array<{ ref: string }>;
   for (let i = 0; i < CHECKUPS; i++) {
-    await post("/api/sim/card", { idNumber: roster[i % roster.length]!.idNumber });
+    await post("/api/sim/card", { ref: roster[i % roster.length]!.ref });
     await until((v) => v.step === "identified");
     await post("/api/action", { type: "confirm" });
     await post("/api/action", { type: "consent", accept: true });
@@ -89,7 +92,7 @@ async function afterCheckups(cfg: string): Promise<number> {
     await post("/api/action", { type: "finish" });
   }
   for (let i = 0; i < CARD_VIEWS; i++) {
-    await post("/api/sim/card", { idNumber: roster[i % roster.length]!.idNumber });
+    await post("/api/sim/card", { ref: roster[i % roster.length]!.ref });
     await until((v) => v.step === "identified");
     await post("/api/action", { type: "health-card" });
     await until((v) => v.step === "health-card" && v.card != null);

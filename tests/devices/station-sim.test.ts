@@ -18,11 +18,12 @@ const ROOT = projectRoot();
 let app: StationApp;
 let url: string;
 
+const JSON_TYPE = { "content-type": "application/json" };
 const state = async () => (await (await fetch(`${url}/api/state`)).json()) as ViewState;
 const act = (payload: unknown) =>
-  fetch(`${url}/api/action`, { method: "POST", body: JSON.stringify(payload) });
+  fetch(`${url}/api/action`, { method: "POST", headers: JSON_TYPE, body: JSON.stringify(payload) });
 const sim = (path: string, payload: unknown) =>
-  fetch(`${url}/api/sim/${path}`, { method: "POST", body: JSON.stringify(payload) });
+  fetch(`${url}/api/sim/${path}`, { method: "POST", headers: JSON_TYPE, body: JSON.stringify(payload) });
 const until = (fn: () => Promise<void>) => vi.waitFor(fn, { timeout: 8000, interval: 50 });
 
 describe("simulated devices over socat pseudo-terminals", () => {
@@ -53,10 +54,8 @@ describe("simulated devices over socat pseudo-terminals", () => {
     };
     expect(Object.values(health.devices).map((d) => d.state)).toEqual(Array(5).fill("connected"));
 
-    const roster = (await (await fetch(`${url}/api/sim/roster?limit=1`)).json()) as Array<{
-      idNumber: string;
-    }>;
-    await sim("card", { idNumber: roster[0]!.idNumber });
+    const roster = (await (await fetch(`${url}/api/sim/roster?limit=1`)).json()) as Array<{ ref: string }>;
+    await sim("card", { ref: roster[0]!.ref });
     await until(async () => expect((await state()).step).toBe("identified"));
     await act({ type: "confirm" });
     await act({ type: "consent", accept: true });
@@ -110,10 +109,8 @@ describe("simulated devices over socat pseudo-terminals", () => {
     await sim("device", { name: "cardReader", plugged: true });
     await until(async () => expect(await status()).toBe("connected"));
     // Reads work again without a restart.
-    const roster = (await (await fetch(`${url}/api/sim/roster?limit=2`)).json()) as Array<{
-      idNumber: string;
-    }>;
-    await sim("card", { idNumber: roster[1]!.idNumber });
+    const roster = (await (await fetch(`${url}/api/sim/roster?limit=2`)).json()) as Array<{ ref: string }>;
+    await sim("card", { ref: roster[1]!.ref });
     await until(async () => expect((await state()).step).toBe("identified"));
   });
 });

@@ -26,7 +26,11 @@ let url: string;
 let host: string;
 const until = (fn: () => Promise<void>) => vi.waitFor(fn, { timeout: 8000, interval: 50 });
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${url}${path}`, { method: "POST", body: JSON.stringify(body), headers });
+  fetch(`${url}${path}`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", ...headers },
+  });
 const doctor = () => ({ cookie: "test-session=doc-7", origin: `http://${host}` });
 
 beforeAll(async () => {
@@ -59,8 +63,9 @@ afterAll(async () => {
 async function urgentCheckup(): Promise<string> {
   const state = async () =>
     (await (await fetch(`${url}/api/state`)).json()) as { step: string; [k: string]: unknown };
-  const roster = (await (await fetch(`${url}/api/sim/roster?limit=1`)).json()) as Array<{ idNumber: string }>;
-  await post("/api/sim/card", { idNumber: roster[0]!.idNumber });
+  // The sim roster lists refs, never full ID numbers (docs/sim-api.md).
+  const roster = (await (await fetch(`${url}/api/sim/roster?limit=1`)).json()) as Array<{ ref: string }>;
+  await post("/api/sim/card", { ref: roster[0]!.ref });
   await until(async () => expect((await state()).step).toBe("identified"));
   await post("/api/action", { type: "confirm" });
   await post("/api/action", { type: "consent", accept: true });
@@ -78,7 +83,7 @@ async function urgentCheckup(): Promise<string> {
     await new Promise((r) => setTimeout(r, 100));
   }
   await until(async () => expect((await state()).step).toBe("result"));
-  return roster[0]!.idNumber;
+  return roster[0]!.ref;
 }
 
 describe("doctor-list routes", () => {

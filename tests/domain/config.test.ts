@@ -8,7 +8,7 @@ import { StationError } from "../../station/util/errors.js";
 describe("config", () => {
   it("defaults serve the embedded demo", () => {
     const c = parseConfig({});
-    expect(c.server).toEqual({ host: "127.0.0.1", port: 8080 });
+    expect(c.server).toEqual({ host: "127.0.0.1", port: 8080, allowedHosts: [] });
     expect(c.devices.mode).toBe("sim");
     expect(c.station.id).toBe("demo-station-0001");
   });
@@ -34,6 +34,14 @@ describe("config", () => {
         "workflow.inactivitySeconds",
       ]);
     }
+  });
+
+  it("takes extra kiosk host names without a port or scheme", () => {
+    expect(
+      parseConfig({ server: { allowedHosts: ["station-7.local", "[fd00::5]"] } }).server.allowedHosts,
+    ).toEqual(["station-7.local", "[fd00::5]"]);
+    for (const bad of ["station:8080", "http://station", "a b"])
+      expect(() => parseConfig({ server: { allowedHosts: [bad] } }), bad).toThrow(StationError);
   });
 
   it("rejects a config of the wrong shape", () => {

@@ -8,11 +8,16 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { maskIdNumber } from "../../station/domain/id-number.js";
 import type { ViewState } from "../../station/protocol.js";
+import { projectRoot } from "../../station/util/project-root.js";
 import { Kiosks, launchChromium, shotPath } from "./kiosk-driver.js";
 import { ensureUiBuilt, type RunningStation, startStation } from "./station-process.js";
 
+/** As /api/sim/roster lists them, plus the full number from the demo roster file for the keypad. */
 interface Villager {
+  ref: string;
+  maskedId: string;
   idNumber: string;
   name: string;
   village: string;
@@ -53,7 +58,7 @@ async function tap(testId: string): Promise<void> {
 }
 
 async function swipeCard(v: Villager): Promise<void> {
-  await kiosks.post("/api/sim/card", { idNumber: v.idNumber });
+  await kiosks.post("/api/sim/card", { ref: v.ref });
   await kiosks.waitFor("identified");
   await kiosks.post("/api/sim/card/remove", {});
 }
@@ -64,7 +69,14 @@ beforeAll(async () => {
   ensureUiBuilt();
   station = await startStation();
   kiosks = await Kiosks.open(browser, station.url);
-  villagers = await kiosks.get<Villager[]>("/api/sim/roster?q=&limit=20");
+  const listed = await kiosks.get<Omit<Villager, "idNumber">[]>("/api/sim/roster?q=&limit=20");
+  expect(JSON.stringify(listed)).not.toMatch(/\d{17}[\dX]/);
+  // A ref is the villager's place in the roster file, the only place a full number comes from.
+  const file = JSON.parse(await readFile(join(projectRoot(), "station/data/demo-roster.json"), "utf8")) as {
+    people: Array<{ idNumber: string }>;
+  };
+  villagers = listed.map((v) => ({ ...v, idNumber: file.people[Number(v.ref.slice(1))]!.idNumber }));
+  for (const v of villagers) expect(maskIdNumber(v.idNumber)).toBe(v.maskedId);
   expect(villagers.length).toBeGreaterThan(3);
 }, 180_000);
 

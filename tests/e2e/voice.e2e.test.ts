@@ -107,10 +107,11 @@ afterAll(async () => {
 describe("kiosk voice without speechSynthesis", () => {
   it("plays each screen's recorded prompt through a whole check-up, faults included", async () => {
     expect(await page.evaluate('"speechSynthesis" in window')).toBe(false);
+    // The sim roster lists refs, never full ID numbers (docs/sim-api.md).
     const roster = (await (await fetch(`${station.url}/api/sim/roster?q=&limit=1`)).json()) as Array<{
-      idNumber: string;
+      ref: string;
     }>;
-    await post("/api/sim/card", { idNumber: roster[0]!.idNumber });
+    await post("/api/sim/card", { ref: roster[0]!.ref });
     // Played to its end: the clip was fetched, decoded and played through.
     await hears("identified", /^confirm-identity$/, "ended");
     await post("/api/sim/card/remove", {});

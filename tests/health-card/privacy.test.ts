@@ -21,7 +21,11 @@ const messages: Array<{ topic: string; payload: Record<string, unknown> }> = [];
 let lastState: ViewState | null = null;
 const until = (fn: () => void | Promise<void>) => vi.waitFor(fn, { timeout: 8000, interval: 50 });
 const sim = (path: string, payload: unknown) =>
-  fetch(`${url}/api/sim/${path}`, { method: "POST", body: JSON.stringify(payload) });
+  fetch(`${url}/api/sim/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(payload),
+  });
 
 let n = 0;
 /** Sends an action over the WebSocket; resolves with "ack" or the error envelope. */

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import type { CardRead } from "../../drivers/types.js";
 import type { SimControl } from "../../station/devices/sim-devices.js";
+import { maskIdNumber } from "../../station/domain/id-number.js";
 import type { UiAction } from "../../station/protocol.js";
 import { createRoster } from "../../station/roster/roster.js";
 import { Hub } from "../../station/runtime/hub.js";
@@ -14,6 +15,7 @@ import { StationError } from "../../station/util/errors.js";
 import { silentLogger } from "../../station/util/logger.js";
 import { ROSTER } from "../workflow/fixtures.js";
 
+const JSON_TYPE = { "content-type": "application/json" };
 let server: StationServer | null = null;
 afterEach(async () => {
   await server?.close();
@@ -137,14 +139,16 @@ describe("HTTP", () => {
     const s = await boot();
     const bad = await fetch(`${s.base}/api/action`, {
       method: "POST",
+      headers: JSON_TYPE,
       body: JSON.stringify({ type: "nope" }),
     });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ status: "error", code: "bad-request" });
-    const notJson = await fetch(`${s.base}/api/action`, { method: "POST", body: "{" });
+    const notJson = await fetch(`${s.base}/api/action`, { method: "POST", headers: JSON_TYPE, body: "{" });
     expect(await notJson.json()).toMatchObject({ code: "bad-json" });
     const ok = await fetch(`${s.base}/api/action`, {
       method: "POST",
+      headers: JSON_TYPE,
       body: JSON.stringify({ type: "finish" }),
     });
     expect(ok.status).toBe(200);
@@ -155,6 +159,7 @@ describe("HTTP", () => {
     const s = await boot();
     const r = await fetch(`${s.base}/api/sim/card`, {
       method: "POST",
+      headers: JSON_TYPE,
       body: JSON.stringify({ idNumber: ROSTER.idNumber }),
     });
     expect(r.status).toBe(200);
@@ -163,25 +168,58 @@ describe("HTTP", () => {
     ]);
     const unknown = await fetch(`${s.base}/api/sim/card`, {
       method: "POST",
+      headers: JSON_TYPE,
       body: JSON.stringify({ idNumber: "11010519491231002X" }),
     });
     expect(await unknown.json()).toMatchObject({ code: "not-on-roster" });
-    const roster = await (await fetch(`${s.base}/api/sim/roster?limit=5`)).json();
+    const roster = (await (await fetch(`${s.base}/api/sim/roster?limit=5`)).json()) as Array<{ ref: string }>;
     expect(roster).toEqual([
       {
-        idNumber: ROSTER.idNumber,
+        ref: "r0",
+        maskedId: maskIdNumber(ROSTER.idNumber),
         name: ROSTER.name,
         village: ROSTER.village,
         categories: ROSTER.categories,
         age: 81,
       },
     ]);
+    expect(JSON.stringify(roster)).not.toContain(ROSTER.idNumber);
+    const byRef = await fetch(`${s.base}/api/sim/card`, {
+      method: "POST",
+      headers: JSON_TYPE,
+      body: JSON.stringify({ ref: roster[0]!.ref }),
+    });
+    expect(byRef.status).toBe(200);
+    expect(s.cards.map((c) => c.idNumber)).toEqual([ROSTER.idNumber, ROSTER.idNumber]);
+    const badRef = await fetch(`${s.base}/api/sim/card`, {
+      method: "POST",
+      headers: JSON_TYPE,
+      body: JSON.stringify({ ref: "r1" }),
+    });
+    expect(await badRef.json()).toMatchObject({ code: "not-on-roster" });
+    for (const ref of ["r01", "r-1", "r0x", "0"]) {
+      const odd = await fetch(`${s.base}/api/sim/card`, {
+        method: "POST",
+        headers: JSON_TYPE,
+        body: JSON.stringify({ ref }),
+      });
+      expect(await odd.json(), ref).toMatchObject({ code: "not-on-roster" });
+    }
+  });
+
+  it("sim roster search matches names and villages, never digits of an ID number", async () => {
+    const s = await boot();
+    const search = async (q: string) =>
+      (await (await fetch(`${s.base}/api/sim/roster?q=${encodeURIComponent(q)}`)).json()) as unknown[];
+    expect(await search(ROSTER.name)).toHaveLength(1);
+    expect(await search(ROSTER.village)).toHaveLength(1);
+    expect(await search(ROSTER.idNumber.slice(0, 6))).toEqual([]);
   });
 
   it("sim API drives the simulated devices and validates profiles", async () => {
     const s = await boot();
     const post = (p: string, b: unknown) =>
-      fetch(`${s.base}${p}`, { method: "POST", body: JSON.stringify(b) });
+      fetch(`${s.base}${p}`, { method: "POST", headers: JSON_TYPE, body: JSON.stringify(b) });
     expect((await post("/api/sim/bp", { profile: "high" })).status).toBe(200);
     expect((await post("/api/sim/glucose", { profile: "error" })).status).toBe(200);
     expect((await post("/api/sim/device", { name: "printer", plugged: false })).status).toBe(200);
@@ -199,6 +237,7 @@ describe("HTTP", () => {
     const s = await boot({ sim: false });
     const r = await fetch(`${s.base}/api/sim/bp`, {
       method: "POST",
+      headers: JSON_TYPE,
       body: JSON.stringify({ profile: "normal" }),
     });
     expect(r.status).toBe(404);

@@ -18,7 +18,8 @@ function setup(reply: (url: string, body: unknown) => { status: number; json: un
 describe("SimModel", () => {
   it("searches the roster with the query and a limit of 20", async () => {
     const villager = {
-      idNumber: "11010519491231002X",
+      ref: "r3",
+      maskedId: "1101**********002X",
       name: "张三丰",
       village: "东村",
       categories: [],
@@ -36,14 +37,14 @@ describe("SimModel", () => {
 
   it("posts device commands and UI actions with the documented bodies", async () => {
     const { model, calls } = setup(() => ({ status: 200, json: { ok: true } }));
-    await model.presentCard("11010519491231002X");
+    await model.presentCard("r3");
     await model.cardFault("expired");
     await model.removeCard();
     await model.bp("high");
     await model.glucose("low");
     await model.action({ type: "sample-type", sampleType: "fasting" });
     expect(calls.map((c) => [c.method, c.url, c.body])).toEqual([
-      ["POST", "/api/sim/card", { idNumber: "11010519491231002X" }],
+      ["POST", "/api/sim/card", { ref: "r3" }],
       ["POST", "/api/sim/card", { fault: "expired" }],
       ["POST", "/api/sim/card/remove", {}],
       ["POST", "/api/sim/bp", { profile: "high" }],

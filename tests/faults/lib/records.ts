@@ -79,7 +79,8 @@ export async function readStation(dataDir: string): Promise<StationHoldings> {
   }
 }
 
-type Villager = { idNumber: string; name: string };
+/** A villager as /api/sim/roster lists them: a ref (their place in the roster), never the full ID number. */
+type Villager = { ref: string; name: string };
 
 export async function roster(station: StationProcess, limit: number): Promise<Villager[]> {
   return station.get<Villager[]>(`/api/sim/roster?q=&limit=${limit}`);
@@ -107,7 +108,7 @@ export async function checkupViaSim(station: StationProcess, villager: Villager)
 /** A check-up up to the glucose meter waiting: the next reading completes it and it is saved. */
 export async function checkupToGlucose(station: StationProcess, villager: Villager): Promise<void> {
   await waitState(station, (s) => s.step === "attract", "at attract");
-  await station.post("/api/sim/card", { idNumber: villager.idNumber });
+  await station.post("/api/sim/card", { ref: villager.ref });
   await waitState(station, (s) => s.step === "identified", "identified");
   await station.post("/api/sim/card/remove", {});
   await station.post("/api/action", { type: "confirm" });

@@ -29,25 +29,25 @@ function Roster({ model }: { model: SimModel }) {
       <input
         class="search"
         type="search"
-        placeholder="姓名 / 身份证号 / 村"
+        placeholder="姓名 / 村"
         data-testid="sim-search"
         value={model.query.value}
         onInput={(e) => void model.search(e.currentTarget.value)}
       />
       <ul class="roster" data-testid="sim-roster">
         {model.roster.value.map((p) => (
-          <li key={p.idNumber}>
+          <li key={p.ref}>
             <div>
               <strong>{p.name}</strong> {p.age}岁 · {p.village}
               <div class="small">
-                {p.idNumber} {p.categories.join(", ")}
+                {p.maskedId} {p.categories.join(", ")}
               </div>
             </div>
             <button
               type="button"
               data-testid="sim-swipe"
-              data-id={p.idNumber}
-              onClick={() => void model.presentCard(p.idNumber)}
+              data-ref={p.ref}
+              onClick={() => void model.presentCard(p.ref)}
             >
               刷卡 Present card
             </button>

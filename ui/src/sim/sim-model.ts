@@ -13,8 +13,10 @@ import type {
 } from "../../../station/protocol.js";
 import type { ConnectionState, StationClient } from "../client/station-client.js";
 
+/** A roster villager as /api/sim/roster lists them: never the full ID number. */
 export interface RosterPick {
-  idNumber: string;
+  ref: string;
+  maskedId: string;
   name: string;
   village: string;
   categories: string[];
@@ -113,7 +115,7 @@ export function createSimModel(
     log,
     search,
     refreshState,
-    presentCard: (idNumber: string) => call("POST", "/api/sim/card", { idNumber }),
+    presentCard: (ref: string) => call("POST", "/api/sim/card", { ref }),
     cardFault: (fault: (typeof CARD_FAULTS)[number]) => call("POST", "/api/sim/card", { fault }),
     removeCard: () => call("POST", "/api/sim/card/remove", {}),
     bp: (profile: (typeof BP_PROFILES)[number]) => call("POST", "/api/sim/bp", { profile }),
