@@ -10,10 +10,11 @@
 #   faketime                   libfaketime, to jump the station's clock in the soak test
 #   opus-tools + sox           decode and measure the recorded voice clips (tests/voice)
 #   espeak-ng                  only to regenerate those clips (npm run voice); the station needs none
+#   gocryptfs + fuse3          the encrypted-data-folder benchmark (tests/bench/encrypted-save)
 # Idempotent: skips apt entirely when everything is present.
 set -euo pipefail
 
-PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl python3 systemd faketime opus-tools sox espeak-ng)
+PKGS=(chromium fonts-noto-cjk socat mosquitto mosquitto-clients postgresql openssl python3 systemd faketime opus-tools sox espeak-ng gocryptfs fuse3)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -5,6 +5,7 @@
 
 import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
@@ -18,6 +19,7 @@ import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { HealthCardService } from "./health-card/service.js";
 import { withHealthCard } from "./health-card/workflow.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
+import { RetentionPruner } from "./retention/pruner.js";
 import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
 import { assessSession } from "./runtime/assess-session.js";
@@ -28,6 +30,7 @@ import { StationServer } from "./server/server.js";
 import { simRoutes } from "./server/sim-api.js";
 import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
+import { TimeGuard } from "./timekeeping/time-guard.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
 import type { Logger } from "./util/logger.js";
 import { type Notify, watchdogIntervalMs } from "./watchdog/sd-notify.js";
@@ -61,6 +64,8 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
   #healthCard: HealthCardService | null = null;
+  #timeGuard: TimeGuard | null = null;
+  #pruner: RetentionPruner | null = null;
   #lists: DoctorLists | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
@@ -126,6 +131,20 @@ export class StationApp {
     // Every record saved from here on also updates the lists' index.
     const store = observeSaves(rawStore, (r) => lists.onSaved(r));
     this.#store = store;
+    const timeGuard = new TimeGuard({ file: join(dataDir, "clock", "floor.json"), clock, logger: log });
+    await timeGuard.start();
+    this.#timeGuard = timeGuard;
+    if (config.retention.ackedRecordDays !== null) {
+      this.#pruner = new RetentionPruner({
+        store,
+        days: config.retention.ackedRecordDays,
+        timezone: config.station.timezone,
+        clock,
+        clockCheck: () => timeGuard.check(),
+        logger: log,
+      });
+      this.#pruner.start();
+    }
 
     // Before the devices start: seeding the demo's history is disk-heavy, and device polls time out meanwhile.
     const healthCard = new HealthCardService({
@@ -183,8 +202,12 @@ export class StationApp {
       roster,
       hub: this.hub,
       clock,
+      clockCheck: () => timeGuard.check(),
       logger: log.child("checkup"),
-      onSaved: () => uploader?.kick(),
+      onSaved: () => {
+        uploader?.kick();
+        void timeGuard.advance();
+      },
       healthCard,
     });
     this.#runtime = runtime;
@@ -253,10 +276,11 @@ export class StationApp {
     if (up.broker === "embedded") {
       this.#county = await startEmbeddedCounty({
         county: config.station.countyId,
+        stationId: config.station.id,
         archiveDir: resolvePath(baseDir, up.embeddedArchiveDir),
         logger: log.child("county"),
       });
-      broker = { url: this.#county.url };
+      broker = { url: this.#county.url, ...this.#county.station };
     } else {
       const b = up.broker;
       // The password lives in its own file (or the environment), never in the shared config.
@@ -277,10 +301,12 @@ export class StationApp {
       broker,
       window: up.window,
       ackTimeoutMs: up.ackTimeoutSeconds * 1000,
+      maxAckBytes: up.maxAckBytes,
       logger: log,
     });
     this.#uploader = uploader;
     uploader.on("status", (s) => this.hub.publish("upload/status", s));
+    uploader.on("archiveTime", ({ at }) => void this.#timeGuard?.observeArchive(at));
     await uploader.start();
     this.hub.publish("upload/status", uploader.status);
     return uploader;
@@ -296,6 +322,8 @@ export class StationApp {
     await this.#server?.close();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
+    await this.#pruner?.stop();
+    await this.#timeGuard?.stop().catch((e: Error) => this.o.logger.warn(`clock stop: ${e.message}`));
     await this.#store?.close();
   }
 
@@ -322,6 +350,8 @@ export class StationApp {
       rosterSize: this.#roster?.size ?? 0,
       simulated: this.#sim !== null,
       upload: this.#uploader?.status ?? null,
+      // For the doctor's screen and a fleet alarm: is this station's clock to be trusted?
+      clock: this.#timeGuard?.check() ?? null,
     };
   }
 }

@@ -13,6 +13,9 @@ import { projectRoot } from "./util/project-root.js";
 import { systemdNotifier } from "./watchdog/sd-notify.js";
 
 export async function runStation(argv: string[]): Promise<number> {
+  // As the systemd unit's UMask=0077: whatever else the station writes (logs, the embedded
+  // archive, temp files) is private too when started by hand (docs/security.md).
+  process.umask(0o077);
   const { values } = parseArgs({
     args: argv,
     options: { config: { type: "string", short: "c" } },

@@ -47,8 +47,9 @@ export class DeadLetterFile {
     this.count++;
     this.#chain = this.#chain
       .then(async () => {
-        await mkdir(dirname(this.path), { recursive: true });
-        await appendFile(this.path, `${JSON.stringify(entry)}\n`);
+        // Dead letters can hold a whole record: as private as the archive itself.
+        await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+        await appendFile(this.path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
       })
       .catch(this.onError);
     return this.#chain;

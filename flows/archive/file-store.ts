@@ -5,9 +5,10 @@
  * The id index lives in memory and is rebuilt on open by scanning the segments; a torn last
  * line (crash mid-write, never acknowledged) is truncated.
  */
-import { constants, type FileHandle, mkdir, open, readdir, readFile, unlink } from "node:fs/promises";
+import { chmod, constants, type FileHandle, mkdir, open, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StationError } from "../../station/util/errors.js";
+import { lockDir } from "./dir-lock.js";
 import {
   decodeLine,
   encodeLine,
@@ -62,7 +63,7 @@ export class FileArchiveStore implements ArchiveStore {
   #queue: Pending[] = [];
   #writing: Promise<void> | null = null;
   #broken: unknown = null;
-  #locked = false;
+  #unlock: (() => Promise<void>) | null = null;
 
   constructor(opts: FileArchiveStoreOptions) {
     this.dir = opts.dir;
@@ -72,8 +73,10 @@ export class FileArchiveStore implements ArchiveStore {
 
   async open(): Promise<void> {
     if (!this.readOnly) {
-      await mkdir(this.dir, { recursive: true });
-      await this.#lock();
+      // Personal data: only the service user may list or read it (docs/security.md).
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await chmod(this.dir, 0o700);
+      this.#unlock = await lockDir(this.dir);
     }
     const segs = (await readdir(this.dir))
       .map(segmentNumber)
@@ -82,6 +85,8 @@ export class FileArchiveStore implements ArchiveStore {
     const report: OpenReport = { segments: segs.length, records: 0, truncatedBytes: 0, corruptLines: 0 };
     this.#index.clear();
     for (const seg of segs) {
+      // Segments written by older versions were 0640.
+      if (!this.readOnly) await chmod(join(this.dir, segmentName(seg)), 0o600);
       const buf = await readFile(join(this.dir, segmentName(seg)));
       const scan = scanSegment(buf);
       report.corruptLines += scan.corrupt;
@@ -106,10 +111,9 @@ export class FileArchiveStore implements ArchiveStore {
     await this.#writing;
     await this.#fh?.close();
     this.#fh = null;
-    if (!this.#locked) return;
-    await unlink(join(this.dir, "LOCK")).catch(() => {});
-    HELD.delete(this.dir);
-    this.#locked = false;
+    const unlock = this.#unlock;
+    this.#unlock = null;
+    await unlock?.();
   }
 
   putMany(records: ArchivedRecord[]): Promise<Result> {
@@ -215,7 +219,7 @@ export class FileArchiveStore implements ArchiveStore {
     const isNew = n !== this.#seg || !this.#fh;
     await this.#fh?.close();
     const path = join(this.dir, segmentName(n));
-    this.#fh = await open(path, constants.O_RDWR | constants.O_CREAT, 0o640);
+    this.#fh = await open(path, constants.O_RDWR | constants.O_CREAT, 0o600);
     if (n !== this.#seg) this.#size = 0;
     this.#seg = n;
     if (isNew) await this.#syncDir();
@@ -224,40 +228,5 @@ export class FileArchiveStore implements ArchiveStore {
   async #syncDir(): Promise<void> {
     const d = await open(this.dir, "r");
     await d.sync().finally(() => d.close());
-  }
-
-  /** One writer per directory: two processes appending to one segment would interleave lines. */
-  async #lock(): Promise<void> {
-    const path = join(this.dir, "LOCK");
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fh = await open(path, "wx");
-        await fh.writeFile(String(process.pid));
-        await fh.close();
-        HELD.add(this.dir);
-        this.#locked = true;
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-        const pid = Number((await readFile(path, "utf8").catch(() => "")).trim());
-        // Our own pid on a lock no store here holds: left by an earlier run (containers reuse pid 1).
-        const ours = pid === process.pid && !HELD.has(this.dir);
-        if (pid > 0 && !ours && pidAlive(pid))
-          throw new StationError("store-locked", `archive directory ${this.dir} is in use by process ${pid}`);
-        await unlink(path).catch(() => {});
-      }
-    }
-    throw new StationError("store-locked", `could not lock archive directory ${this.dir}`);
-  }
-}
-
-const HELD = new Set<string>();
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -182,6 +182,28 @@ export const StationConfig = z
         /** Records published and awaiting the archive's acknowledgement at once. */
         window: z.number().int().min(1).max(1000).default(UPLOAD_WINDOW_DEFAULT),
         ackTimeoutSeconds: z.number().int().min(5).max(3600).default(60),
+        /**
+         * An ack payload larger than this is dropped unread (checked before parsing). 1000 acks
+         * with the longest reasons fit in about 0.6 MiB.
+         */
+        maxAckBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024)
+          .default(1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * The county's retention setting: records the archive has acknowledged are kept on the
+     * station this many days (by station-local day), then pruned to a compact summary that the
+     * health card still shows. null (the default) keeps them. Pending and rejected records are
+     * never pruned, and nothing is pruned while the clock is suspect.
+     */
+    retention: z
+      .object({
+        ackedRecordDays: z.number().int().min(30).max(36_500).nullable().default(null),
       })
       .strict()
       .prefault({}),

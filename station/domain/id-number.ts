@@ -10,7 +10,8 @@ const CHECK_CHARS = "10X98765432";
 export type IdNumberError =
   | "format" // not 17 digits + digit/X
   | "check-digit"
-  | "birth-date" // not a real calendar date, or in the future
+  | "birth-date" // not a real calendar date
+  | "birth-after-today" // a real date, but after `today`: the card or the clock is wrong
   | "region"; // address code cannot be a real region (province part out of range)
 
 export interface IdNumberInfo {
@@ -40,7 +41,10 @@ export function isRealDate(y: number, m: number, d: number): boolean {
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
 }
 
-/** Parses and validates; `today` (YYYY-MM-DD) rejects future birth dates. */
+/**
+ * Parses and validates; `today` (YYYY-MM-DD) rejects future birth dates, as its own error and
+ * only once everything else has passed: a valid card read on a wrong clock must be told apart.
+ */
 export function parseIdNumber(
   raw: string,
   today?: string,
@@ -54,8 +58,8 @@ export function parseIdNumber(
   const d = Number(id.slice(12, 14));
   if (y < 1880 || !isRealDate(y, m, d)) return { ok: false, error: "birth-date" };
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (today && birthDate > today) return { ok: false, error: "birth-date" };
   if (idCheckChar(id.slice(0, 17)) !== id[17]) return { ok: false, error: "check-digit" };
+  if (today && birthDate > today) return { ok: false, error: "birth-after-today" };
   const sex = Number(id[16]) % 2 === 1 ? "male" : "female";
   return { ok: true, value: { idNumber: id, regionCode: id.slice(0, 6), birthDate, sex } };
 }

@@ -4,6 +4,7 @@
  * ReceiverCore the Node-RED node runs) storing to the append-only file archive. A county runs
  * Mosquitto and `npm run county` instead (docs/county-archive.md).
  */
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { Aedes } from "aedes";
 import mqtt from "mqtt";
@@ -13,20 +14,74 @@ import { loadValidators } from "../../flows/archive/schemas.js";
 import { topics } from "../mqtt/contract.js";
 import { disableNagle } from "../mqtt/no-delay.js";
 import type { Logger } from "../util/logger.js";
+import { ARCHIVE_USER, allowed } from "./broker-acl.js";
 
 export interface EmbeddedCounty {
   url: string;
   archive: FileArchiveStore;
+  /** The station's credentials on this broker, made at start-up and never written anywhere. */
+  station: { username: string; password: string };
   stop(): Promise<void>;
+}
+
+/** A username is bound to its password and to its client id: nobody can take over another's session. */
+function authenticator(users: ReadonlyMap<string, Buffer>, log: Logger) {
+  return (
+    client: { id: string },
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (err: (Error & { returnCode: number }) | null, ok: boolean | null) => void,
+  ) => {
+    const want = username === undefined ? undefined : users.get(username);
+    const ok =
+      want !== undefined &&
+      password !== undefined &&
+      password.length === want.length &&
+      timingSafeEqual(password, want) &&
+      client.id === username;
+    if (ok) return done(null, true);
+    log.warn(`embedded broker refused a client (client id ${JSON.stringify(client.id).slice(0, 80)})`);
+    // CONNACK 4, bad user name or password.
+    done(Object.assign(new Error("not authorised"), { returnCode: 4 }), false);
+  };
 }
 
 export async function startEmbeddedCounty(opts: {
   county: string;
+  /** The one station this broker serves (its username and client id). */
+  stationId: string;
   archiveDir: string;
   logger: Logger;
 }): Promise<EmbeddedCounty> {
   const log = opts.logger;
-  const broker = await Aedes.createBroker();
+  // Fresh secrets every start: they live only in this process, so no file can leak them.
+  const archivePassword = randomBytes(24).toString("base64url");
+  const stationPassword = randomBytes(24).toString("base64url");
+  const users = new Map([
+    [ARCHIVE_USER, Buffer.from(archivePassword)],
+    [opts.stationId, Buffer.from(stationPassword)],
+  ]);
+  const userOf = new WeakMap<object, string>();
+  const authenticate = authenticator(users, log);
+  const broker = await Aedes.createBroker({
+    authenticate: (client, username, password, done) =>
+      authenticate(client, username, password, (err, ok) => {
+        if (ok && username !== undefined) userOf.set(client, username);
+        done(err, ok);
+      }),
+    // The same topic rules as the county's Mosquitto ACL (flows/broker/acl). Denied publishes are
+    // dropped, as Mosquitto does for MQTT 3.1.1.
+    authorizePublish: (client, packet, cb) => {
+      const user = client ? (userOf.get(client) ?? null) : null;
+      if (allowed(user, "write", packet.topic)) return cb(null);
+      log.warn(`embedded broker dropped a publish by ${user ?? "?"} to ${packet.topic.slice(0, 120)}`);
+      cb(new Error("not authorised"));
+    },
+    authorizeSubscribe: (client, sub, cb) => {
+      const user = userOf.get(client) ?? null;
+      cb(null, allowed(user, "read", sub.topic) ? sub : null);
+    },
+  });
   // Nagle off both ways, as on the county's Mosquitto (set_tcp_nodelay): acks leave at once.
   const server: Server = createServer({ noDelay: true }, broker.handle);
   const sockets = new Set<Socket>();
@@ -45,7 +100,9 @@ export async function startEmbeddedCounty(opts: {
   await archive.open();
   const client = await mqtt.connectAsync(url, {
     protocolVersion: 4,
-    clientId: "county-archive",
+    clientId: ARCHIVE_USER,
+    username: ARCHIVE_USER,
+    password: archivePassword,
     reconnectPeriod: 1000,
   });
   const core = new ReceiverCore({
@@ -72,6 +129,7 @@ export async function startEmbeddedCounty(opts: {
   return {
     url,
     archive,
+    station: { username: opts.stationId, password: stationPassword },
     async stop() {
       await core.drain();
       await client.endAsync();

@@ -7,7 +7,7 @@ import { classifyGlucose } from "../assessment/glucose.js";
 import type { PolicyPack } from "../assessment/policy-schema.js";
 import type { CheckupRecord, RosterEntry } from "../domain/schema.js";
 import { localDate } from "../runtime/clock.js";
-import type { RecordStore } from "../storage/types.js";
+import type { RecordStore, RecordSummary } from "../storage/types.js";
 import { buildHealthCard } from "./card.js";
 import type { HealthCard, VisitSummary } from "./types.js";
 
@@ -63,8 +63,35 @@ export function visitFromRecord(r: CheckupRecord, timeZone: string): VisitSummar
   };
 }
 
+/** A record pruned by the retention setting, kept as a summary (storage/summaries.ts): acked, so never rejected. */
+export function visitFromSummary(r: RecordSummary): VisitSummary {
+  const a = r.assessment;
+  return {
+    id: r.id,
+    version: r.seq,
+    source: "station",
+    date: r.day,
+    takenAt: r.createdAt,
+    kind: "checkup",
+    bp: a?.bp
+      ? {
+          systolic: Math.round(a.bp.systolic),
+          diastolic: Math.round(a.bp.diastolic),
+          readingsAveraged: a.bp.readingsAveraged,
+          class: a.bp.class,
+        }
+      : null,
+    glucose: a?.glucose
+      ? { mmolL: a.glucose.mmolL, sampleType: a.glucose.sampleType, class: a.glucose.class }
+      : null,
+    urgentReferral: a?.referral.urgent ?? false,
+    followUpDue: a?.followUpDue ?? null,
+    rejected: null,
+  };
+}
+
 export interface LoadHealthCardOptions {
-  store: Pick<RecordStore, "byPerson">;
+  store: Pick<RecordStore, "byPerson" | "summaries">;
   pack: PolicyPack;
   timeZone: string;
   today: string;
@@ -78,7 +105,9 @@ export async function loadHealthCard(
   o: LoadHealthCardOptions,
 ): Promise<HealthCard> {
   const records = await o.store.byPerson(person.idNumber);
-  const visits = records.map((r) => visitFromRecord(r, o.timeZone));
+  // Pruned records live on as summaries; one cut short by a power cut may be in both (same id: shown once).
+  const pruned = await o.store.summaries(person.idNumber);
+  const visits = [...records.map((r) => visitFromRecord(r, o.timeZone)), ...pruned.map(visitFromSummary)];
   return buildHealthCard(
     {
       person,

@@ -79,7 +79,8 @@ export const AckMessage = z.object({
   acks: z
     .array(
       z.object({
-        id: z.string(),
+        /** A record id (UUIDv7); bounded so a forged ack cannot make the station hold a huge string. */
+        id: z.string().max(64),
         status: openEnum(ACK_STATUSES),
         /** Why a record was rejected, for the village doctor (plain English + a code). */
         reason: z.string().max(500).optional(),
@@ -88,6 +89,10 @@ export const AckMessage = z.object({
     )
     .min(1)
     .max(1000),
+  /**
+   * The archive's own clock when it received the batch it answers. The station compares it with
+   * its clock (a Pi without a real-time clock can boot years off) and trusts it as a time floor.
+   */
   at: z.string().datetime({ offset: true }),
 });
 export type AckMessage = z.infer<typeof AckMessage>;

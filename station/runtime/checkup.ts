@@ -12,7 +12,7 @@ import type { UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
 import { StationError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
-import { buildRecord, clockSuspect } from "../workflow/record.js";
+import { buildRecord, CLOCK_FLOOR } from "../workflow/record.js";
 import { buildSlip } from "../workflow/slip.js";
 import type {
   Effect,
@@ -49,6 +49,11 @@ export interface CheckupRuntimeOptions {
   hub: Hub;
   clock: Clock;
   logger: Logger;
+  /**
+   * Whether the wall clock is trusted now (station/timekeeping). Asked for every card and every
+   * record, so a corrected clock stops flagging at once. Default: only a clock before the release.
+   */
+  clockCheck?: () => { suspect: boolean };
   /** Called after a record is durably saved (the uploader picks it up from the outbox). */
   onSaved?: (record: CheckupRecord) => void;
   /** The health card (station/health-card); without it the card cannot be opened. */
@@ -80,7 +85,6 @@ export class CheckupRuntime {
   #model: Model = ATTRACT;
   readonly #timers = new Map<TimerName, NodeJS.Timeout>();
   readonly #unwire: Array<() => void> = [];
-  #lastRecordMs: number | null = null;
   #running = false;
 
   constructor(private readonly o: CheckupRuntimeOptions) {}
@@ -89,11 +93,15 @@ export class CheckupRuntime {
     return this.#model;
   }
 
+  #clockSuspect(): boolean {
+    return this.o.clockCheck ? this.o.clockCheck().suspect : this.o.clock.now() < CLOCK_FLOOR;
+  }
+
   start(): void {
     const { devices: d } = this.o;
     this.#running = true;
     this.#on(d.cardReader, "card", (card) => {
-      const r = identifyFromCard(card, this.#env().today);
+      const r = identifyFromCard(card, this.#env().today, this.#clockSuspect());
       if (!r.ok) return this.dispatch({ type: "card-rejected", fault: r.fault });
       this.#identified(r.person, this.o.roster.get(r.person.idNumber), { kind: "self" });
     });
@@ -129,7 +137,7 @@ export class CheckupRuntime {
       const today = this.#env().today;
       // The roster is keyed by the normalised number (an IME may type full-width digits or "x").
       const roster = this.o.roster.get(normaliseIdNumber(action.idNumber));
-      const r = identifyManual(action.idNumber, action.name, roster, today);
+      const r = identifyManual(action.idNumber, action.name, roster, today, this.#clockSuspect());
       if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
       if (this.#model.step !== "attract" && this.#model.step !== "result")
         throw new StationError(
@@ -256,12 +264,11 @@ export class CheckupRuntime {
         stationId: this.o.station.id,
         seq,
         createdAt: new Date(nowMs).toISOString(),
-        clockSuspect: clockSuspect(nowMs, this.#lastRecordMs),
+        clockSuspect: this.#clockSuspect(),
       });
       if (record.clockSuspect)
         this.o.logger.warn(`wall clock looks wrong (${record.createdAt}); record ${record.id} flagged`);
       await this.o.store.save(record);
-      this.#lastRecordMs = Math.max(this.#lastRecordMs ?? 0, nowMs);
       this.o.logger.info(`saved record ${record.id} seq ${seq}`);
       this.dispatch({ type: "saved", recordId: record.id });
       this.o.onSaved?.(record);

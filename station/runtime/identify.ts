@@ -35,6 +35,14 @@ const ID_FAULT: Record<string, Fault> = {
     },
     retryable: false,
   },
+  "birth-after-today": {
+    code: "clock-suspect",
+    message: {
+      zh: "身份证上的出生日期晚于本机日期，可能是本机时钟不对。请找医生核对时钟。",
+      en: "The birth date on the card is after this station's date: the station clock may be wrong. Please ask the doctor to check it.",
+    },
+    retryable: false,
+  },
   region: {
     code: "id-invalid",
     message: {
@@ -73,10 +81,15 @@ export const NAME_INVALID: Fault = {
   retryable: false,
 };
 
-export function identifyFromCard(card: CardRead, today: string): Identified {
-  const parsed = parseIdNumber(card.idNumber, today);
+/**
+ * `clockSuspect`: the station's clock is known to be wrong, so `today` cannot judge a birth date
+ * or a card's expiry; the card is accepted on its own checks and the record is flagged.
+ */
+export function identifyFromCard(card: CardRead, today: string, clockSuspect = false): Identified {
+  const parsed = parseIdNumber(card.idNumber, clockSuspect ? undefined : today);
   if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
-  if (card.card.validTo && card.card.validTo < today) return { ok: false, fault: CARD_EXPIRED };
+  if (!clockSuspect && card.card.validTo && card.card.validTo < today)
+    return { ok: false, fault: CARD_EXPIRED };
   if (nameProblem(card.name.trim()) === "control-character") return { ok: false, fault: NAME_INVALID };
   const candidate = {
     idNumber: parsed.value.idNumber,
@@ -103,8 +116,9 @@ export function identifyManual(
   name: string | undefined,
   roster: RosterEntry | null,
   today: string,
+  clockSuspect = false,
 ): Identified {
-  const parsed = parseIdNumber(normaliseIdNumber(rawId), today);
+  const parsed = parseIdNumber(normaliseIdNumber(rawId), clockSuspect ? undefined : today);
   if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
   const finalName = roster?.name ?? name?.trim();
   if (!finalName) return { ok: false, fault: NOT_ON_ROSTER_NEEDS_NAME };

@@ -39,6 +39,11 @@ export class ShardCounts {
     if (this.#live) this.#live.set(day, (this.#live.get(day) ?? 0) + 1);
   }
 
+  /** Called under the shard's lock after retention removed `n` valid records of `day`. */
+  removed(day: string, n: number): void {
+    if (this.#live) this.#live.set(day, Math.max(0, (this.#live.get(day) ?? 0) - n));
+  }
+
   /** At close: keep the summary for the next process, if this one ever counted. */
   async persist(): Promise<void> {
     const counts = this.#scan ? await this.#scan.catch(() => null) : null;

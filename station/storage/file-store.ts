@@ -19,24 +19,25 @@ import {
   isUuidV7,
   newestFirst,
   oldestFirst,
-  personBucket,
   shardDayOf,
 } from "./keys.js";
 import {
   dayOfFileName,
-  decodePeople,
   decodeSeq,
   decodeShard,
   Layout,
   type LoadedShard,
-  type PeopleFile,
   type SeqFile,
   type ShardFile,
 } from "./layout.js";
 import { Lru } from "./lru.js";
 import { KeyedMutex } from "./mutex.js";
 import { Outbox } from "./outbox.js";
+import { PersonIndex } from "./person-index.js";
+import { makePrivate } from "./private-tree.js";
+import { pruneAcked } from "./prune.js";
 import { RejectedIndex } from "./rejected-index.js";
+import { type RecordSummary, SummaryIndex } from "./summaries.js";
 import { applySyncMany, type SyncManyParts } from "./sync-many.js";
 import type { InspectableRecordStore, QuarantinedRecord, SyncUpdate } from "./types.js";
 
@@ -72,10 +73,9 @@ class FileStore implements InspectableRecordStore {
   readonly #fileLock: KeyedMutex;
   readonly #idLock = new KeyedMutex();
   readonly #shards = new Lru<string, LoadedShard>(16);
-  readonly #buckets = new Lru<string, Record<string, string[]>>(64);
+  readonly #persons: PersonIndex;
+  readonly #summaries: SummaryIndex;
   readonly #quarantine = new Map<string, QuarantinedRecord>();
-  /** people/<year> folders known to exist (and whose creation is fsynced). */
-  #years = new Set<string>();
   #nextSeq = 1;
   #reserved = 0;
   #open = false;
@@ -90,6 +90,8 @@ class FileStore implements InspectableRecordStore {
     this.#fileLock = this.#io.lock;
     this.#outbox = new Outbox(this.#io);
     this.#rejected = new RejectedIndex(this.#io);
+    this.#persons = new PersonIndex(this.#io, this.#log);
+    this.#summaries = new SummaryIndex(this.#io, (idNumber) => this.#persons.key(idNumber));
     this.#syncParts = {
       io: this.#io,
       outbox: this.#outbox,
@@ -117,10 +119,13 @@ class FileStore implements InspectableRecordStore {
 
   async #openUnlocked(): Promise<void> {
     const l = this.#layout;
-    for (const d of [l.records, l.outbox, l.people, l.meta]) await this.#io.io(d, () => this.#fs.mkdir(d));
+    if (this.#fs === nodeFs) {
+      const n = await this.#io.io(l.root, () => makePrivate(l.root));
+      if (n > 0) this.#log.info(`data folder made private: ${n} mode(s) tightened to 0700/0600`);
+    }
+    for (const d of [l.records, l.outbox, l.meta]) await this.#io.io(d, () => this.#fs.mkdir(d));
     for (const d of [l.records, l.outbox, l.meta]) await sweepTemps(d, this.#fs);
-    this.#years = new Set(await this.#io.list(l.people));
-    for (const year of this.#years) await sweepTemps(l.peopleYear(year), this.#fs);
+    await this.#persons.open(() => this.#allRecords());
     await syncDir(l.root, this.#fs);
     this.#open = true;
     try {
@@ -149,7 +154,7 @@ class FileStore implements InspectableRecordStore {
     this.#open = false;
     openDirs.delete(resolve(this.#layout.root));
     this.#shards.clear();
-    this.#buckets.clear();
+    this.#persons.clear();
     this.#outbox.clear();
     this.#rejected.clear();
     this.#counts.reset();
@@ -184,12 +189,7 @@ class FileStore implements InspectableRecordStore {
 
   async byPerson(idNumber: string, limit = Number.POSITIVE_INFINITY): Promise<CheckupRecord[]> {
     this.#assertOpen();
-    const bucket = personBucket(idNumber);
-    const ids = new Set<string>();
-    for (const year of [...this.#years].sort()) {
-      const people = await this.#bucket(year, bucket);
-      for (const id of people[idNumber] ?? []) ids.add(id);
-    }
+    const ids = new Set(await this.#persons.ids(idNumber));
     const out: CheckupRecord[] = [];
     for (const id of ids) {
       // Index entries are written before the record; one whose record never landed is skipped here.
@@ -259,6 +259,29 @@ class FileStore implements InspectableRecordStore {
       .map((r) => structuredClone(r));
   }
 
+  async pruneAcked(beforeDay: string): Promise<{ pruned: number; shards: number }> {
+    this.#assertOpen();
+    if (!DAY_RE.test(beforeDay)) throw new StationError("bad-request", `bad day ${beforeDay}`);
+    const r = await pruneAcked(
+      {
+        io: this.#io,
+        summaries: this.#summaries,
+        counts: this.#counts,
+        loadShard: (day) => this.#loadShard(day),
+        forget: (day) => this.#shards.delete(this.#layout.shard(day)),
+      },
+      beforeDay,
+    );
+    if (r.pruned > 0)
+      this.#log.info(`retention: ${r.pruned} acknowledged record(s) before ${beforeDay} pruned`);
+    return r;
+  }
+
+  async summaries(idNumber: string): Promise<RecordSummary[]> {
+    this.#assertOpen();
+    return this.#summaries.get(idNumber);
+  }
+
   async quarantined(): Promise<QuarantinedRecord[]> {
     this.#assertOpen();
     await this.#counts.ensure();
@@ -274,7 +297,7 @@ class FileStore implements InspectableRecordStore {
     const pending = rec.sync.status === "pending";
     const rejected = rec.sync.status === "rejected";
     await this.#ensureSeqCovers(rec.seq);
-    await this.#indexPerson(day.slice(0, 4), rec.person.idNumber, rec.id);
+    await this.#persons.add(day.slice(0, 4), rec.person.idNumber, rec.id);
     if (pending) await this.#outbox.add(day, [rec.id]);
     if (rejected) await this.#rejected.add([rec.id]);
     await this.#fileLock.run(this.#layout.shard(day), async () => {
@@ -309,25 +332,6 @@ class FileStore implements InspectableRecordStore {
     this.#reserved = upTo;
   }
 
-  async #indexPerson(year: string, idNumber: string, id: string): Promise<void> {
-    const bucket = personBucket(idNumber);
-    const file = this.#layout.peopleBucket(year, bucket);
-    await this.#fileLock.run(file, async () => {
-      const people = await this.#loadBucket(year, bucket);
-      if (people[idNumber]?.includes(id)) return;
-      if (!this.#years.has(year)) {
-        const dir = this.#layout.peopleYear(year);
-        await this.#io.io(dir, () => this.#fs.mkdir(dir));
-        await syncDir(this.#layout.people, this.#fs);
-        this.#years.add(year);
-      }
-      const next = { ...people, [idNumber]: [...(people[idNumber] ?? []), id] };
-      const data: PeopleFile = { v: 1, people: next };
-      await this.#io.file(file).write(data);
-      this.#buckets.set(file, next);
-    });
-  }
-
   /** Loads every outbox day and drops ids whose record never landed or is no longer pending. */
   async #loadOutbox(): Promise<void> {
     await this.#outbox.load();
@@ -360,20 +364,6 @@ class FileStore implements InspectableRecordStore {
     return shard;
   }
 
-  #bucket(year: string, bucket: string): Promise<Record<string, string[]>> {
-    const file = this.#layout.peopleBucket(year, bucket);
-    return this.#fileLock.run(file, () => this.#loadBucket(year, bucket));
-  }
-
-  async #loadBucket(year: string, bucket: string): Promise<Record<string, string[]>> {
-    const file = this.#layout.peopleBucket(year, bucket);
-    const cached = this.#buckets.get(file);
-    if (cached) return cached;
-    const people = decodePeople(file, await this.#io.file(file).read());
-    this.#buckets.set(file, people);
-    return people;
-  }
-
   /** Once per store, when it has no rejected index yet: reads every shard (like a first count()). */
   async #scanRejected(): Promise<string[]> {
     const ids: string[] = [];
@@ -384,6 +374,16 @@ class FileStore implements InspectableRecordStore {
         if (r.sync.status === "rejected") ids.push(r.id);
     }
     return ids;
+  }
+
+  /** Every valid record, shard by shard (used only to rebuild the person index). */
+  async *#allRecords(): AsyncIterable<{ day: string; id: string; idNumber: string }> {
+    for (const name of await this.#io.list(this.#layout.records)) {
+      const day = dayOfFileName(name);
+      if (!day) continue;
+      for (const r of (await this.#shard(day)).valid.values())
+        yield { day, id: r.id, idNumber: r.person.idNumber };
+    }
   }
 
   async #maxStoredSeq(): Promise<number> {

@@ -26,7 +26,8 @@ export interface FsLayer {
 
 export const nodeFs: FsLayer = {
   open: async (path, flags) => {
-    const fh = await fsp.open(path, flags, 0o644);
+    // Personal data: readable by the service user only, whatever the umask (docs/security.md).
+    const fh = await fsp.open(path, flags, 0o600);
     return {
       writeFile: (data) => fh.writeFile(data, "utf8"),
       sync: () => fh.sync(),
@@ -39,7 +40,7 @@ export const nodeFs: FsLayer = {
   copyFile: (from, to) => fsp.copyFile(from, to),
   unlink: (path) => fsp.unlink(path),
   mkdir: async (path) => {
-    await fsp.mkdir(path, { recursive: true });
+    await fsp.mkdir(path, { recursive: true, mode: 0o700 });
   },
   readdir: (path) => fsp.readdir(path),
   stat: (path) => fsp.stat(path),

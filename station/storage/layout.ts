@@ -3,7 +3,9 @@
  *
  *   records/<day>.json        {v, day, records: {id: CheckupRecord}}   one shard per station-local day
  *   outbox/<day>.json         {v, ids: [id]}                           pending ids of that day; deleted when empty
- *   people/<year>/<bb>.json   {v, people: {idNumber: [id]}}            256 hashed buckets per year
+ *   persons/<year>/<bb>.json  {v: 2, people: {hmac: [id]}}             256 buckets per year, keyed by
+ *                                                                      HMAC(station secret, ID number)
+ *   keys/index.json           {v, key}                                 that secret (person-index.ts)
  *   meta/seq.json             {v, reserved}                            highest sequence number reserved
  *   meta/counts.json          {v, shards: {day: {sig, count, invalid}}} derived cache for count(); never on a save
  *   meta/rejected.json        {v, ids: [id]}                           ids of records the archive rejected (may hold stale ids)
@@ -30,8 +32,9 @@ export interface RejectedFile {
   v: 1;
   ids: string[];
 }
+/** v1 (older stores, `people/`): keyed by the raw ID number; v2 (`persons/`): by its HMAC. */
 export interface PeopleFile {
-  v: 1;
+  v: 1 | 2;
   people: Record<string, string[]>;
 }
 export interface SeqFile {
@@ -48,9 +51,14 @@ export interface CountsFile {
 export class Layout {
   readonly records: string;
   readonly outbox: string;
+  /** The older, raw-ID-number person index; only read to migrate it (person-index.ts). */
   readonly people: string;
   readonly meta: string;
+  readonly persons: string;
+  readonly keys: string;
   constructor(readonly root: string) {
+    this.persons = join(root, "persons");
+    this.keys = join(root, "keys");
     this.records = join(root, "records");
     this.outbox = join(root, "outbox");
     this.people = join(root, "people");
@@ -67,6 +75,15 @@ export class Layout {
   }
   peopleBucket(year: string, bucket: string): string {
     return join(this.people, year, `${bucket}.json`);
+  }
+  personsYear(year: string): string {
+    return join(this.persons, year);
+  }
+  personsBucket(year: string, bucket: string): string {
+    return join(this.persons, year, `${bucket}.json`);
+  }
+  indexKey(): string {
+    return join(this.keys, "index.json");
   }
   seq(): string {
     return join(this.meta, "seq.json");

@@ -12,6 +12,7 @@ import {
   oldestFirst,
   shardDayOf,
 } from "./keys.js";
+import { type RecordSummary, summaryOf } from "./summaries.js";
 import type { InspectableRecordStore, QuarantinedRecord } from "./types.js";
 
 export interface MemoryStoreOptions {
@@ -38,6 +39,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): InspectableRec
     seq = Math.max(seq, rec.seq);
   };
   const copy = (r: CheckupRecord): CheckupRecord => structuredClone(r);
+  /** By ID number (memory has no disk to keep it off). */
+  const summaries = new Map<string, RecordSummary[]>();
 
   return {
     async open() {
@@ -148,6 +151,26 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): InspectableRec
     async quarantined() {
       assertOpen();
       return [...quarantine.values()];
+    },
+    async pruneAcked(beforeDay) {
+      assertOpen();
+      if (!DAY_RE.test(beforeDay)) throw new StationError("bad-request", `bad day ${beforeDay}`);
+      const days = new Set<string>();
+      let pruned = 0;
+      for (const r of [...records.values()]) {
+        const day = shardDayOf(r.id, offset);
+        if (day >= beforeDay || r.sync.status !== "acked") continue;
+        const list = summaries.get(r.person.idNumber) ?? [];
+        summaries.set(r.person.idNumber, [...list, summaryOf(r, day)]);
+        records.delete(r.id);
+        days.add(day);
+        pruned++;
+      }
+      return { pruned, shards: days.size };
+    },
+    async summaries(idNumber) {
+      assertOpen();
+      return [...(summaries.get(idNumber) ?? [])].sort((a, b) => b.seq - a.seq);
     },
   };
 }

@@ -1,5 +1,8 @@
 /** The station's local record store. Both implementations pass tests/storage/contract.ts. */
 import type { CheckupRecord, SyncState } from "../domain/schema.js";
+import type { RecordSummary } from "./summaries.js";
+
+export type { RecordSummary } from "./summaries.js";
 
 export interface SyncUpdate {
   id: string;
@@ -39,6 +42,16 @@ export interface RecordStore {
   count(): Promise<number>;
   /** day = YYYY-MM-DD, the shard key (station-local day of the id's timestamp); ordered by seq. */
   listByDay(day: string): Promise<CheckupRecord[]>;
+  /**
+   * Retention: removes acknowledged records of shard days before `beforeDay`, keeping a
+   * RecordSummary of each. Pending and rejected records are never removed.
+   */
+  pruneAcked(beforeDay: string): Promise<{ pruned: number; shards: number }>;
+  /**
+   * Summaries of this person's pruned records, newest first. The health card shows these after
+   * byPerson(); after a prune cut short by a power cut one id can be in both: match by id.
+   */
+  summaries(idNumber: string): Promise<RecordSummary[]>;
 }
 
 /** A stored record that no longer passes CheckupRecord validation. Kept on disk as it was, never dropped. */

@@ -21,6 +21,8 @@ export interface UploaderOptions {
   window?: number;
   /** No ack within this → the record is retried after a backoff. Default 60 s. */
   ackTimeoutMs?: number;
+  /** Ack payloads larger than this are dropped before parsing. Default 1 MiB. */
+  maxAckBytes?: number;
   retry?: BackoffPolicy;
   reconnect?: BackoffPolicy;
   /** Acks are collected this long before one durable batch write. Default 50 ms. */
@@ -46,6 +48,7 @@ export function resolveUploaderOptions(opts: UploaderOptions): ResolvedUploaderO
   return {
     window: UPLOAD_WINDOW_DEFAULT,
     ackTimeoutMs: 60_000,
+    maxAckBytes: 1024 * 1024,
     retry: { baseMs: 5_000, capMs: 300_000 },
     reconnect: { baseMs: 1_000, capMs: 300_000 },
     ackBatchMs: 50,

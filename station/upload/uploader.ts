@@ -29,6 +29,8 @@ export type UploaderEvents = {
   sent: [{ id: string; attempt: number }];
   acked: [{ id: string; status: "stored" | "duplicate" }];
   rejected: [RejectedRecord];
+  /** The archive's clock (`at` of an ack that settled a record of ours), for the clock check. */
+  archiveTime: [{ at: string }];
 };
 
 interface Slot {
@@ -166,6 +168,14 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
 
   #onMessage(topic: string, payload: Buffer): void {
     if (topic !== this.#ackTopic) return;
+    // Before parsing: a huge payload must cost nothing but this comparison.
+    if (payload.length > this.#o.maxAckBytes) {
+      this.#fail(
+        "ack-malformed",
+        `ack of ${payload.length} bytes is over the ${this.#o.maxAckBytes}-byte bound`,
+      );
+      return;
+    }
     let parsed: ReturnType<typeof AckMessage.safeParse>;
     try {
       parsed = AckMessage.safeParse(JSON.parse(payload.toString("utf8")));
@@ -178,10 +188,13 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
       return;
     }
     const at = parsed.data.at;
+    let ours = false;
     for (const a of parsed.data.acks) {
       const slot = this.#slots.get(a.id);
-      // Unknown ids (acked in an earlier run, or never ours) and repeated acks change nothing.
+      // Only records in flight: unknown ids (acked in an earlier run, or never ours) and repeated
+      // acks change nothing.
       if (!slot || slot.state === "committing") continue;
+      ours = true;
       if (a.status === "stored" || a.status === "duplicate")
         this.#settle(slot, { kind: "acked", status: a.status as "stored" | "duplicate" }, at);
       else if (a.status === "rejected")
@@ -191,6 +204,8 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
         });
       else this.#log.warn(`ack for ${a.id} has unknown status "${a.status}"; waiting for a known answer`);
     }
+    // Only an ack that answered a record we sent speaks for the archive's clock.
+    if (ours) this.emit("archiveTime", { at });
   }
 
   #settle(slot: Slot, outcome: Outcome, ackedAt: string | null = null): void {

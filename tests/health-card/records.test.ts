@@ -15,13 +15,17 @@ const roster = createRoster(demoRoster as Parameters<typeof createRoster>[0]);
 const NOW = Date.parse("2026-11-30T04:00:00Z");
 
 /** A store that fails the test if anything but the person index is used to read records. */
-function onlyByPerson(store: RecordStore): Pick<RecordStore, "byPerson"> & { calls: string[] } {
+function onlyByPerson(store: RecordStore): Pick<RecordStore, "byPerson" | "summaries"> & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
     byPerson: (id, limit) => {
       calls.push("byPerson");
       return store.byPerson(id, limit);
+    },
+    summaries: (id) => {
+      calls.push("summaries");
+      return store.summaries(id);
     },
   };
 }
@@ -47,13 +51,37 @@ describe("this station's records as a health card", () => {
       null,
       { store: s, pack, timeZone: "Asia/Shanghai", today: "2026-11-30" },
     );
-    expect(s.calls).toEqual(["byPerson"]);
+    expect(s.calls).toEqual(["byPerson", "summaries"]);
     expect(card.visitCount).toBe(2);
     expect(card.rejectedCount).toBe(1);
     expect(card.series.bp.map((p) => [p.systolic, p.rejected])).toEqual([
       [150, false],
       [130, true],
     ]);
+  });
+});
+
+describe("records pruned by the retention setting", () => {
+  it("still show on the card from their summaries, once each", async () => {
+    const store = createMemoryStore();
+    await store.open();
+    const me = idNumber("19500101", 9);
+    const day = 86_400_000;
+    await store.save(
+      makeRecord({ seq: 1, at: NOW - 900 * day, person: me, sync: ackedSync(), systolic: 155 }),
+    );
+    await store.save(
+      makeRecord({ seq: 2, at: NOW - 10 * day, person: me, sync: ackedSync(), systolic: 125 }),
+    );
+    const r = await store.pruneAcked("2025-01-01");
+    expect(r.pruned).toBe(1);
+    const card = await loadHealthCard(
+      { idNumber: me, name: "张三", birthDate: "1950-01-01", sex: "male" },
+      null,
+      { store, pack, timeZone: "Asia/Shanghai", today: "2026-11-30" },
+    );
+    expect(card.visitCount).toBe(2);
+    expect(card.series.years).toContain(2024);
   });
 });
 

@@ -6,9 +6,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import type { CheckupRecord } from "../../../station/domain/schema.js";
 import type { FsLayer } from "../../../station/storage/fs-layer.js";
 import { nodeFs } from "../../../station/storage/fs-layer.js";
-import { personBucket, shardDayOf } from "../../../station/storage/keys.js";
+import { shardDayOf } from "../../../station/storage/keys.js";
 import { Layout } from "../../../station/storage/layout.js";
+import { personKey } from "../../../station/storage/person-index.js";
 import { ackedSync, idNumber, makeRecord } from "../../storage/fixtures/records.js";
+
+/** A fixed index key for seeded folders (the store reads keys/index.json like any other). */
+const SEED_KEY = Buffer.alloc(32, 7);
 
 export const PER_DAY = 100;
 const DAY_MS = 86_400_000;
@@ -31,7 +35,8 @@ export function makeHistory(total: number, now = Date.now()): CheckupRecord[] {
 /** Writes shard, person-index and sequence files the way the store lays them out (no fsync: setup only). */
 export async function seedStoreFiles(dir: string, records: CheckupRecord[]): Promise<void> {
   const l = new Layout(dir);
-  for (const d of [l.records, l.outbox, l.people, l.meta]) await mkdir(d, { recursive: true });
+  for (const d of [l.records, l.outbox, l.persons, l.keys, l.meta]) await mkdir(d, { recursive: true });
+  await writeFile(l.indexKey(), JSON.stringify({ v: 1, key: SEED_KEY.toString("hex") }));
   const shards = new Map<string, Record<string, CheckupRecord>>();
   const buckets = new Map<string, Record<string, string[]>>();
   let maxSeq = 0;
@@ -40,9 +45,10 @@ export async function seedStoreFiles(dir: string, records: CheckupRecord[]): Pro
     const shard = shards.get(day) ?? {};
     shard[r.id] = r;
     shards.set(day, shard);
-    const key = `${day.slice(0, 4)}/${personBucket(r.person.idNumber)}`;
+    const hmac = personKey(SEED_KEY, r.person.idNumber);
+    const key = `${day.slice(0, 4)}/${hmac.slice(0, 2)}`;
     const people = buckets.get(key) ?? {};
-    people[r.person.idNumber] = [...(people[r.person.idNumber] ?? []), r.id];
+    people[hmac] = [...(people[hmac] ?? []), r.id];
     buckets.set(key, people);
     maxSeq = Math.max(maxSeq, r.seq);
   }
@@ -50,8 +56,8 @@ export async function seedStoreFiles(dir: string, records: CheckupRecord[]): Pro
     await writeFile(l.shard(day), JSON.stringify({ v: 1, day, records: recs }));
   for (const [key, people] of buckets) {
     const [year, bucket] = key.split("/") as [string, string];
-    await mkdir(l.peopleYear(year), { recursive: true });
-    await writeFile(l.peopleBucket(year, bucket), JSON.stringify({ v: 1, people }));
+    await mkdir(l.personsYear(year), { recursive: true });
+    await writeFile(l.personsBucket(year, bucket), JSON.stringify({ v: 2, people }));
   }
   await writeFile(l.seq(), JSON.stringify({ v: 1, reserved: maxSeq }));
 }

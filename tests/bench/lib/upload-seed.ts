@@ -7,9 +7,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import type { CheckupRecord } from "../../../station/domain/schema.js";
 import { createFileStore } from "../../../station/storage/file-store.js";
-import { personBucket, shardDayOf } from "../../../station/storage/keys.js";
+import { shardDayOf } from "../../../station/storage/keys.js";
 import { Layout } from "../../../station/storage/layout.js";
+import { personKey } from "../../../station/storage/person-index.js";
 import { idNumber, makeRecord } from "../../storage/fixtures/records.js";
+
+/** A fixed index key for seeded folders (the store reads keys/index.json like any other). */
+const SEED_KEY = Buffer.alloc(32, 7);
 
 const DAY_MS = 86_400_000;
 
@@ -26,15 +30,17 @@ export function makeBacklog(stationId: string, n: number, perDay: number, now = 
 
 export async function seedBacklog(dir: string, records: CheckupRecord[]): Promise<void> {
   const l = new Layout(dir);
-  for (const d of [l.records, l.outbox, l.people, l.meta]) await mkdir(d, { recursive: true });
+  for (const d of [l.records, l.outbox, l.persons, l.keys, l.meta]) await mkdir(d, { recursive: true });
+  await writeFile(l.indexKey(), JSON.stringify({ v: 1, key: SEED_KEY.toString("hex") }));
   const shards = new Map<string, Record<string, CheckupRecord>>();
   const buckets = new Map<string, Record<string, string[]>>();
   for (const r of records) {
     const day = shardDayOf(r.id);
     shards.set(day, { ...shards.get(day), [r.id]: r });
-    const key = `${day.slice(0, 4)}/${personBucket(r.person.idNumber)}`;
+    const hmac = personKey(SEED_KEY, r.person.idNumber);
+    const key = `${day.slice(0, 4)}/${hmac.slice(0, 2)}`;
     const people = buckets.get(key) ?? {};
-    people[r.person.idNumber] = [...(people[r.person.idNumber] ?? []), r.id];
+    people[hmac] = [...(people[hmac] ?? []), r.id];
     buckets.set(key, people);
   }
   for (const [day, recs] of shards) {
@@ -43,8 +49,8 @@ export async function seedBacklog(dir: string, records: CheckupRecord[]): Promis
   }
   for (const [key, people] of buckets) {
     const [year, bucket] = key.split("/") as [string, string];
-    await mkdir(l.peopleYear(year), { recursive: true });
-    await writeFile(l.peopleBucket(year, bucket), JSON.stringify({ v: 1, people }));
+    await mkdir(l.personsYear(year), { recursive: true });
+    await writeFile(l.personsBucket(year, bucket), JSON.stringify({ v: 2, people }));
   }
   await writeFile(l.seq(), JSON.stringify({ v: 1, reserved: records.length }));
   // The real store must read it as n pending records.
