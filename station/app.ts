@@ -155,9 +155,14 @@ export class StationApp {
       stationId: config.station.id,
       logger: log.child("health-card"),
       now: () => clock.now(),
-      // Only the embedded demo (simulated devices, synthetic roster, in-process county) gets
-      // synthetic history, and only into an empty store (service.ts).
-      seedDemo: config.devices.mode === "sim" && roster.synthetic && config.upload.broker === "embedded",
+      // Only the embedded demo gets synthetic history: `npm start` with no config file (simulated
+      // devices, synthetic roster, in-process county), or HS_DEMO_HISTORY=1 for a test's station;
+      // and only into an empty store (service.ts). Other tests' stores hold only their records.
+      seedDemo:
+        config.devices.mode === "sim" &&
+        roster.synthetic &&
+        config.upload.broker === "embedded" &&
+        (this.o.loaded.path === null || process.env.HS_DEMO_HISTORY === "1"),
     });
     await healthCard.start();
     this.#healthCard = healthCard;

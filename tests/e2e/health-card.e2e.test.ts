@@ -55,6 +55,8 @@ async function pageKind(p: Page): Promise<string> {
 }
 
 beforeAll(async () => {
+  // The demo villagers' synthetic history, as \`npm start\` seeds it (station/app.ts).
+  process.env.HS_DEMO_HISTORY = "1";
   browser = await launchChromium();
   ensureUiBuilt();
   station = await startStation();

@@ -43,6 +43,8 @@ function send(payload: unknown): Promise<{ topic: string; payload: Record<string
 }
 
 beforeAll(async () => {
+  // The demo villagers' synthetic history, as \`npm start\` seeds it (station/app.ts).
+  process.env.HS_DEMO_HISTORY = "1";
   const dir = mkdtempSync(join(tmpdir(), "hc-privacy-"));
   const cfg = join(dir, "station.json");
   writeFileSync(
