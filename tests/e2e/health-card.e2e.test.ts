@@ -55,7 +55,7 @@ async function pageKind(p: Page): Promise<string> {
 }
 
 beforeAll(async () => {
-  // The demo villagers' synthetic history, as \`npm start\` seeds it (station/app.ts).
+  // The demo villagers' synthetic history, as `npm start` seeds it (station/app.ts).
   process.env.HS_DEMO_HISTORY = "1";
   browser = await launchChromium();
   ensureUiBuilt();

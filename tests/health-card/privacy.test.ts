@@ -43,8 +43,6 @@ function send(payload: unknown): Promise<{ topic: string; payload: Record<string
 }
 
 beforeAll(async () => {
-  // The demo villagers' synthetic history, as \`npm start\` seeds it (station/app.ts).
-  process.env.HS_DEMO_HISTORY = "1";
   const dir = mkdtempSync(join(tmpdir(), "hc-privacy-"));
   const cfg = join(dir, "station.json");
   writeFileSync(
@@ -58,7 +56,13 @@ beforeAll(async () => {
       upload: { enabled: false },
     }),
   );
-  app = new StationApp({ loaded: loadConfig(cfg), logger: silentLogger, projectRoot: projectRoot() });
+  // path null: the station as `npm start` runs it with no config file, so the demo history is
+  // seeded (station/app.ts); the file only moves the port and data folder for the test.
+  app = new StationApp({
+    loaded: { ...loadConfig(cfg), path: null },
+    logger: silentLogger,
+    projectRoot: projectRoot(),
+  });
   ({ url } = await app.start());
   ws = new WebSocket(`${url.replace("http", "ws")}/ws`);
   ws.on("message", (d) => {
