@@ -18,6 +18,7 @@ import { type DoctorGate, doctorListRoutes, noDoctorSignIn } from "./doctor-list
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { HealthCardService } from "./health-card/service.js";
 import { withHealthCard } from "./health-card/workflow.js";
+import { HelpStore } from "./help/help-store.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import { RetentionPruner } from "./retention/pruner.js";
 import type { Roster } from "./roster/roster.js";
@@ -63,6 +64,7 @@ export class StationApp {
   #uploader: Uploader | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: Roster | null = null;
+  #help: HelpStore | null = null;
   #healthCard: HealthCardService | null = null;
   #timeGuard: TimeGuard | null = null;
   #pruner: RetentionPruner | null = null;
@@ -77,6 +79,10 @@ export class StationApp {
   }
   get store(): RecordStore | null {
     return this.#store;
+  }
+  /** Help requests waiting for a doctor (the doctor's console clears them). */
+  get help(): HelpStore | null {
+    return this.#help;
   }
   get doctorLists(): DoctorLists | null {
     return this.#lists;
@@ -182,6 +188,18 @@ export class StationApp {
 
     const uploader = config.upload.enabled ? await this.#startUploader(store) : null;
 
+    const help = new HelpStore({
+      dir: resolvePath(baseDir, config.dataDir),
+      now: () => clock.now(),
+      logger: log.child("help"),
+      onChange: (waiting) =>
+        this.hub.publish("help/status", {
+          waiting: waiting.map(({ id, at, step, screen, source }) => ({ id, at, step, screen, source })),
+        }),
+    });
+    await help.start();
+    this.#help = help;
+
     const wf = config.workflow;
     const workflowConfig = {
       inactivityMs: wf.inactivitySeconds * 1000,
@@ -213,6 +231,11 @@ export class StationApp {
         uploader?.kick();
         void timeGuard.advance();
       },
+      onHelp: (call) =>
+        void help
+          .add(call)
+          .then((r) => log.warn(`help request ${r.id} from ${r.screen} (${r.source})`))
+          .catch((e: Error) => log.error(`help request not saved: ${e.message}`)),
       healthCard,
     });
     this.#runtime = runtime;
@@ -325,6 +348,7 @@ export class StationApp {
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();
+    await this.#help?.stop();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
     await this.#pruner?.stop();

@@ -29,7 +29,8 @@ export const UiAction = z.discriminatedUnion("type", [
   z.object({ type: z.literal("sample-type"), sampleType: z.enum(SAMPLE_TYPES) }).strict(),
   z.object({ type: z.literal("finish") }).strict(),
   z.object({ type: z.literal("print") }).strict(),
-  z.object({ type: z.literal("help") }).strict(),
+  /** The help button; `screen` names a kiosk-only screen (e.g. device-missing) it was pressed on. */
+  z.object({ type: z.literal("help"), screen: z.string().max(40).optional() }).strict(),
   /** Manual identification by the village doctor when a card cannot be read. */
   z
     .object({
@@ -89,8 +90,20 @@ export interface BpView {
   statusFlags: string[];
 }
 
+/** The villager's word for one measurement (station/workflow/verdict.ts, docs/assessment.md). */
+export type Verdict = "normal" | "raised" | "high" | "danger";
+
+export interface ResultVerdicts {
+  bp: Verdict | null;
+  glucose: Verdict | null;
+  /** The glucose danger is a low value. */
+  glucoseLow: boolean;
+  overall: Verdict;
+}
+
 export interface ResultView {
   recordId: string;
+  verdicts: ResultVerdicts;
   bp: { class: string; systolic: number; diastolic: number; readingsAveraged: number } | null;
   glucose: { class: string; mmolL: number; sampleType: string } | null;
   urgent: boolean;
@@ -102,7 +115,26 @@ export interface ResultView {
   faults: Array<{ code: string; message: string }>;
 }
 
-export type ViewState =
+/**
+ * The spoken prompt for a screen: a stable key, structured params (codes, numbers, dates) and the
+ * filled text. One function (station/workflow/prompt.ts) derives it from the view, so the words
+ * shown and the words spoken cannot drift apart.
+ */
+export interface PromptView {
+  key: string;
+  params: Record<string, string | number>;
+  text: TextView;
+}
+
+/** Present on every published view: the inactivity warning and the screen's prompt. */
+export interface ViewExtras {
+  /** "还在吗？": the session ends at `until` unless someone touches the screen. */
+  idle?: { until: string };
+  prompt?: PromptView;
+}
+
+/** The screen steps; the card feature adds its own. */
+export type ViewStep =
   | { step: "attract"; notice: FaultView | null }
   | { step: "identified"; person: PersonView; notice: FaultView | null }
   | { step: "consent"; person: PersonView }
@@ -143,6 +175,8 @@ export type ViewState =
       from: "identified" | "result";
     };
 
+export type ViewState = ViewStep & ViewExtras;
+
 export type DeviceName = "cardReader" | "bp" | "glucose" | "printer" | "peripherals";
 
 export interface DeviceStatusView {
@@ -167,16 +201,22 @@ export interface StationInfoView {
  */
 export type VoiceParam =
   | { kind: "number"; value: number; decimals?: 0 | 1; unit?: "mmHg" | "mmolL" | "bpm" | "days" | "times" }
-  | { kind: "verdict"; value: "normal" | "raised" | "high" | "danger" | "low" }
+  | { kind: "verdict"; value: "normal" | "raised" | "high" | "danger" | "low" | "none" }
   | { kind: "date"; month: number; day: number };
 
 export type VoiceView = { key: string; text: TextView; at: string; params?: Record<string, VoiceParam> };
+
+/** Help requests waiting for a doctor (station/help). Shown on the status strip until cleared. */
+export interface HelpStatusView {
+  waiting: Array<{ id: string; at: string; step: string; screen: string; source: "screen" | "button" }>;
+}
 
 export interface TopicMap {
   "workflow/state": ViewState;
   "devices/status": Record<DeviceName, DeviceStatusView>;
   "station/info": StationInfoView;
   voice: VoiceView;
+  "help/status": HelpStatusView;
   /** Store-and-forward upload to the county archive: connection, backlog, rejected records. */
   "upload/status": UploadStatus;
   ack: { transaction: string };

@@ -48,9 +48,9 @@ function open(model: Model, deps: WorkflowDeps): Result {
     return model.step === "identified"
       ? {
           model: { ...model, notice: NEEDS_OWN_CARD },
-          effects: [{ type: "announce", key: "health-card-needs-card" }],
+          effects: [{ type: "buzz", pattern: "prompt" }],
         }
-      : { model, effects: [{ type: "announce", key: "health-card-needs-card" }] };
+      : { model, effects: [{ type: "buzz", pattern: "prompt" }] };
   const next: HealthCardModel = {
     step: "health-card",
     session: model.session,
@@ -93,17 +93,10 @@ function inCard(m: HealthCardModel, event: Event, deps: WorkflowDeps): Result | 
   switch (event.type) {
     case "health-card-ready": {
       if (event.recordId !== m.session.recordId) return { model: m, effects: [] };
-      // The first page's own key, so voice and screen say the same; each page names its key
-      // (data-voice-key) for the voice to speak as the villager pages on.
+      // The view's prompt (prompt.ts) is the card's first page, so voice and screen agree.
       return {
         model: { ...m, card: event.card, error: null },
-        effects: [
-          {
-            type: "announce",
-            key: "health-card-open",
-            params: { visits: { kind: "number", value: event.card.visitCount } },
-          },
-        ],
+        effects: [{ type: "announce" }],
       };
     }
     case "health-card-failed":

@@ -8,10 +8,11 @@ import type { DeviceSet, Slip } from "../../drivers/types.js";
 import type { CheckupRecord, Operator, Person, RosterEntry } from "../domain/schema.js";
 import type { HealthCard } from "../health-card/types.js";
 import { healthCardRefusal } from "../health-card/workflow.js";
-import type { UiAction } from "../protocol.js";
+import type { PromptView, UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
 import { StationError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
+import { prompt, promptFor, voiceParams } from "../workflow/prompt.js";
 import { buildRecord, CLOCK_FLOOR } from "../workflow/record.js";
 import { buildSlip } from "../workflow/slip.js";
 import type {
@@ -27,7 +28,6 @@ import type {
 } from "../workflow/types.js";
 import { ATTRACT } from "../workflow/update.js";
 import { toView } from "../workflow/view.js";
-import { voiceText } from "../workflow/voice.js";
 import { type Clock, localDate, localDateTime } from "./clock.js";
 import { bpRetryFault, faultFor } from "./fault-text.js";
 import type { Hub } from "./hub.js";
@@ -56,6 +56,8 @@ export interface CheckupRuntimeOptions {
   clockCheck?: () => { suspect: boolean };
   /** Called after a record is durably saved (the uploader picks it up from the outbox). */
   onSaved?: (record: CheckupRecord) => void;
+  /** A villager asked for help (screen button or the physical one): keep a durable request. */
+  onHelp?: (req: HelpCall) => void;
   /** The health card (station/health-card); without it the card cannot be opened. */
   healthCard?: HealthCardPort;
 }
@@ -68,6 +70,13 @@ export interface HealthCardPort {
     card: HealthCard,
     ctx: { clinicName: string; stationId: string; localTime: string },
   ): Slip;
+}
+
+export interface HelpCall {
+  step: string;
+  screen: string;
+  recordId: string | null;
+  source: "screen" | "button";
 }
 
 const SAVE_FAULTS: Record<string, Fault["message"]> = {
@@ -86,6 +95,9 @@ export class CheckupRuntime {
   readonly #timers = new Map<TimerName, NodeJS.Timeout>();
   readonly #unwire: Array<() => void> = [];
   #running = false;
+  /** The prompt last published with the view; a new one is spoken at once. */
+  #prompt: PromptView | null = null;
+  #spokeThisDispatch = false;
 
   constructor(private readonly o: CheckupRuntimeOptions) {}
 
@@ -119,7 +131,7 @@ export class CheckupRuntime {
     this.#on(d.glucose, "fault", (f) =>
       this.dispatch({ type: "glucose-fault", fault: faultFor("glucose", f) }),
     );
-    this.#on(d.peripherals, "help", () => this.dispatch({ type: "ui", action: { type: "help" } }));
+    this.#on(d.peripherals, "help", () => this.#help("button"));
     this.#publish();
     this.#perform({ type: "led", pattern: "ready" });
   }
@@ -150,6 +162,10 @@ export class CheckupRuntime {
       });
       return;
     }
+    if (action.type === "help") {
+      this.#help("screen", action.screen);
+      return;
+    }
     if (action.type === "health-card") {
       // Enforced here and again in the pure update: a typed-in ID never opens a health card.
       const refusal = this.o.healthCard
@@ -167,8 +183,35 @@ export class CheckupRuntime {
     const { model, effects } = this.o.update(this.#model, event, env);
     const changed = model !== this.#model;
     this.#model = model;
+    this.#spokeThisDispatch = false;
     if (changed) this.#publish();
     for (const e of effects) this.#perform(e);
+  }
+
+  /** Help is answered at once on screen and by voice; the request itself is kept durably. */
+  #help(source: "screen" | "button", screen?: string): void {
+    if (!this.#running) return;
+    const m = this.#model;
+    const call: HelpCall = {
+      step: m.step,
+      screen: screen ?? ("phase" in m ? `${m.step}:${m.phase}` : m.step),
+      recordId: "session" in m ? m.session.recordId : null,
+      source,
+    };
+    this.dispatch({ type: "ui", action: { type: "help" } });
+    this.#speak(prompt("help-called"));
+    this.o.onHelp?.(call);
+  }
+
+  #speak(p: PromptView): void {
+    this.#spokeThisDispatch = true;
+    const params = voiceParams(p);
+    this.o.hub.publish("voice", {
+      key: p.key,
+      text: p.text,
+      at: this.#env().now,
+      ...(params ? { params } : {}),
+    });
   }
 
   #identified(person: Person, roster: RosterEntry | null, operator: Operator): void {
@@ -198,10 +241,16 @@ export class CheckupRuntime {
   }
 
   #publish(): void {
-    this.o.hub.publish(
-      "workflow/state",
-      toView(this.#model, { glucoseSkippable: this.o.config.glucoseSkippable }),
-    );
+    const view = toView(this.#model, { glucoseSkippable: this.o.config.glucoseSkippable });
+    const p = promptFor(view);
+    this.o.hub.publish("workflow/state", { ...view, prompt: p });
+    const last = this.#prompt;
+    this.#prompt = p;
+    // Spoken from the same prompt the screen shows; only when it changed, so a replay is silent.
+    // "正在保存" is not spoken: a save takes milliseconds and the result's prompt would cut it
+    // off. A save that fails is spoken (save-failed).
+    const changed = last && (last.key !== p.key || JSON.stringify(last.params) !== JSON.stringify(p.params));
+    if (changed && p.key !== "saving") this.#speak(p);
   }
 
   #perform(e: Effect): void {
@@ -231,12 +280,7 @@ export class CheckupRuntime {
         void this.#print(e);
         return;
       case "announce":
-        this.o.hub.publish("voice", {
-          key: e.key,
-          text: voiceText(e.key, e.params),
-          at: this.#env().now,
-          ...(e.params ? { params: e.params } : {}),
-        });
+        if (!this.#spokeThisDispatch && this.#prompt) this.#speak(this.#prompt);
         return;
       case "load-health-card":
         void this.#loadHealthCard(e.session);
@@ -250,9 +294,15 @@ export class CheckupRuntime {
       case "led":
         this.o.devices.peripherals.led(e.pattern);
         return;
-      case "alert-doctor":
-        this.o.logger.warn(`doctor alert: ${e.reason}${e.recordId ? ` (record ${e.recordId})` : ""}`);
+      case "alert-doctor": {
+        // The referral text goes to the doctor (and the slip), never to the villager's screen.
+        const m = this.#model;
+        const text = e.reason === "urgent-referral" && "outcome" in m ? m.outcome.doctorAlert?.zh : undefined;
+        this.o.logger.warn(
+          `doctor alert: ${e.reason}${e.recordId ? ` (record ${e.recordId})` : ""}${text ? `: ${text}` : ""}`,
+        );
         return;
+      }
     }
   }
 

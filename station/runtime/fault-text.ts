@@ -10,6 +10,7 @@ import { FAULT_TEXT as CARD_TEXT } from "../../drivers/idcard/card.js";
 import type { DeviceFault } from "../../drivers/types.js";
 import type { BpReading } from "../domain/schema.js";
 import type { Fault, Text } from "../workflow/types.js";
+import { GENERIC_FAULT } from "../workflow/voice.js";
 
 type DeviceKind = "card-reader" | "bp" | "glucose";
 
@@ -19,20 +20,8 @@ const TABLES: Record<DeviceKind, Readonly<Record<string, { zh: string; en: strin
   glucose: GLUCOSE_GUIDANCE,
 };
 
-const GENERIC: Record<DeviceKind, Text> = {
-  "card-reader": {
-    zh: "读卡没有成功，请再放一次卡；还不行请找医生。",
-    en: "Reading the card failed. Try again, or ask the doctor.",
-  },
-  bp: {
-    zh: "血压没有量好，请坐好再测一次；还不行请找医生。",
-    en: "The blood pressure measurement failed. Sit still and try again, or ask the doctor.",
-  },
-  glucose: {
-    zh: "血糖没有测好，请换一条新试纸再测；还不行请找医生。",
-    en: "The glucose test failed. Use a new strip and try again, or ask the doctor.",
-  },
-};
+/** The same words the voice table speaks for a fault with no text of its own. */
+const GENERIC: Record<DeviceKind, Text> = GENERIC_FAULT;
 
 export function faultFor(device: DeviceKind, f: DeviceFault): Fault {
   const t = f.guidance ?? TABLES[device][f.code] ?? GENERIC[device];

@@ -5,21 +5,10 @@
 import type { Slip } from "../../drivers/types.js";
 import { maskName } from "../domain/id-number.js";
 import type { AssessmentOutcome, Session } from "./types.js";
+import { bpVerdict, glucoseIsLow, glucoseVerdict } from "./verdict.js";
 
-const BP_CLASS_ZH: Record<string, string> = {
-  normal: "正常",
-  "high-normal": "正常高值",
-  grade1: "1级高血压",
-  grade2: "2级高血压",
-  grade3: "3级高血压",
-  "isolated-systolic": "单纯收缩期高血压",
-};
-const GLU_CLASS_ZH: Record<string, string> = {
-  hypoglycaemia: "低血糖",
-  normal: "正常",
-  "impaired-fasting": "空腹血糖受损",
-  "diabetes-range": "偏高（糖尿病范围）",
-};
+/** The verdict words the screen shows (verdict.ts): a slip is not a diagnosis either. */
+const VERDICT_ZH: Record<string, string> = { normal: "正常", raised: "偏高", high: "很高", danger: "危险" };
 const SAMPLE_ZH: Record<string, string> = { fasting: "空腹", random: "随机", postprandial: "餐后2小时" };
 
 export interface SlipContext {
@@ -32,6 +21,7 @@ export interface SlipContext {
 
 export function buildSlip(session: Session, outcome: AssessmentOutcome, ctx: SlipContext): Slip {
   const a = outcome.assessment;
+  const reasons = a.referral.reasons;
   const lines: Slip["lines"] = [
     { text: ctx.clinicName, align: "center" },
     { text: `时间 ${ctx.localTime}`, align: "left" },
@@ -44,7 +34,7 @@ export function buildSlip(session: Session, outcome: AssessmentOutcome, ctx: Sli
       bold: true,
     });
     lines.push({
-      text: `  ${BP_CLASS_ZH[a.bp.class] ?? a.bp.class}${a.bp.readingsAveraged > 1 ? `（${a.bp.readingsAveraged}次平均）` : ""}`,
+      text: `  ${VERDICT_ZH[bpVerdict(a.bp.systolic, a.bp.diastolic, reasons)]}${a.bp.readingsAveraged > 1 ? `（${a.bp.readingsAveraged}次测量的平均值）` : ""}`,
     });
   }
   const pulse = session.bpReadings.at(-1)?.pulse;
@@ -52,10 +42,12 @@ export function buildSlip(session: Session, outcome: AssessmentOutcome, ctx: Sli
   if (a.glucose) {
     lines.push({ text: `血糖 ${a.glucose.mmolL.toFixed(1)} mmol/L`, size: "large", bold: true });
     lines.push({
-      text: `  ${SAMPLE_ZH[a.glucose.sampleType] ?? a.glucose.sampleType} · ${GLU_CLASS_ZH[a.glucose.class] ?? a.glucose.class}`,
+      text: `  ${SAMPLE_ZH[a.glucose.sampleType] ?? a.glucose.sampleType} · ${glucoseIsLow(a.glucose.class, reasons) ? "太低，危险" : VERDICT_ZH[glucoseVerdict(a.glucose.class, reasons)]}`,
     });
   }
   if (a.referral.urgent) lines.push({ text: "！请马上找医生！", size: "large", bold: true, align: "center" });
+  // The referral text is for the doctor the villager is sent to; the kiosk screen does not show it.
+  if (outcome.doctorAlert) lines.push({ text: `转诊说明：${outcome.doctorAlert.zh}` });
   lines.push({ text: outcome.villagerAction.zh });
   for (const adv of outcome.advice.slice(0, 4)) lines.push({ text: `· ${adv.zh}` });
   if (a.followUpDue) lines.push({ text: `下次随访 ${a.followUpDue}` });

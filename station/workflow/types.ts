@@ -12,7 +12,7 @@ import type {
   SampleType,
 } from "../domain/schema.js";
 import type { HealthCard } from "../health-card/types.js";
-import type { UiAction, VoiceParam } from "../protocol.js";
+import type { UiAction } from "../protocol.js";
 
 export interface Text {
   zh: string;
@@ -60,7 +60,7 @@ export type BpPhase = "ready" | "measuring" | "rest" | "fault" | "done";
 export type GlucosePhase = "sample-type" | "waiting" | "fault";
 export type PrintState = "printing" | "printed" | "failed";
 
-export type Model =
+export type ModelStep =
   | { step: "attract"; notice: Fault | null }
   | { step: "identified"; session: Session; notice: Fault | null }
   | { step: "consent"; session: Session }
@@ -80,12 +80,15 @@ export type Model =
 export interface HealthCardModel {
   step: "health-card";
   session: Session;
-  resume: Extract<Model, { step: "identified" | "result" }>;
+  resume: Extract<ModelStep, { step: "identified" | "result" }>;
   card: HealthCard | null;
   error: Fault | null;
   print: PrintState | null;
   printFault: Fault | null;
 }
+
+/** `idleUntil`: the "还在吗？" warning is up and the session ends then unless touched. */
+export type Model = ModelStep & { idleUntil?: string };
 
 export type StepName = Model["step"];
 
@@ -118,22 +121,40 @@ export type Event =
   | { type: "health-card-ready"; recordId: string; card: HealthCard }
   | { type: "health-card-failed"; recordId: string; fault: Fault };
 
+/** Prompt keys; texts in voice.ts, chosen from the view by prompt.ts. */
 export type VoiceKey =
+  | BaseVoiceKey
+  | `bp-fault-${string}`
+  | `glucose-fault-${string}`
+  | `card-rejected-${string}`
+  | `device-problem-${string}`;
+
+export type BaseVoiceKey =
   | "welcome"
   | "confirm-identity"
   | "consent"
   | "bp-ready"
+  | "bp-ready-repeat"
+  | "bp-measuring"
   | "bp-repeat"
+  | "bp-repeat-very-high"
   | "bp-fault"
+  | "bp-done"
   | "glucose-sample-type"
   | "glucose-ready"
   | "glucose-fault"
+  | "saving"
   | "result-normal"
-  | "result-abnormal"
+  | "result-raised"
+  | "result-high"
   | "result-urgent"
+  | "result-urgent-low"
   | "save-failed"
   | "card-rejected"
+  | "help-called"
+  | "still-there"
   | "goodbye"
+  | "health-card-loading"
   | "health-card-open"
   | "health-card-bp-better"
   | "health-card-bp-same"
@@ -146,16 +167,14 @@ export type VoiceKey =
   | "health-card-due"
   | "health-card-needs-card";
 
-/** Structured values a voice text is filled with ({name} placeholders in voice.ts). */
-export type VoiceParams = Record<string, VoiceParam>;
-
 export type Effect =
   | { type: "set-timer"; name: TimerName; ms: number }
   | { type: "clear-timer"; name: TimerName }
   | { type: "clear-all-timers" }
   | { type: "save"; session: Session; outcome: AssessmentOutcome }
   | { type: "print"; session: Session; outcome: AssessmentOutcome }
-  | { type: "announce"; key: VoiceKey; params?: VoiceParams }
+  /** Speak the current screen's prompt again (the key comes from the view: prompt.ts). */
+  | { type: "announce" }
   | { type: "load-health-card"; session: Session }
   | { type: "print-health-card"; session: Session; card: HealthCard }
   | { type: "buzz"; pattern: "prompt" | "alert" }
@@ -177,6 +196,8 @@ export interface WorkflowConfig {
   glucoseSkippable: boolean;
   resultMs: number;
   saveRetryMs: number;
+  /** "还在吗？" shows this long before an idle session ends (default 15 s). */
+  idleWarnMs?: number;
 }
 
 export interface WorkflowDeps {

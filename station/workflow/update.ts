@@ -11,10 +11,15 @@ type Result = { model: Model; effects: Effect[] };
 
 export const ATTRACT: Model = { step: "attract", notice: null };
 
+/** How long "还在吗？" shows before an idle session ends: 15 s, or half of a short timeout. */
+export const warnMs = (deps: WorkflowDeps): number =>
+  Math.min(deps.config.idleWarnMs ?? 15_000, Math.floor(deps.config.inactivityMs / 2));
+
+/** Re-arms the idle timer; it first fires at the warning, then (untouched) ends the session. */
 const keepAlive = (deps: WorkflowDeps): Effect => ({
   type: "set-timer",
   name: "inactivity",
-  ms: deps.config.inactivityMs,
+  ms: deps.config.inactivityMs - warnMs(deps),
 });
 
 /** Back to the attract screen: every personal detail is dropped with the session. */
@@ -42,7 +47,7 @@ function startSession(event: Extract<Event, { type: "identified" }>, env: Env, d
     effects: [
       { type: "clear-all-timers" },
       keepAlive(deps),
-      { type: "announce", key: "confirm-identity" },
+      { type: "announce" },
       { type: "led", pattern: "busy" },
     ],
   };
@@ -70,14 +75,14 @@ function needsRepeat(r: BpReading, deps: WorkflowDeps): boolean {
 function toBp(session: Session, deps: WorkflowDeps): Result {
   return {
     model: { step: "bp", session, phase: "ready", fault: null, restUntil: null },
-    effects: [keepAlive(deps), { type: "announce", key: "bp-ready" }],
+    effects: [keepAlive(deps), { type: "announce" }],
   };
 }
 
 function toGlucose(session: Session, deps: WorkflowDeps): Result {
   return {
     model: { step: "glucose", session, phase: session.sampleType ? "waiting" : "sample-type", fault: null },
-    effects: [keepAlive(deps), { type: "announce", key: "glucose-sample-type" }],
+    effects: [keepAlive(deps), { type: "announce" }],
   };
 }
 
@@ -99,10 +104,19 @@ function addMs(iso: string, ms: number): string {
 
 function onUi(model: Model, action: UiAction, env: Env, deps: WorkflowDeps): Result {
   const ignore: Result = { model, effects: [] };
-  if (action.type === "touch")
-    return model.step === "attract" || model.step === "saving"
-      ? ignore
-      : { model, effects: [keepAlive(deps)] };
+  if (action.type === "touch") {
+    if (model.step === "attract" || model.step === "saving") return ignore;
+    // Someone is still reading the result: it stays as long as they touch it.
+    if (model.step === "result")
+      return {
+        model,
+        effects: [
+          keepAlive(deps),
+          { type: "set-timer", name: "result", ms: deps.config.resultMs - warnMs(deps) },
+        ],
+      };
+    return { model, effects: [keepAlive(deps)] };
+  }
   if (action.type === "help") {
     const recordId = "session" in model ? model.session.recordId : null;
     return {
@@ -123,7 +137,7 @@ function onUi(model: Model, action: UiAction, env: Env, deps: WorkflowDeps): Res
       if (action.type === "confirm")
         return {
           model: { step: "consent", session: model.session },
-          effects: [keepAlive(deps), { type: "announce", key: "consent" }],
+          effects: [keepAlive(deps), { type: "announce" }],
         };
       if (action.type === "not-me" || action.type === "back") return toAttract();
       return ignore;
@@ -165,7 +179,7 @@ function onUi(model: Model, action: UiAction, env: Env, deps: WorkflowDeps): Res
           );
         return {
           model: { step: "glucose", session: next, phase: "waiting", fault: null },
-          effects: [keepAlive(deps), { type: "announce", key: "glucose-ready" }],
+          effects: [keepAlive(deps), { type: "announce" }],
         };
       }
       if (action.type === "skip" && deps.config.glucoseSkippable)
@@ -174,7 +188,7 @@ function onUi(model: Model, action: UiAction, env: Env, deps: WorkflowDeps): Res
         return {
           model: { ...model, phase: "waiting", fault: null },
           // The waiting screen is back: so is its prompt (the fault prompt said "try again").
-          effects: [keepAlive(deps), { type: "announce", key: "glucose-ready" }],
+          effects: [keepAlive(deps), { type: "announce" }],
         };
       if (action.type === "back") {
         if (model.phase !== "sample-type")
@@ -205,8 +219,7 @@ function onUi(model: Model, action: UiAction, env: Env, deps: WorkflowDeps): Res
         };
       return ignore;
     case "result":
-      if (action.type === "finish")
-        return { ...toAttract(), effects: [...toAttract().effects, { type: "announce", key: "goodbye" }] };
+      if (action.type === "finish") return toAttract();
       if (action.type === "print" && model.print !== "printing")
         return {
           model: { ...model, print: "printing", printFault: null },
@@ -219,6 +232,25 @@ function onUi(model: Model, action: UiAction, env: Env, deps: WorkflowDeps): Res
 }
 
 export function createUpdate(deps: WorkflowDeps): Update {
+  const inner = createInnerUpdate(deps);
+  return (model, event, env) => {
+    const r = inner(model, event, env);
+    // Anything that re-arms the idle timer (a touch, a reading, a new step) takes the warning down.
+    const warnTimer = event.type === "timer" && (event.name === "inactivity" || event.name === "result");
+    if (
+      !warnTimer &&
+      r.model.idleUntil &&
+      r.effects.some((e) => e.type === "set-timer" && e.name === "inactivity")
+    ) {
+      const m = { ...r.model };
+      delete m.idleUntil;
+      return { model: m, effects: r.effects };
+    }
+    return r;
+  };
+}
+
+function createInnerUpdate(deps: WorkflowDeps): Update {
   return (model, event, env) => {
     switch (event.type) {
       case "identified": {
@@ -235,7 +267,7 @@ export function createUpdate(deps: WorkflowDeps): Update {
           model: { step: "attract", notice: event.fault },
           effects: [
             { type: "set-timer", name: "notice", ms: 15_000 },
-            { type: "announce", key: "card-rejected" },
+            { type: "announce" },
             { type: "buzz", pattern: "prompt" },
           ],
         };
@@ -256,8 +288,8 @@ export function createUpdate(deps: WorkflowDeps): Update {
             model: { step: "bp", session, phase: "rest", fault: null, restUntil: addMs(env.now, pause) },
             effects: [
               { type: "set-timer", name: "bp-rest", ms: pause },
-              { type: "set-timer", name: "inactivity", ms: deps.config.inactivityMs + pause },
-              { type: "announce", key: "bp-repeat" },
+              { type: "set-timer", name: "inactivity", ms: deps.config.inactivityMs - warnMs(deps) + pause },
+              { type: "announce" },
             ],
           };
         }
@@ -271,7 +303,7 @@ export function createUpdate(deps: WorkflowDeps): Update {
           return { model, effects: [] };
         return {
           model: { ...model, phase: "fault", fault: event.fault },
-          effects: [keepAlive(deps), { type: "announce", key: "bp-fault" }],
+          effects: [keepAlive(deps), { type: "announce" }],
         };
       case "glucose-reading": {
         if (model.step !== "glucose") return { model, effects: [] };
@@ -291,25 +323,18 @@ export function createUpdate(deps: WorkflowDeps): Update {
         if (model.step !== "glucose" || model.phase !== "waiting") return { model, effects: [] };
         return {
           model: { ...model, phase: "fault", fault: event.fault },
-          effects: [keepAlive(deps), { type: "announce", key: "glucose-fault" }],
+          effects: [keepAlive(deps), { type: "announce" }],
         };
       case "saved": {
         if (model.step !== "saving" || model.session.recordId !== event.recordId)
           return { model, effects: [] };
         const urgent = model.outcome.assessment.referral.urgent;
-        // The voice must agree with the screen: anything but "normal" is announced as raised
-        // (high-normal too; the advice on screen asks for a recheck).
-        const a = model.outcome.assessment;
-        const abnormal =
-          (a.bp !== null && a.bp.class !== "normal") || (a.glucose !== null && a.glucose.class !== "normal");
         const effects: Effect[] = [
           { type: "clear-timer", name: "save-retry" },
-          { type: "set-timer", name: "result", ms: deps.config.resultMs },
+          { type: "set-timer", name: "result", ms: deps.config.resultMs - warnMs(deps) },
           { type: "print", session: model.session, outcome: model.outcome },
-          {
-            type: "announce",
-            key: urgent ? "result-urgent" : abnormal ? "result-abnormal" : "result-normal",
-          },
+          // The words (verdicts, urgency) come from the result view: prompt.ts.
+          { type: "announce" },
         ];
         if (urgent)
           effects.push(
@@ -334,7 +359,7 @@ export function createUpdate(deps: WorkflowDeps): Update {
           model: { ...model, error: event.fault },
           effects: [
             { type: "set-timer", name: "save-retry", ms: deps.config.saveRetryMs },
-            { type: "announce", key: "save-failed" },
+            { type: "announce" },
             { type: "led", pattern: "fault" },
             { type: "alert-doctor", reason: "save-failed", recordId: model.session.recordId },
           ],
@@ -358,15 +383,28 @@ export function createUpdate(deps: WorkflowDeps): Update {
 function onTimer(
   model: Model,
   name: Event & { type: "timer" } extends { name: infer N } ? N : never,
-  _env: Env,
+  env: Env,
   deps: WorkflowDeps,
 ): Result {
   switch (name) {
     case "inactivity":
-    case "result":
+    case "result": {
       // Never drop a finished but unsaved check-up.
       if (model.step === "saving" || model.step === "attract") return { model, effects: [] };
-      return toAttract();
+      if (model.idleUntil) return toAttract();
+      // Warn first: "还在吗？" with a countdown; a touch (keepAlive) takes it down.
+      const ms = warnMs(deps);
+      return {
+        model: { ...model, idleUntil: addMs(env.now, ms) },
+        effects: [
+          { type: "set-timer", name, ms },
+          // Only this timer may end the warning: the other one could cut its 15 s short.
+          { type: "clear-timer", name: name === "inactivity" ? "result" : "inactivity" },
+          { type: "announce" },
+          { type: "buzz", pattern: "prompt" },
+        ],
+      };
+    }
     case "notice":
       if (model.step === "attract" && model.notice)
         return { model: { step: "attract", notice: null }, effects: [] };
@@ -375,11 +413,7 @@ function onTimer(
       if (model.step !== "bp" || model.phase !== "rest") return { model, effects: [] };
       return {
         model: { ...model, phase: "ready", restUntil: null },
-        effects: [
-          keepAlive(deps),
-          { type: "announce", key: "bp-ready" },
-          { type: "buzz", pattern: "prompt" },
-        ],
+        effects: [keepAlive(deps), { type: "announce" }, { type: "buzz", pattern: "prompt" }],
       };
     case "save-retry":
       if (model.step !== "saving" || !model.error) return { model, effects: [] };

@@ -6,6 +6,7 @@ import { maskIdNumber, maskName } from "../domain/id-number.js";
 import type { BpReading } from "../domain/schema.js";
 import type { BpView, PersonView, ResultView, ViewState } from "../protocol.js";
 import type { AssessmentOutcome, Model, Session } from "./types.js";
+import { bpVerdict, glucoseIsLow, glucoseVerdict, worst } from "./verdict.js";
 
 const FREE_CHECKUP_CATEGORIES = new Set([
   "registered-poor",
@@ -42,8 +43,18 @@ function bpView(r: BpReading): BpView {
 
 export function resultView(recordId: string, o: AssessmentOutcome): ResultView {
   const a = o.assessment;
+  const reasons = a.referral.reasons;
+  const bp = a.bp ? bpVerdict(a.bp.systolic, a.bp.diastolic, reasons) : null;
+  const glucose = a.glucose ? glucoseVerdict(a.glucose.class, reasons) : null;
   return {
     recordId,
+    verdicts: {
+      bp,
+      glucose,
+      glucoseLow: a.glucose ? glucoseIsLow(a.glucose.class, reasons) : false,
+      // A referral for a symptom alone is still danger, even with normal numbers.
+      overall: a.referral.urgent ? "danger" : worst(bp, glucose),
+    },
     bp: a.bp ? { ...a.bp } : null,
     glucose: a.glucose ? { ...a.glucose } : null,
     urgent: a.referral.urgent,
@@ -57,6 +68,11 @@ export function resultView(recordId: string, o: AssessmentOutcome): ResultView {
 }
 
 export function toView(model: Model, opts: { glucoseSkippable: boolean }): ViewState {
+  const view = stepView(model, opts);
+  return model.idleUntil ? { ...view, idle: { until: model.idleUntil } } : view;
+}
+
+function stepView(model: Model, opts: { glucoseSkippable: boolean }): ViewState {
   switch (model.step) {
     case "attract":
       return { step: "attract", notice: model.notice };

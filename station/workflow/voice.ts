@@ -1,8 +1,34 @@
-/** Voice prompt texts. Short, plain sentences: they are read aloud to elderly villagers. */
-import type { VoiceParam } from "../protocol.js";
-import type { Text, VoiceKey, VoiceParams } from "./types.js";
+/**
+ * Voice prompt texts, one per prompt key. Short, plain sentences: they are read aloud to elderly
+ * villagers. Variable parts are `{placeholders}` filled from the prompt's structured params
+ * (station/workflow/prompt.ts): `{bp}`/`{glucose}` are verdicts (VERDICT_WORDS). Keys are
+ * stable: recorded audio is made from this table (`npm run voice`, docs/voice.md).
+ */
+import { BP_GUIDANCE } from "../../drivers/bp/bp-assess.js";
+import { GLUCOSE_GUIDANCE } from "../../drivers/glucose/gls-assess.js";
+import { FAULT_TEXT as CARD_TEXT } from "../../drivers/idcard/card.js";
+import type { BaseVoiceKey, Text } from "./types.js";
 
-export const VOICE: Record<VoiceKey, Text> = {
+/**
+ * What a device fault says when its code has no text of its own (runtime/fault-text.ts shows the
+ * same words on screen): the `bp-fault`, `glucose-fault` and `card-rejected` prompts.
+ */
+export const GENERIC_FAULT: Record<"card-reader" | "bp" | "glucose", Text> = {
+  "card-reader": {
+    zh: "读卡没有成功，请再放一次卡；还不行请找医生。",
+    en: "Reading the card failed. Try again, or ask the doctor.",
+  },
+  bp: {
+    zh: "血压没有量好，请坐好再测一次；还不行请找医生。",
+    en: "The blood pressure measurement failed. Sit still and try again, or ask the doctor.",
+  },
+  glucose: {
+    zh: "血糖没有测好，请换一条新试纸再测；还不行请找医生。",
+    en: "The glucose test failed. Use a new strip and try again, or ask the doctor.",
+  },
+};
+
+const BASE_VOICE: Record<BaseVoiceKey, Text> = {
   welcome: { zh: "您好，请把身份证放在读卡器上。", en: "Hello. Please place your ID card on the reader." },
   "confirm-identity": { zh: "请看屏幕，确认是不是您本人。", en: "Please check the screen: is this you?" },
   consent: {
@@ -13,13 +39,26 @@ export const VOICE: Record<VoiceKey, Text> = {
     zh: "请坐好，把袖带套在左上臂，然后按血压计上的开始键。",
     en: "Please sit down, put the cuff on your left upper arm, and press start on the monitor.",
   },
-  "bp-repeat": {
-    zh: "血压有点高，请休息一下，我们再量一次。",
-    en: "Your blood pressure is a little high. Please rest; we will measure again.",
+  "bp-ready-repeat": {
+    zh: "现在量第二次。袖带不要取下，按血压计上的开始键。",
+    en: "Now the second reading. Keep the cuff on and press start on the monitor.",
   },
-  "bp-fault": {
-    zh: "这次没有量好，请按屏幕提示再试一次。",
-    en: "That measurement did not work. Please follow the screen and try again.",
+  "bp-measuring": {
+    zh: "正在测量，请不要动，不要说话。",
+    en: "Measuring. Please keep still and do not talk.",
+  },
+  "bp-repeat": {
+    zh: "血压偏高。请坐着休息一下，我们再量一次。",
+    en: "Your blood pressure is raised. Please sit and rest; we will measure again.",
+  },
+  "bp-repeat-very-high": {
+    zh: "血压很高。请坐着休息，不要走开，我们马上再量一次。如果头痛、胸闷，请马上叫医生。",
+    en: "Your blood pressure is very high. Sit and rest, do not leave; we will measure again soon. If you have a headache or chest pain, call the doctor now.",
+  },
+  "bp-fault": GENERIC_FAULT.bp,
+  "bp-done": {
+    zh: "血压量好了。请按“下一步”。",
+    en: "Blood pressure done. Please press Next.",
   },
   "glucose-sample-type": {
     zh: "请告诉我们，您现在是空腹，还是饭后？",
@@ -29,34 +68,45 @@ export const VOICE: Record<VoiceKey, Text> = {
     zh: "请把试纸插进血糖仪，采血后滴在试纸上。",
     en: "Insert a strip into the meter, then put a drop of blood on it.",
   },
-  "glucose-fault": {
-    zh: "血糖没有测好，请换一张新试纸再试。",
-    en: "The glucose test did not work. Please use a new strip and try again.",
-  },
+  "glucose-fault": GENERIC_FAULT.glucose,
+  saving: { zh: "正在保存，请稍等。", en: "Saving. Please wait." },
   "result-normal": {
-    zh: "检查完了，结果正常。请拿好打印的小票。",
-    en: "All done. Your results are normal. Please take your printed slip.",
+    zh: "检查完了。血压{bp}，血糖{glucose}。请保持好习惯。",
+    en: "All done. Blood pressure: {bp}. Blood sugar: {glucose}. Keep up your good habits.",
   },
-  "result-abnormal": {
-    zh: "检查完了，有的结果偏高，请看屏幕上的建议，并告诉医生。",
-    en: "All done. Some results are high. Please read the advice and tell your doctor.",
+  "result-raised": {
+    zh: "检查完了。血压{bp}，血糖{glucose}。请按屏幕上的日期再来复查。",
+    en: "All done. Blood pressure: {bp}. Blood sugar: {glucose}. Please come back for a recheck by the date on the screen.",
+  },
+  "result-high": {
+    zh: "检查完了。血压{bp}，血糖{glucose}。请今天就告诉医生。",
+    en: "All done. Blood pressure: {bp}. Blood sugar: {glucose}. Please tell the doctor today.",
   },
   "result-urgent": {
-    zh: "请马上找医生！您的结果需要尽快看医生。",
-    en: "Please see the doctor now! Your results need urgent attention.",
+    zh: "请马上找医生！血压{bp}，血糖{glucose}。请不要自己回家。",
+    en: "Please see the doctor now! Blood pressure: {bp}. Blood sugar: {glucose}. Do not go home alone.",
+  },
+  "result-urgent-low": {
+    zh: "请马上找医生！血糖太低，危险。请马上吃几块糖或喝糖水，不要自己回家。",
+    en: "Please see the doctor now! Your blood sugar is dangerously low. Eat some sugar or drink sweet water now, and do not go home alone.",
   },
   "save-failed": {
     zh: "结果还没有保存好，请找医生帮忙。请不要离开。",
     en: "Your result is not saved yet. Please ask the doctor for help, and do not leave.",
   },
-  "card-rejected": {
-    zh: "这张卡不能用，请找医生帮您登记。",
-    en: "This card cannot be used. Please ask the doctor to register you.",
+  "card-rejected": GENERIC_FAULT["card-reader"],
+  "help-called": {
+    zh: "已通知医生，请稍等，医生马上来。",
+    en: "The doctor has been called. Please wait; the doctor is coming.",
+  },
+  "still-there": {
+    zh: "您还在吗？要继续的话，请点一下屏幕。",
+    en: "Are you still there? To carry on, please touch the screen.",
   },
   goodbye: { zh: "谢谢，再见。", en: "Thank you. Goodbye." },
-  // Health card (station/health-card). Parameters are structured (VoiceParam): {visits} and
-  // {overdue} counts, {sys} {dia} mmHg, {glucose} mmol/L. The comparison with last time is in
-  // the key (better / same / worse / other), so every word of it has a recorded clip.
+  // Health card (station/health-card). {visits}, {overdue}, {sys}, {dia}, {glucose} are numbers;
+  // the comparison with last time is in the key, so every word of it has a recorded clip.
+  "health-card-loading": { zh: "正在打开您的健康档案。", en: "Opening your health card." },
   "health-card-open": {
     zh: "这是您的健康档案，共有{visits}次记录。请按下一页查看。",
     en: "This is your health card, with {visits} records. Press next page to read on.",
@@ -103,53 +153,45 @@ export const VOICE: Record<VoiceKey, Text> = {
   },
 };
 
-const UNITS: Record<string, Text> = {
-  mmHg: { zh: "毫米汞柱", en: " mmHg" },
-  mmolL: { zh: "毫摩尔每升", en: " mmol/L" },
-  bpm: { zh: "次每分", en: " per minute" },
-  days: { zh: "天", en: " days" },
-  times: { zh: "次", en: " times" },
-};
-const VERDICTS: Record<string, Text> = {
+/** The verdict words spoken for `{bp}` and `{glucose}`; "none" when not measured. */
+export const VERDICT_WORDS: Record<string, Text> = {
   normal: { zh: "正常", en: "normal" },
   raised: { zh: "偏高", en: "raised" },
-  high: { zh: "很高", en: "high" },
-  danger: { zh: "危险", en: "dangerous" },
-  low: { zh: "偏低", en: "low" },
+  high: { zh: "很高", en: "very high" },
+  danger: { zh: "危险", en: "danger" },
+  low: { zh: "太低", en: "too low" },
+  none: { zh: "没有测", en: "not measured" },
 };
-const MONTHS_EN = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
-/** One structured parameter as text (the kiosk speaks the same value from recorded parts). */
-export function paramText(p: VoiceParam, lang: keyof Text): string {
-  switch (p.kind) {
-    case "number":
-      return `${p.value.toFixed(p.decimals ?? 0)}${p.unit ? (UNITS[p.unit]?.[lang] ?? "") : ""}`;
-    case "verdict":
-      return VERDICTS[p.value]?.[lang] ?? p.value;
-    case "date":
-      return lang === "zh" ? `${p.month}月${p.day}日` : `${p.day} ${MONTHS_EN[p.month - 1] ?? p.month}`;
-  }
-}
+/** Device names in `device-problem-<device>`; the kiosk shows the same names (ui/src/i18n.ts dev*). */
+export const DEVICE_WORDS: Record<string, Text> = {
+  cardReader: { zh: "读卡器", en: "Card reader" },
+  bp: { zh: "血压计", en: "BP monitor" },
+  glucose: { zh: "血糖仪", en: "Glucose meter" },
+  printer: { zh: "打印机", en: "Printer" },
+  peripherals: { zh: "指示灯", en: "Lights" },
+};
 
-/** The text of a key with its parameters filled in, in both languages. */
-export function voiceText(key: VoiceKey, params: VoiceParams = {}): Text {
-  const fill = (t: string, lang: keyof Text) =>
-    t.replace(/\{(\w+)\}/g, (m, name: string) => {
-      const v = params[name];
-      return v ? paramText(v, lang) : m;
-    });
-  return { zh: fill(VOICE[key].zh, "zh"), en: fill(VOICE[key].en, "en") };
-}
+const entries = (prefix: string, table: Readonly<Record<string, { zh: string; en: string }>>) =>
+  Object.entries(table).map(([code, t]): [string, Text] => [`${prefix}-${code}`, { zh: t.zh, en: t.en }]);
+
+/**
+ * Every prompt key and its words. A fault speaks its own reason ("袖带太松…"), so each fault code
+ * with a text of its own has a key (`bp-fault-cuff-loose`), recorded like any other prompt; so
+ * has each device that can be missing (`device-problem-bp`).
+ */
+export const VOICE: Readonly<Record<string, Text>> = {
+  ...BASE_VOICE,
+  ...Object.fromEntries([
+    ...entries("bp-fault", BP_GUIDANCE),
+    ...entries("glucose-fault", GLUCOSE_GUIDANCE),
+    ...entries("card-rejected", CARD_TEXT),
+    ...Object.entries(DEVICE_WORDS).map(([device, w]): [string, Text] => [
+      `device-problem-${device}`,
+      {
+        zh: `${w.zh}现在用不了。请找医生来看一下。`,
+        en: `${w.en}: not working. Please ask the doctor to check it.`,
+      },
+    ]),
+  ]),
+};

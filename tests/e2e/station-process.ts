@@ -58,7 +58,7 @@ export interface RunningStation {
   stop(): Promise<void>;
 }
 
-export async function startStation(): Promise<RunningStation> {
+export async function startStation(workflow: Record<string, unknown> = {}): Promise<RunningStation> {
   const dir = await mkdtemp(join(tmpdir(), "station-e2e-"));
   const dataDir = join(dir, "data");
   const configPath = join(dir, "config.json");
@@ -68,7 +68,8 @@ export async function startStation(): Promise<RunningStation> {
     server: { port: 0 },
     dataDir,
     upload: { embeddedArchiveDir: archiveDir },
-    workflow: { bpRepeatPauseSeconds: 2 },
+    // Long enough to screenshot the rest screen at both sizes in both languages.
+    workflow: { bpRepeatPauseSeconds: 8, ...workflow },
   };
   await writeFile(configPath, JSON.stringify(config));
   const child = await spawnUntilReady(

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CheckupRecord } from "../../station/domain/schema.js";
 import type { ServerMessage, ViewState } from "../../station/protocol.js";
 import { createRoster } from "../../station/roster/roster.js";
-import { CheckupRuntime, type RecordSink } from "../../station/runtime/checkup.js";
+import { CheckupRuntime, type HelpCall, type RecordSink } from "../../station/runtime/checkup.js";
 import { Hub } from "../../station/runtime/hub.js";
 import { cardFor } from "../../station/server/sim-api.js";
 import { createMemoryStore } from "../../station/storage/memory-store.js";
@@ -16,6 +16,7 @@ const NOW = Date.parse("2026-11-22T02:00:00.000Z");
 
 function setup(store: RecordSink = createMemoryStore()) {
   const devices = createSimDevices();
+  const helpCalls: HelpCall[] = [];
   const hub = new Hub();
   const messages: ServerMessage[] = [];
   hub.subscribe((m) => messages.push(m));
@@ -35,9 +36,10 @@ function setup(store: RecordSink = createMemoryStore()) {
     hub,
     clock,
     logger: silentLogger,
+    onHelp: (c) => helpCalls.push(c),
   });
   const view = () => hub.get("workflow/state") as ViewState;
-  return { devices, hub, messages, runtime, view, store };
+  return { devices, hub, messages, runtime, view, store, helpCalls };
 }
 
 async function start(devices: SimDeviceSet, runtime: CheckupRuntime) {
@@ -132,14 +134,57 @@ describe("CheckupRuntime", () => {
     expect(view()).toMatchObject({ step: "identified", person: { onRoster: true, name: "杨*花" } });
   });
 
-  it("inactivity returns to attract after the configured time", async () => {
+  it("help from the screen or the button is answered by voice and handed on with where it came from", async () => {
+    const { devices, runtime, messages, helpCalls, view } = setup();
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    runtime.action({ type: "confirm" });
+    runtime.action({ type: "consent", accept: true });
+    runtime.action({ type: "help" });
+    expect(messages.at(-1)).toMatchObject({ topic: "voice", payload: { key: "help-called" } });
+    devices.peripherals.pressHelp();
+    runtime.action({ type: "help", screen: "device-missing" });
+    expect(helpCalls).toEqual([
+      { step: "bp", screen: "bp:ready", recordId: expect.any(String), source: "screen" },
+      { step: "bp", screen: "bp:ready", recordId: expect.any(String), source: "button" },
+      { step: "bp", screen: "device-missing", recordId: expect.any(String), source: "screen" },
+    ]);
+    // Help does not move the check-up on, and the screen keeps its own prompt.
+    expect(view()).toMatchObject({ step: "bp", phase: "ready", prompt: { key: "bp-ready" } });
+  });
+
+  it("inactivity warns for the last 15 s, then returns to attract after the configured time", async () => {
+    const { devices, runtime, view, messages } = setup();
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    vi.advanceTimersByTime(CONFIG.inactivityMs - 15_001);
+    expect(view()).toMatchObject({ step: "identified" });
+    expect(view().idle).toBeUndefined();
+    vi.advanceTimersByTime(1);
+    expect(view()).toMatchObject({ step: "identified", idle: {}, prompt: { key: "still-there" } });
+    expect(messages.at(-1)).toMatchObject({ topic: "voice", payload: { key: "still-there" } });
+    vi.advanceTimersByTime(14_999);
+    expect(view().step).toBe("identified");
+    vi.advanceTimersByTime(1);
+    expect(view()).toMatchObject({ step: "attract", notice: null });
+    expect(view().idle).toBeUndefined();
+  });
+
+  it("a touch during the warning keeps the session for another full period", async () => {
     const { devices, runtime, view } = setup();
     await start(devices, runtime);
     devices.cardReader.present(cardFor(ROSTER));
-    vi.advanceTimersByTime(CONFIG.inactivityMs - 1);
-    expect(view().step).toBe("identified");
+    vi.advanceTimersByTime(CONFIG.inactivityMs - 5_000);
+    expect(view().idle).toBeDefined();
+    runtime.action({ type: "touch" });
+    expect(view()).toMatchObject({ step: "identified", prompt: { key: "confirm-identity" } });
+    expect(view().idle).toBeUndefined();
+    vi.advanceTimersByTime(CONFIG.inactivityMs - 15_001);
+    expect(view().idle).toBeUndefined();
     vi.advanceTimersByTime(1);
-    expect(view()).toEqual({ step: "attract", notice: null });
+    expect(view()).toMatchObject({ step: "identified", idle: {} });
+    vi.advanceTimersByTime(15_000);
+    expect(view().step).toBe("attract");
   });
 
   it("a failing disk keeps the result on screen and saves it once the disk recovers", async () => {

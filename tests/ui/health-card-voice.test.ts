@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { loadDefaultPolicy } from "../../station/assessment/index.js";
 import { buildHealthCard } from "../../station/health-card/card.js";
+import type { VoiceParam } from "../../station/protocol.js";
+import { fillPrompt } from "../../station/workflow/prompt.js";
 import type { VoiceKey } from "../../station/workflow/types.js";
-import { VOICE, voiceText } from "../../station/workflow/voice.js";
+import { VOICE } from "../../station/workflow/voice.js";
 import { buildPages, pageVoice } from "../../ui/src/health-card/pages.js";
 
 const card = buildHealthCard(
@@ -34,6 +36,18 @@ const card = buildHealthCard(
   "2026-11-30",
 );
 
+/** The spoken text for structured params (numbers with their decimals), as the station fills it. */
+const voiceText = (key: VoiceKey, params: Record<string, VoiceParam>) =>
+  fillPrompt(
+    key,
+    Object.fromEntries(
+      Object.entries(params).map(([k, p]) => [
+        k,
+        p.kind === "number" ? p.value.toFixed(p.decimals ?? 0) : "",
+      ]),
+    ),
+  );
+
 describe("health card pages and their voice keys", () => {
   it("every key a page names exists in the voice table, and every placeholder is filled", () => {
     for (const lang of ["zh", "en"] as const)
@@ -53,7 +67,7 @@ describe("health card pages and their voice keys", () => {
       key: "health-card-bp-better",
       params: { sys: { kind: "number", value: 148 }, dia: { kind: "number", value: 92, unit: "mmHg" } },
     });
-    expect(voiceText("health-card-bp-better", v.params).zh).toContain("148比92毫米汞柱，比上次好一些");
+    expect(voiceText("health-card-bp-better", v.params).zh).toContain("148比92，比上次好一些");
     const g = pageVoice({ kind: "chart-glucose" }, card)!;
     expect(g.key).toBe("health-card-glucose-better");
     expect(voiceText("health-card-glucose-better", g.params).en).toContain(

@@ -32,6 +32,10 @@ describe("screen rules", () => {
     expect(missingDevice(bpReady, null, {})).toBeNull();
     expect(missingDevice(bpReady, null, { glucose: down })).toBeNull();
     expect(missingDevice(attract, null, { cardReader: down })).toBe("cardReader");
+    // A reader whose security module failed is as unusable as an unplugged one.
+    expect(missingDevice(attract, null, { cardReader: { ...down, state: "error", code: "sam-fault" } })).toBe(
+      "cardReader",
+    );
   });
 
   it("offers back and cancel only where the station honours them", () => {

@@ -64,6 +64,9 @@ describe("slip", () => {
     expect(text).toContain("杨*花");
     expect(text).toContain("血压 146/90 mmHg");
     expect(text).toContain("空腹");
+    // Verdict words, not a diagnosis from one visit.
+    expect(text).toContain("偏高");
+    expect(text).not.toMatch(/级高血压|糖尿病/);
     expect(text).toContain("赵医生 0000");
     expect(slip.qr).toBe(RECORD_ID);
     expect(text).not.toContain(PERSON.idNumber);

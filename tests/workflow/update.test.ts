@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { promptFor } from "../../station/workflow/prompt.js";
 import type { Model, Session } from "../../station/workflow/types.js";
 import { ATTRACT, createUpdate } from "../../station/workflow/update.js";
+import { toView } from "../../station/workflow/view.js";
 import { bp, CONFIG, fakeAssess, glucose, identify, OTHER, PERSON, RECORD_ID, run, ui } from "./fixtures.js";
 
 const toConsent = [identify(), ui({ type: "confirm" })];
+/** Idle timer length: the warning shows for the last 15 s. */
+const IDLE_MS = CONFIG.inactivityMs - 15_000;
+const promptKey = (m: Model) => promptFor(toView(m, { glucoseSkippable: true })).key;
 const toBp = [...toConsent, ui({ type: "consent", accept: true })];
 
 describe("identification", () => {
@@ -14,7 +19,7 @@ describe("identification", () => {
     expect(model.session.person.idNumber).toBe(PERSON.idNumber);
     expect(model.session.recordId).toBe(RECORD_ID);
     expect(model.session.age).toBe(81);
-    expect(effects).toContainEqual({ type: "set-timer", name: "inactivity", ms: CONFIG.inactivityMs });
+    expect(effects).toContainEqual({ type: "set-timer", name: "inactivity", ms: IDLE_MS });
   });
 
   it("given a rejected card, then attract shows a notice that clears later", () => {
@@ -215,8 +220,9 @@ describe("glucose", () => {
     ]);
     expect(f.model).toMatchObject({ phase: "fault" });
     const r = run(f.model, [ui({ type: "retry" })]);
+    expect(promptKey(r.model)).toBe("glucose-ready");
     expect(r.model).toMatchObject({ phase: "waiting" });
-    expect(r.effects).toContainEqual({ type: "announce", key: "glucose-ready" });
+    expect(r.effects).toContainEqual({ type: "announce" });
   });
 });
 
@@ -234,7 +240,8 @@ describe("saving and the result", () => {
     const r = run(s.model, [{ type: "saved", recordId: RECORD_ID }]);
     expect(r.model).toMatchObject({ step: "result", print: "printing" });
     expect(r.effects.some((e) => e.type === "print")).toBe(true);
-    expect(r.effects).toContainEqual({ type: "announce", key: "result-normal" });
+    expect(r.effects).toContainEqual({ type: "announce" });
+    expect(promptKey(r.model)).toBe("result-normal");
   });
 
   it("a high-normal result is announced as raised, agreeing with the advice on screen", () => {
@@ -253,7 +260,7 @@ describe("saving and the result", () => {
       },
     });
     const r = run(ATTRACT, [...toSaving, { type: "saved", recordId: RECORD_ID }], u);
-    expect(r.effects).toContainEqual({ type: "announce", key: "result-abnormal" });
+    expect(promptKey(r.model)).toBe("result-raised");
   });
 
   it("an urgent referral alerts the doctor and sounds the alarm", () => {
@@ -272,7 +279,7 @@ describe("saving and the result", () => {
       recordId: RECORD_ID,
     });
     expect(s.effects).toContainEqual({ type: "buzz", pattern: "alert" });
-    expect(s.effects).toContainEqual({ type: "announce", key: "result-urgent" });
+    expect(promptKey(s.model)).toBe("result-urgent");
   });
 
   it("a failed save keeps the check-up on screen, retries by itself, and never times out", () => {
@@ -325,12 +332,19 @@ describe("inactivity and cancel", () => {
       run(ATTRACT, [...toBp, { type: "bp-reading", reading: bp(118, 76) }, ui({ type: "next" })]).model,
     ],
   ];
-  it.each(steps)("inactivity on %s returns to attract with no personal data left", (_name, model) => {
-    const r = run(model, [{ type: "timer", name: "inactivity" }]);
-    expect(r.model).toEqual(ATTRACT);
-    expect(JSON.stringify(r.model)).not.toContain(PERSON.name);
-    expect(r.effects).toContainEqual({ type: "clear-all-timers" });
-  });
+  it.each(steps)(
+    "inactivity on %s warns first, then returns to attract with no personal data left",
+    (_name, model) => {
+      const warned = run(model, [{ type: "timer", name: "inactivity" }]);
+      expect(warned.model).toMatchObject({ step: model.step, idleUntil: "2026-11-22T02:00:15.000Z" });
+      expect(warned.effects).toContainEqual({ type: "set-timer", name: "inactivity", ms: 15_000 });
+      expect(promptKey(warned.model)).toBe("still-there");
+      const r = run(warned.model, [{ type: "timer", name: "inactivity" }]);
+      expect(r.model).toEqual(ATTRACT);
+      expect(JSON.stringify(r.model)).not.toContain(PERSON.name);
+      expect(r.effects).toContainEqual({ type: "clear-all-timers" });
+    },
+  );
   it.each(steps)("cancel on %s returns to attract", (_name, model) => {
     expect(run(model, [ui({ type: "cancel" })]).model).toEqual(ATTRACT);
   });
@@ -338,7 +352,44 @@ describe("inactivity and cancel", () => {
     const m = run(ATTRACT, toConsent).model;
     const r = run(m, [ui({ type: "touch" })]);
     expect(r.model).toBe(m);
-    expect(r.effects).toEqual([{ type: "set-timer", name: "inactivity", ms: CONFIG.inactivityMs }]);
+    expect(r.effects).toEqual([{ type: "set-timer", name: "inactivity", ms: IDLE_MS }]);
+  });
+  it("a touch during the warning keeps the session and takes the warning down", () => {
+    const warned = run(run(ATTRACT, toConsent).model, [{ type: "timer", name: "inactivity" }]).model;
+    const r = run(warned, [ui({ type: "touch" })]);
+    expect(r.model.step).toBe("consent");
+    expect(r.model.idleUntil).toBeUndefined();
+    expect(r.effects).toContainEqual({ type: "set-timer", name: "inactivity", ms: IDLE_MS });
+    expect(promptKey(r.model)).toBe("consent");
+  });
+  it("the result screen warns too, and a touch keeps it for another full period", () => {
+    const result = run(ATTRACT, [
+      ...toBp,
+      { type: "bp-reading", reading: bp(118, 76) },
+      ui({ type: "next" }),
+      ui({ type: "skip" }),
+      { type: "saved", recordId: RECORD_ID },
+    ]);
+    expect(result.effects).toContainEqual({
+      type: "set-timer",
+      name: "result",
+      ms: CONFIG.resultMs - 15_000,
+    });
+    const warned = run(result.model, [{ type: "timer", name: "result" }]);
+    expect(warned.effects).toContainEqual({ type: "clear-timer", name: "inactivity" });
+    expect(warned.model).toMatchObject({ step: "result", idleUntil: "2026-11-22T02:00:15.000Z" });
+    const touched = run(warned.model, [ui({ type: "touch" })]);
+    expect(touched.model.idleUntil).toBeUndefined();
+    expect(touched.effects).toContainEqual({
+      type: "set-timer",
+      name: "result",
+      ms: CONFIG.resultMs - 15_000,
+    });
+    expect(run(warned.model, [{ type: "timer", name: "result" }]).model).toEqual(ATTRACT);
+  });
+  it("a device event that is not a touch leaves the warning up", () => {
+    const warned = run(run(ATTRACT, toBp).model, [{ type: "timer", name: "inactivity" }]).model;
+    expect(run(warned, [{ type: "printed" }]).model.idleUntil).toBe("2026-11-22T02:00:15.000Z");
   });
   it("the help button alerts the doctor from any step", () => {
     const r = run(run(ATTRACT, toBp).model, [ui({ type: "help" })]);

@@ -29,7 +29,9 @@ export function missingDevice(
 ): DeviceName | null {
   const name = neededDevice(view, local);
   if (!name) return null;
-  return devices[name]?.state === "disconnected" ? name : null;
+  // Unplugged or failed: either way the villager cannot go on without the doctor.
+  const state = devices[name]?.state;
+  return state === "disconnected" || state === "error" ? name : null;
 }
 
 export interface NavButtons {

@@ -60,6 +60,7 @@ const TOPICS = new Set([
   "devices/status",
   "station/info",
   "upload/status",
+  "help/status",
   "voice",
   "ack",
   "error",

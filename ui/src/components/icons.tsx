@@ -66,3 +66,42 @@ export const BackspaceIcon = () => (
     <path d="M11.5 9l6 6M17.5 9l-6 6" />
   </Icon>
 );
+
+export const BellIcon = () => (
+  <Icon>
+    <path d="M6 17V11a6 6 0 0 1 12 0v6l2 2H4z" />
+    <path d="M10 21h4" />
+  </Icon>
+);
+
+/** Verdict shapes: each verdict has its own outline, so colour is never the only carrier. */
+export const VerdictIcon = ({ verdict }: { verdict: string }) => {
+  switch (verdict) {
+    case "normal":
+      return (
+        <Icon>
+          <circle cx="12" cy="12" r="9.5" />
+          <path d="M7.5 12.5l3 3 6-6.5" />
+        </Icon>
+      );
+    case "raised":
+      return (
+        <Icon>
+          <path d="M12 4v16M6 10l6-6 6 6" />
+        </Icon>
+      );
+    case "high":
+      return (
+        <Icon>
+          <path d="M6 12l6-6 6 6M6 19l6-6 6 6" />
+        </Icon>
+      );
+    default:
+      return (
+        <Icon>
+          <path d="M8 2.5h8l5.5 5.5v8L16 21.5H8L2.5 16V8z" />
+          <path d="M12 7v6.5M12 17v.5" />
+        </Icon>
+      );
+  }
+};

@@ -6,7 +6,7 @@ import type { DeviceMap } from "../models/station-model.js";
 import { navButtons } from "../screen-rules.js";
 import { ReplayButton } from "../voice/replay-button.js";
 import { useT } from "./common.js";
-import { BackIcon, CrossIcon, SpeakerIcon, SpeakerOffIcon } from "./icons.js";
+import { BackIcon, BellIcon, CrossIcon, SpeakerIcon, SpeakerOffIcon } from "./icons.js";
 
 const DEVICE_ORDER: DeviceName[] = ["cardReader", "bp", "glucose", "printer"];
 const STATE_KEYS: Record<string, TextKey> = {
@@ -15,12 +15,15 @@ const STATE_KEYS: Record<string, TextKey> = {
   error: "deviceError",
 };
 
-/** `showPrompt` is off while a device problem replaces the screen the prompt was for. */
-export function TopBar({ showPrompt }: { showPrompt: boolean }) {
+/**
+ * Clinic (or demo banner), then 求助 on every screen, sound and language. The spoken prompt is
+ * not repeated here: each screen shows the same words in full (a clamped copy got cut off).
+ * `helpScreen` names a kiosk-only screen so the help request says where it came from.
+ */
+export function TopBar({ helpScreen }: { helpScreen?: string }) {
   const { station } = useModels();
-  const { lang, tr } = useT();
+  const { tr } = useT();
   const info = station.info.value;
-  const prompt = showPrompt ? station.prompt.value : null;
   const muted = station.muted.value;
   return (
     <header class="topbar">
@@ -33,15 +36,17 @@ export function TopBar({ showPrompt }: { showPrompt: boolean }) {
           <span class="clinic">{info?.clinicName ?? ""}</span>
         )}
       </div>
-      <div class="prompt" aria-live="polite" data-testid="prompt">
-        {prompt ? (
-          <>
-            <SpeakerIcon />
-            {prompt[lang]}
-          </>
-        ) : null}
-      </div>
-      <ReplayButton available={prompt !== null} />
+      <div class="topbar-gap" />
+      <button
+        type="button"
+        class="chip chip-help"
+        data-testid="help"
+        onClick={() => station.callHelp(helpScreen)}
+      >
+        <BellIcon />
+        {tr("help")}
+      </button>
+      <ReplayButton available={station.prompt.value !== null} />
       <button type="button" class="chip" data-testid="mute" aria-pressed={muted} onClick={station.toggleMute}>
         {muted ? <SpeakerOffIcon /> : <SpeakerIcon />}
         {muted ? tr("unmute") : tr("mute")}
@@ -87,24 +92,51 @@ function UploadItem({ upload }: { upload: Upload }) {
   );
 }
 
-export function DeviceStrip({ devices }: { devices: DeviceMap }) {
-  const { tr } = useT();
+/** Help requests waiting for a doctor, until the doctor's console can list and clear them. */
+function HelpItem() {
   const { station } = useModels();
+  const { tr } = useT();
+  const n = station.helpStatus.value?.waiting.length ?? 0;
+  if (n === 0) return null;
+  return (
+    <li class="device device-error" data-testid="help-waiting" data-count={n}>
+      <span class="dot" aria-hidden="true" />
+      {tr("helpWaiting", { n })}
+    </li>
+  );
+}
+
+/**
+ * For the doctor: one "设备正常" while all is well; otherwise each device with a problem and what
+ * to check. Every device keeps a (hidden when fine) item so tests and tools can read its state.
+ */
+export function DeviceStrip({ devices }: { devices: DeviceMap }) {
+  const { lang, tr } = useT();
+  const { station } = useModels();
+  const problems = DEVICE_ORDER.filter((n) => devices[n] && devices[n]?.state !== "connected");
   return (
     <ul class="devices" data-testid="devices">
       {DEVICE_ORDER.map((name) => {
         const status = devices[name];
         const state = status?.state ?? "unknown";
         const key = STATE_KEYS[state];
+        const bad = problems.includes(name);
         return (
-          <li key={name} class={`device device-${state}`} data-device={name} data-state={state}>
+          <li key={name} class={`device device-${state}`} data-device={name} data-state={state} hidden={!bad}>
             <span class="dot" aria-hidden="true" />
             {tr(`dev${name}` as TextKey)}
-            {key && state !== "connected" ? `·${tr(key)}` : ""}
+            {key ? (lang === "zh" ? `${tr(key)}：` : ` ${tr(key)}: `) + tr(`check_${name}` as TextKey) : ""}
           </li>
         );
       })}
+      {problems.length === 0 ? (
+        <li class="device device-connected" data-testid="devices-ok">
+          <span class="dot" aria-hidden="true" />
+          {tr("devicesOk")}
+        </li>
+      ) : null}
       <UploadItem upload={station.upload.value} />
+      <HelpItem />
     </ul>
   );
 }

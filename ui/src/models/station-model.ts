@@ -6,6 +6,7 @@ import { batch, computed, type ReadonlySignal, signal } from "@preact/signals-co
 import type {
   DeviceName,
   DeviceStatusView,
+  HelpStatusView,
   ServerMessage,
   StationInfoView,
   TextView,
@@ -42,6 +43,8 @@ export type LocalScreen = "keypad" | null;
 export const TOUCH_INTERVAL_MS = 5_000;
 /** A replayed voice message older than this is shown but not spoken again. */
 export const VOICE_FRESH_MS = 15_000;
+/** "已通知医生" stays up this long unless tapped away. */
+export const HELP_SHOWN_MS = 12_000;
 
 /** Step plus phase: a change means a different screen. */
 export function screenKey(v: ViewState): string {
@@ -66,6 +69,12 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
   /** A UI-only screen over the attract screen (the doctor's keypad). */
   const local = signal<LocalScreen>(null);
   const step = computed(() => view.value?.step ?? null);
+  /** Help requests waiting for a doctor (status strip). */
+  const helpStatus = signal<HelpStatusView | null>(null);
+  /** When "已通知医生" was shown (screen button, or the physical one via the station's voice). */
+  const helpShownAt = signal<number | null>(null);
+  /** Key of the last prompt announced (station voice or a kiosk-local one); must match the screen's. */
+  const spokenKey = signal<string | null>(null);
 
   let lastTouch = Number.NEGATIVE_INFINITY;
   const spoken = new Set<string>();
@@ -105,6 +114,9 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
   }
 
   function applyVoice(voice: VoiceView): void {
+    // The physical help button is answered on screen too.
+    if (voice.key === "help-called" && helpShownAt.value === null) helpShownAt.value = now();
+    spokenKey.value = voice.key;
     prompt.value = voice.text;
     lastVoice = voice;
     const id = `${voice.key}|${voice.at}`;
@@ -129,6 +141,9 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
         break;
       case "upload/status":
         upload.value = message.payload;
+        break;
+      case "help/status":
+        helpStatus.value = message.payload;
         break;
       case "voice":
         applyVoice(message.payload);
@@ -166,7 +181,8 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
   function touch(): void {
     if (connection.value !== "open") return;
     const t = now();
-    if (t - lastTouch < TOUCH_INTERVAL_MS) return;
+    // While "还在吗？" is up every touch counts: it is what keeps the session.
+    if (t - lastTouch < TOUCH_INTERVAL_MS && !view.value?.idle) return;
     lastTouch = t;
     void send({ type: "touch" });
   }
@@ -194,6 +210,25 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
     local.value = null;
   }
 
+  /** The help button: "已通知医生" at once, before the station answers. */
+  function callHelp(screen?: string): void {
+    helpShownAt.value = now();
+    void send(screen ? { type: "help", screen } : { type: "help" });
+  }
+
+  function dismissHelp(): void {
+    helpShownAt.value = null;
+  }
+
+  /** A prompt the kiosk decides itself (a device problem it sees on the strip). */
+  function sayLocal(key: string, text: TextView): void {
+    const voice: VoiceView = { key, text, at: new Date(now()).toISOString() };
+    spokenKey.value = key;
+    prompt.value = text;
+    lastVoice = voice;
+    speak(voice);
+  }
+
   function dismissError(): void {
     actionError.value = null;
   }
@@ -214,7 +249,13 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
     prompt: prompt as ReadonlySignal<TextView | null>,
     actionError: actionError as ReadonlySignal<{ code: string } | null>,
     local: local as ReadonlySignal<LocalScreen>,
+    helpStatus: helpStatus as ReadonlySignal<HelpStatusView | null>,
+    helpShownAt: helpShownAt as ReadonlySignal<number | null>,
+    spokenKey: spokenKey as ReadonlySignal<string | null>,
     step,
+    callHelp,
+    dismissHelp,
+    sayLocal,
     send,
     touch,
     toggleLang,

@@ -35,11 +35,17 @@ export function AttractScreen({ notice }: { notice: FaultView | null }) {
         <CardReaderPicture />
         <div class="attract-text">
           <p class="huge">{tr("swipeCard")}</p>
-          <p class="sub">{tr("swipeCardHint")}</p>
-          {notice ? <NoticeBox text={notice.message[lang]} testId="notice" /> : null}
-          <p class="meta">
-            {station.info.value?.clinicName ?? ""} · {formatToday(today, lang)}
-          </p>
+          {/* A notice takes the place of the hint and the date: one message at a time. */}
+          {notice ? (
+            <NoticeBox text={notice.message[lang]} testId="notice" />
+          ) : (
+            <>
+              <p class="sub">{tr("swipeCardHint")}</p>
+              <p class="meta">
+                {station.info.value?.clinicName ?? ""} · {formatToday(today, lang)}
+              </p>
+            </>
+          )}
         </div>
       </div>
     </Screen>

@@ -12,6 +12,7 @@ export interface BpScreenProps {
   restUntil: string | null;
   fault: FaultView | null;
   repeat: boolean;
+  promptKey?: string | undefined;
 }
 
 function useSecondsLeft(until: string | null): number {
@@ -57,8 +58,9 @@ function Readings({ readings }: { readings: BpView[] }) {
   );
 }
 
-export function BpScreen({ phase, readings, restUntil, fault, repeat }: BpScreenProps) {
+export function BpScreen({ phase, readings, restUntil, fault, repeat, promptKey }: BpScreenProps) {
   const { station } = useModels();
+  const veryHigh = promptKey === "bp-repeat-very-high";
   const { lang, tr } = useT();
   const left = useSecondsLeft(phase === "rest" ? restUntil : null);
   const send = (type: "retry" | "skip" | "next") => () => void station.send({ type });
@@ -73,7 +75,7 @@ export function BpScreen({ phase, readings, restUntil, fault, repeat }: BpScreen
           <div class="with-picture">
             <CuffPicture />
             <p class={phase === "measuring" ? "big pulse-text" : "big"}>
-              {tr(phase === "ready" ? "bpReady" : "bpMeasuring")}
+              {tr(phase === "measuring" ? "bpMeasuring" : repeat ? "bpReadyRepeat" : "bpReady")}
             </p>
           </div>
         </Screen>
@@ -89,7 +91,8 @@ export function BpScreen({ phase, readings, restUntil, fault, repeat }: BpScreen
         >
           <div class="side-by-side">
             <div>
-              <p class="big">{tr("bpRest")}</p>
+              {/* Same choice as the spoken prompt (station/workflow/prompt.ts): very high says so. */}
+              <p class="big">{tr(veryHigh ? "bpRestVeryHigh" : "bpRest")}</p>
               <p class="countdown" data-testid="countdown">
                 {left > 0 ? tr("bpRestCountdown", { s: left }) : tr("bpRestReady")}
               </p>
@@ -121,6 +124,9 @@ export function BpScreen({ phase, readings, restUntil, fault, repeat }: BpScreen
             </>
           }
         >
+          <p class="big" data-testid="bp-done-text">
+            {tr("bpDone")}
+          </p>
           <Readings readings={readings} />
         </Screen>
       );

@@ -4,12 +4,12 @@ import { Button, NoticeBox, Screen, useT } from "../components/common.js";
 import { CheckIcon } from "../components/icons.js";
 import { useModels } from "../context.js";
 import { OpenHealthCardButton } from "../health-card/screen.js";
-import { categoryLabel } from "../labels.js";
 
 export function IdentifiedScreen({ person, notice }: { person: PersonView; notice: FaultView | null }) {
   const { station } = useModels();
   const { lang, tr } = useT();
-  const categories = person.categories.map((c) => categoryLabel(c, lang)).join("、");
+  // Privacy: a queue stands behind the kiosk. Masked name, age and whether it is free; never
+  // welfare categories or conditions (those are in the health card the person opens).
   return (
     <Screen
       name="identified"
@@ -34,13 +34,12 @@ export function IdentifiedScreen({ person, notice }: { person: PersonView; notic
       <p class="huge" data-testid="person-name">
         {tr("hello", { name: person.name })}
       </p>
-      <p class="sub">
-        {tr("idLabel")} {person.maskedId} · {tr("age", { age: person.age })}
+      <p class="sub" data-testid="person-age">
+        {tr("age", { age: person.age })}
       </p>
       <p class={`entitlement ${person.freeCheckup ? "ok" : "no"}`} data-testid="entitlement">
         {person.freeCheckup ? <CheckIcon /> : null}
         {person.freeCheckup ? tr("freeYes") : tr("freeNo")}
-        {categories ? `（${categories}）` : ""}
       </p>
       {notice ? <NoticeBox text={notice.message[lang]} /> : null}
     </Screen>

@@ -114,12 +114,16 @@ const UNITS: Record<Unit, Record<VoiceLang, string>> = {
   days: { zh: "天", en: "days" },
   times: { zh: "次", en: "times" },
 };
-const VERDICTS: Record<Verdict, Record<VoiceLang, string>> = {
+// The same words as the screen (ui/src/i18n.ts verdict_*) and the station's prompt text
+// (station/workflow/voice.ts VERDICT_WORDS); tests/voice/verdict-words.test.ts keeps them equal.
+export const VERDICTS: Record<Verdict, Record<VoiceLang, string>> = {
   normal: { zh: "正常", en: "normal" },
-  raised: { zh: "偏高", en: "a little high" },
-  high: { zh: "很高", en: "high" },
-  danger: { zh: "危险", en: "dangerous" },
-  low: { zh: "偏低", en: "low" },
+  raised: { zh: "偏高", en: "raised" },
+  high: { zh: "很高", en: "very high" },
+  danger: { zh: "危险", en: "danger" },
+  low: { zh: "太低", en: "too low" },
+  // Not measured (the result prompt names both measurements).
+  none: { zh: "没有测", en: "not measured" },
 };
 
 /** Every part clip (id without the language) and what it says in each language. */
