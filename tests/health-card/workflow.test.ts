@@ -79,7 +79,7 @@ describe("opening the health card", () => {
   it("does not open once the card was lifted, and opens again when it is put back", () => {
     const lifted = go(ATTRACT, [identify(), { type: "card-removed" }, ui({ type: "health-card" })]);
     expect(lifted.model.step).toBe("identified");
-    expect(lifted.effects).toContainEqual({ type: "announce", key: "health-card-needs-card" });
+    expect(lifted.effects).toContainEqual({ type: "buzz", pattern: "prompt" });
     const back = go(lifted.model, [identify(), ui({ type: "health-card" })]);
     expect(back.model.step).toBe("health-card");
   });
@@ -137,19 +137,17 @@ describe("closing the health card", () => {
       expect(sent).not.toContain(secret);
   });
 
-  it("closes on inactivity", () => {
+  it("closes on inactivity, after the 还在吗？ warning", () => {
     const { model } = loaded();
-    const r = go(model, [{ type: "timer", name: "inactivity" }]);
+    const warned = go(model, [{ type: "timer", name: "inactivity" }]);
+    expect(warned.model).toMatchObject({ step: "health-card", idleUntil: expect.any(String) });
+    const r = go(warned.model, [{ type: "timer", name: "inactivity" }]);
     expect(r.model).toEqual(ATTRACT);
   });
 
-  it("announces the first page's voice key with its parameters, as the screen shows it", () => {
+  it("asks the station to speak the view's prompt once the card is loaded (prompt.ts: the first page)", () => {
     const { effects } = loaded();
-    expect(effects).toContainEqual({
-      type: "announce",
-      key: "health-card-open",
-      params: { visits: { kind: "number", value: 1 } },
-    });
+    expect(effects).toContainEqual({ type: "announce" });
   });
 
   it("prints the health-card slip once per press, and a stale load is ignored", () => {

@@ -70,8 +70,6 @@ describe("health card pages and their voice keys", () => {
     expect(voiceText("health-card-bp-better", v.params).zh).toContain("148比92，比上次好一些");
     const g = pageVoice({ kind: "chart-glucose" }, card)!;
     expect(g.key).toBe("health-card-glucose-better");
-    expect(voiceText("health-card-glucose-better", g.params).en).toContain(
-      "6.5 mmol/L, better than last time",
-    );
+    expect(voiceText("health-card-glucose-better", g.params).en).toContain("6.5, better than last time");
   });
 });
