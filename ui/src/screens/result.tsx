@@ -91,7 +91,8 @@ export function ResultScreen({ person, result, print, printFault }: ResultScreen
               onPress={() => void station.send({ type: "print" })}
             />
           ) : null}
-          <OpenHealthCardButton />
+          {/* An urgent result asks for the doctor now, not for browsing the health card. */}
+          {urgent ? null : <OpenHealthCardButton />}
           <Button
             label={tr("finish")}
             testId="finish"
