@@ -8,16 +8,37 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { AckMessage, RecordMessage } from "../station/mqtt/contract.js";
-import { PresenceMessage } from "../station/mqtt/presence.js";
+import { Answer, Command, ConfigDesired, PackChunk } from "../station/mqtt/fleet-contract.js";
+import { AlarmsMessage, HealthMessage } from "../station/mqtt/fleet-reports.js";
+import { PresenceMessage, PresenceMessageV1 } from "../station/mqtt/presence.js";
 
 const dir = join(import.meta.dirname, "../docs/schemas");
 const schemas = {
   "record-message.v1.json": { schema: RecordMessage, title: "Check-up record, station → county archive" },
   "ack-message.v1.json": { schema: AckMessage, title: "Archive acknowledgement, county archive → station" },
   "presence-message.v1.json": {
-    schema: PresenceMessage,
+    schema: PresenceMessageV1,
     title: "Station presence (retained; also the Last Will)",
   },
+  "presence-message.v2.json": {
+    schema: PresenceMessage,
+    title: "Station birth and death with bdSeq (retained; the death is also the Last Will)",
+  },
+  "health-message.v1.json": { schema: HealthMessage, title: "Station health metrics, station → county" },
+  "alarms-message.v1.json": {
+    schema: AlarmsMessage,
+    title: "Station alarm set (retained), station → county",
+  },
+  "answer.v1.json": {
+    schema: Answer,
+    title: "Answer to a command, config version or data pack, station → county",
+  },
+  "command.v1.json": { schema: Command, title: "Command with request id and expiry, county admin → station" },
+  "config-desired.v1.json": {
+    schema: ConfigDesired,
+    title: "Desired configuration (retained), county admin → station",
+  },
+  "pack-chunk.v1.json": { schema: PackChunk, title: "One chunk of a data pack, county admin → station" },
 };
 
 let stale = 0;

@@ -9,20 +9,27 @@ import { join } from "node:path";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
+import type { StationConfig } from "./config/schema.js";
 import { prepareDataDir } from "./data-format/migrate.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
+import { DiskGuard } from "./disk/disk-guard.js";
 import { DoctorLists } from "./doctor-lists/index.js";
 import { observeSaves } from "./doctor-lists/observe-store.js";
 import { type DoctorGate, doctorListRoutes, noDoctorSignIn } from "./doctor-lists/routes.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
+import { FleetAgent } from "./fleet/agent.js";
+import type { CommandRun } from "./fleet/commands.js";
+import { withAppliedConfig } from "./fleet/config-shadow.js";
+import { PolicyHolder, policyPack } from "./fleet/policy-pack.js";
+import { rosterPack } from "./fleet/roster-pack.js";
 import { HealthCardService } from "./health-card/service.js";
 import { withHealthCard } from "./health-card/workflow.js";
 import { HelpStore } from "./help/help-store.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import { RetentionPruner } from "./retention/pruner.js";
-import type { Roster } from "./roster/roster.js";
 import { loadRoster } from "./roster/roster.js";
+import { SwappableRoster } from "./roster/swappable.js";
 import { assessSession } from "./runtime/assess-session.js";
 import { CheckupRuntime } from "./runtime/checkup.js";
 import { type Clock, localDate, systemClock } from "./runtime/clock.js";
@@ -33,6 +40,7 @@ import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
 import { TimeGuard } from "./timekeeping/time-guard.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
+import type { LogRing } from "./util/log-ring.js";
 import type { Logger } from "./util/logger.js";
 import { type Notify, watchdogIntervalMs } from "./watchdog/sd-notify.js";
 import { Watchdog } from "./watchdog/watchdog.js";
@@ -45,6 +53,10 @@ export interface StationAppOptions {
   projectRoot: string;
   clock?: Clock;
   version?: string;
+  /** Recent log lines for the county's "logs" command; without it the command is refused. */
+  logRing?: LogRing;
+  /** The county's "restart" command; without it the command is refused. */
+  onRestartRequested?: () => void;
   /** The doctor console's session check; until sign-in exists, nobody reaches the doctor routes. */
   doctorGate?: DoctorGate;
   /** systemd notifications (null or absent when not run as a notify unit). */
@@ -62,17 +74,31 @@ export class StationApp {
   #sim: SimControl | null = null;
   #closeDevices: (() => Promise<void>) | null = null;
   #uploader: Uploader | null = null;
+  #fleet: FleetAgent | null = null;
+  #policy: PolicyHolder | null = null;
   #county: EmbeddedCounty | null = null;
-  #roster: Roster | null = null;
+  #roster: SwappableRoster | null = null;
   #help: HelpStore | null = null;
   #healthCard: HealthCardService | null = null;
+  #disk: DiskGuard | null = null;
   #timeGuard: TimeGuard | null = null;
   #pruner: RetentionPruner | null = null;
   #lists: DoctorLists | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
+  #config: StationConfig;
+  #appliedVersion: number | null = null;
+  /** The workflow's settings object: the county's live changes are written into it. */
+  #workflowConfig: Parameters<typeof createUpdate>[0]["config"] | null = null;
+  #simulated = false;
 
-  constructor(private readonly o: StationAppOptions) {}
+  constructor(private readonly o: StationAppOptions) {
+    this.#config = o.loaded.config;
+  }
+
+  #fleetDir(): string {
+    return join(resolvePath(this.o.loaded.baseDir, this.o.loaded.config.dataDir), "fleet");
+  }
 
   get runtime(): CheckupRuntime | null {
     return this.#runtime;
@@ -93,28 +119,42 @@ export class StationApp {
   }
 
   async start(): Promise<{ port: number; url: string }> {
-    const { config, baseDir } = this.o.loaded;
+    const { baseDir } = this.o.loaded;
     const log = this.o.logger;
+    const fileConfig = this.o.loaded.config;
+    // Before any module opens the folder: this release's data format, migrated if older.
+    await prepareDataDir(resolvePath(baseDir, fileConfig.dataDir), {
+      logger: log.child("data-format"),
+      version: this.o.version ?? "dev",
+    });
+    // The county's last applied settings (docs/fleet.md) go over the file's, restart-only ones
+    // included (the data folder is not among the keys the county may set).
+    const applied = withAppliedConfig(fileConfig, this.#fleetDir());
+    if (applied.problem) log.warn(`county config not used, the file alone runs: ${applied.problem}`);
+    this.#config = applied.config;
+    this.#appliedVersion = applied.version;
+    const config = this.#config;
     const clock = this.o.clock ?? systemClock;
     this.#startedAt = clock.now();
 
-    const roster = loadRoster(
-      config.roster.file
-        ? resolvePath(baseDir, config.roster.file)
-        : resolvePath(this.o.projectRoot, "station/data/demo-roster.json"),
+    // Swappable: a roster pack from the county replaces it while the station runs.
+    const roster = new SwappableRoster(
+      loadRoster(
+        config.roster.file
+          ? resolvePath(baseDir, config.roster.file)
+          : resolvePath(this.o.projectRoot, "station/data/demo-roster.json"),
+      ),
     );
     this.#roster = roster;
     log.info(
       `roster: ${roster.size} people of ${roster.county}${roster.synthetic ? " (synthetic demo data)" : ""}`,
     );
 
-    const policy = loadDefaultPolicy();
+    // Held, not fixed: a policy pack from the county replaces it for the next assessment.
+    const policy = new PolicyHolder(loadDefaultPolicy());
+    this.#policy = policy;
     const dataDir = resolvePath(baseDir, config.dataDir);
-    // Before any module opens the folder: this release's data format, migrated if older.
-    await prepareDataDir(dataDir, {
-      logger: log.child("data-format"),
-      version: this.o.version ?? "dev",
-    });
+    // (The data format was prepared at the top of start(), before the county's config was read.)
     const rawStore = createFileStore({ dir: dataDir, logger: log.child("store") });
     await rawStore.open();
     this.#store = rawStore;
@@ -122,7 +162,7 @@ export class StationApp {
     const lists = new DoctorLists({
       dataDir,
       roster: () => roster.all(),
-      policy: () => policy,
+      policy: () => policy.current,
       today,
       now: () => new Date(clock.now()),
       stationId: config.station.id,
@@ -155,7 +195,7 @@ export class StationApp {
     // Before the devices start: seeding the demo's history is disk-heavy, and device polls time out meanwhile.
     const healthCard = new HealthCardService({
       store,
-      pack: policy,
+      pack: () => policy.current,
       roster,
       timeZone: config.station.timezone,
       stationId: config.station.id,
@@ -188,6 +228,16 @@ export class StationApp {
 
     const uploader = config.upload.enabled ? await this.#startUploader(store) : null;
 
+    const disk = new DiskGuard({
+      dir: resolvePath(baseDir, config.dataDir),
+      reserveMb: config.disk.reserveMb,
+      checkSeconds: config.disk.checkSeconds,
+      logger: log.child("disk"),
+    });
+    disk.on("status", (s) => this.hub.publish("disk/status", s));
+    await disk.start();
+    this.#disk = disk;
+
     const help = new HelpStore({
       dir: resolvePath(baseDir, config.dataDir),
       now: () => clock.now(),
@@ -210,10 +260,11 @@ export class StationApp {
       resultMs: wf.resultSeconds * 1000,
       saveRetryMs: 10_000,
     };
+    this.#workflowConfig = workflowConfig;
     const workflowDeps = {
       config: workflowConfig,
       assess: (s: Parameters<typeof assessSession>[0], env: Parameters<typeof assessSession>[1]) =>
-        assessSession(s, env, policy),
+        assessSession(s, env, policy.current),
     };
     const update = withHealthCard(createUpdate(workflowDeps), workflowDeps);
     const runtime = new CheckupRuntime({
@@ -230,7 +281,9 @@ export class StationApp {
       onSaved: () => {
         uploader?.kick();
         void timeGuard.advance();
+        void disk.check();
       },
+      admit: () => disk.admit(),
       onHelp: (call) =>
         void help
           .add(call)
@@ -239,13 +292,8 @@ export class StationApp {
       healthCard,
     });
     this.#runtime = runtime;
-    this.hub.publish("station/info", {
-      stationId: config.station.id,
-      clinicName: config.station.clinicName,
-      doctor: config.station.doctor,
-      version: this.o.version ?? "dev",
-      simulated: sim !== null,
-    });
+    this.#simulated = sim !== null;
+    this.#publishInfo();
     runtime.start();
 
     const server = new StationServer({
@@ -269,6 +317,63 @@ export class StationApp {
     const port = await server.listen(config.server.host, config.server.port);
     this.#startWatchdog(resolvePath(baseDir, config.dataDir));
     return { port, url: `http://${config.server.host}:${port}` };
+  }
+
+  #fleetCommands(): Partial<Record<string, CommandRun>> {
+    const { logRing, onRestartRequested } = this.o;
+    return {
+      ...(logRing
+        ? {
+            logs: (args) => {
+              const n = typeof args.lines === "number" && Number.isInteger(args.lines) ? args.lines : 100;
+              return { status: "done", result: { lines: logRing.last(Math.min(Math.max(n, 1), 500)) } };
+            },
+          }
+        : {}),
+      ...(onRestartRequested
+        ? {
+            restart: () => {
+              // After the answer is on its way: stop() ends the connection gracefully.
+              setTimeout(onRestartRequested, 100);
+              return { status: "done", result: { exitCode: 75 } };
+            },
+          }
+        : {}),
+    };
+  }
+
+  #publishInfo(): void {
+    const config = this.#config;
+    this.hub.publish("station/info", {
+      stationId: config.station.id,
+      clinicName: config.station.clinicName,
+      doctor: config.station.doctor,
+      version: this.o.version ?? "dev",
+      simulated: this.#simulated,
+    });
+  }
+
+  /** The county's live settings: workflow timings, fleet limits, the clinic's name and doctor. */
+  #applyLive(next: StationConfig): void {
+    const cur = this.#config;
+    this.#config = {
+      ...cur,
+      workflow: next.workflow,
+      fleet: next.fleet,
+      station: { ...cur.station, clinicName: next.station.clinicName, doctor: next.station.doctor },
+    };
+    const wf = next.workflow;
+    if (this.#workflowConfig)
+      Object.assign(this.#workflowConfig, {
+        inactivityMs: wf.inactivitySeconds * 1000,
+        bpRepeatPauseMs: wf.bpRepeatPauseSeconds * 1000,
+        bpRepeatAtSystolic: wf.bpRepeatAtSystolic,
+        bpRepeatAtDiastolic: wf.bpRepeatAtDiastolic,
+        glucoseSkippable: wf.glucoseSkippable,
+        resultMs: wf.resultSeconds * 1000,
+      });
+    this.#fleet?.updateSettings(next.fleet);
+    this.#publishInfo();
   }
 
   /** Only under systemd with WatchdogSec= set; see station/watchdog/watchdog.ts. */
@@ -297,7 +402,8 @@ export class StationApp {
   }
 
   async #startUploader(store: RecordStore): Promise<Uploader> {
-    const { config, baseDir } = this.o.loaded;
+    const { baseDir } = this.o.loaded;
+    const config = this.#config;
     const log = this.o.logger;
     const up = config.upload;
     let broker: UploaderOptions["broker"];
@@ -322,17 +428,66 @@ export class StationApp {
         ...(b.caFile ? { caFile: resolvePath(baseDir, b.caFile) } : {}),
       };
     }
+    const clock = this.o.clock ?? systemClock;
+    // Built first: the uploader's link takes its bdSeq, birth and topics from the agent.
+    const fleet = new FleetAgent({
+      county: config.station.countyId,
+      stationId: config.station.id,
+      dataDir: resolvePath(baseDir, config.dataDir),
+      store,
+      logger: log.child("fleet"),
+      settings: config.fleet,
+      commands: this.#fleetCommands(),
+      packs: {
+        ...(this.#roster
+          ? {
+              roster: rosterPack(this.#roster, (r, v) =>
+                log.info(
+                  `roster pack ${v}: ${r.size} people of ${r.county}${r.synthetic ? " (synthetic)" : ""}`,
+                ),
+              ),
+            }
+          : {}),
+        ...(this.#policy ? { policy: policyPack(this.#policy) } : {}),
+      },
+      config: {
+        fileConfig: this.o.loaded.config,
+        running: () => this.#config,
+        appliedVersion: this.#appliedVersion,
+        applyLive: (next) => this.#applyLive(next),
+      },
+      facts: {
+        software: this.o.version ?? "dev",
+        packs: () => ({ roster: null, policy: null }),
+        devices: () => (this.#devices ? this.#deviceStatus() : {}),
+        backlogCount: () => this.#uploader?.status.pending ?? 0,
+        rejectedCount: () => this.#uploader?.status.rejected.length ?? 0,
+        savesFailing: () => {
+          const m = this.#runtime?.model;
+          return m?.step === "saving" && m.error !== null && m.error !== undefined;
+        },
+        helpSinceMs: () => this.#helpWaiting(),
+        nowMs: () => clock.now(),
+        startedAtMs: this.#startedAt,
+      },
+    });
+    this.#fleet = fleet;
+    fleet.loadPacks();
+    await fleet.start();
     const uploader = new Uploader({
       store,
       county: config.station.countyId,
       stationId: config.station.id,
       broker,
+      presence: fleet.presence,
+      extraTopics: fleet.topics,
       window: up.window,
       ackTimeoutMs: up.ackTimeoutSeconds * 1000,
       maxAckBytes: up.maxAckBytes,
       logger: log,
     });
     this.#uploader = uploader;
+    fleet.attach(uploader);
     uploader.on("status", (s) => this.hub.publish("upload/status", s));
     uploader.on("archiveTime", ({ at }) => void this.#timeGuard?.observeArchive(at));
     await uploader.start();
@@ -344,16 +499,24 @@ export class StationApp {
     this.#watchdog?.stop();
     this.#runtime?.stop();
     this.#healthCard?.stop();
+    this.#fleet?.stop();
     await this.#lists?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();
     await this.#help?.stop();
+    this.#disk?.stop();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
     await this.#closeDevices?.();
     await this.#pruner?.stop();
     await this.#timeGuard?.stop().catch((e: Error) => this.o.logger.warn(`clock stop: ${e.message}`));
     await this.#store?.close();
+  }
+
+  /** The oldest help request no doctor has cleared yet (station/help), or null. */
+  #helpWaiting(): number | null {
+    const times = (this.#help?.waiting() ?? []).map((r) => Date.parse(r.at)).filter((t) => !Number.isNaN(t));
+    return times.length > 0 ? Math.min(...times) : null;
   }
 
   #deviceStatus(): Record<DeviceName, DeviceStatusView> {
@@ -369,7 +532,7 @@ export class StationApp {
   }
 
   #health() {
-    const { config } = this.o.loaded;
+    const config = this.#config;
     return {
       ok: true,
       stationId: config.station.id,
@@ -379,8 +542,14 @@ export class StationApp {
       rosterSize: this.#roster?.size ?? 0,
       simulated: this.#sim !== null,
       upload: this.#uploader?.status ?? null,
+      fleet: {
+        configVersion: this.#fleet?.configVersion ?? this.#appliedVersion,
+        alarms: this.#fleet?.activeAlarms ?? [],
+        partialPacks: this.#fleet?.partialPacks ?? [],
+      },
       // For the doctor's screen and a fleet alarm: is this station's clock to be trusted?
       clock: this.#timeGuard?.check() ?? null,
+      disk: this.#disk?.status ?? null,
     };
   }
 }

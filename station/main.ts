@@ -8,9 +8,12 @@ import { parseArgs } from "node:util";
 import { StationApp } from "./app.js";
 import { loadConfig } from "./config/load.js";
 import { StationError } from "./util/errors.js";
-import { createLogger } from "./util/logger.js";
+import { LogRing, teeSink } from "./util/log-ring.js";
+import { createLogger, stderrSink } from "./util/logger.js";
 import { projectRoot } from "./util/project-root.js";
 import { systemdNotifier } from "./watchdog/sd-notify.js";
+
+export const RESTART_EXIT_CODE = 75;
 
 export async function runStation(argv: string[]): Promise<number> {
   // As the systemd unit's UMask=0077: whatever else the station writes (logs, the embedded
@@ -30,11 +33,27 @@ export async function runStation(argv: string[]): Promise<number> {
     console.error(`health-station: ${(e as Error).message}`);
     return 78; // EX_CONFIG
   }
-  const logger = createLogger("station", loaded.config.log.level);
+  // The county may ask for the last lines (scrubbed of personal data) with the "logs" command.
+  const logRing = new LogRing(500);
+  const logger = createLogger("station", loaded.config.log.level, teeSink(stderrSink, logRing.sink));
   const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string })
     .version;
   const notify = systemdNotifier(process.env, logger.child("systemd"));
-  const app = new StationApp({ loaded, logger, projectRoot: root, version, notify });
+  let restartRequested = false;
+  let requestStop: ((why: string) => void) | null = null;
+  const app = new StationApp({
+    loaded,
+    logger,
+    projectRoot: root,
+    version,
+    notify,
+    logRing,
+    // The county's "restart" command: stop cleanly and exit; the service manager starts it again.
+    onRestartRequested: () => {
+      restartRequested = true;
+      requestStop?.("restart command");
+    },
+  });
   let url: string;
   try {
     ({ url } = await app.start());
@@ -54,12 +73,14 @@ export async function runStation(argv: string[]): Promise<number> {
       logger.info(`${sig}: shutting down`);
       resolve();
     };
+    requestStop = stop;
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
   notify?.("STOPPING=1");
   await app.stop();
-  return 0;
+  // 75 (EX_TEMPFAIL): systemd's Restart=always brings the station back (docs/deployment.md).
+  return restartRequested ? RESTART_EXIT_CODE : 0;
 }
 
 const isEntry = process.argv[1] && /station[\\/]main\.(ts|js)$/.test(process.argv[1]);

@@ -211,12 +211,23 @@ export interface HelpStatusView {
   waiting: Array<{ id: string; at: string; step: string; screen: string; source: "screen" | "button" }>;
 }
 
+/** Free space of the data folder's disk against the reserve (station/disk). */
+export interface DiskStatusView {
+  freeMb: number;
+  totalMb: number;
+  reserveMb: number;
+  /** Below the reserve: no new check-up starts. */
+  low: boolean;
+  checkedAt: string;
+}
+
 export interface TopicMap {
   "workflow/state": ViewState;
   "devices/status": Record<DeviceName, DeviceStatusView>;
   "station/info": StationInfoView;
   voice: VoiceView;
   "help/status": HelpStatusView;
+  "disk/status": DiskStatusView;
   /** Store-and-forward upload to the county archive: connection, backlog, rejected records. */
   "upload/status": UploadStatus;
   ack: { transaction: string };

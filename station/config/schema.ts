@@ -207,10 +207,45 @@ export const StationConfig = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Free space kept in reserve on the data folder's disk: below it no new check-up starts (the
+     * villager is asked to call the doctor), so a save never meets a full disk. Sized for a day
+     * of check-ups, their upload state and the logs many times over.
+     */
+    disk: z
+      .object({
+        reserveMb: z.number().int().min(0).max(1_000_000).default(200),
+        checkSeconds: z.number().int().min(5).max(3600).default(30),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(["debug", "info", "warn", "error"]).default("info"),
       })
+      .prefault({}),
+    /** County fleet management (docs/fleet.md): health reports and alarm limits; the county may set them. */
+    fleet: z
+      .object({
+        /** Health metrics are sent on a change beyond their deadband, and at least this often. */
+        healthPeriodSeconds: z.number().int().min(10).max(3600).default(300),
+        /** How often the station checks its health and alarm conditions. */
+        checkSeconds: z.number().int().min(1).max(600).default(10),
+        alarms: z
+          .object({
+            /** A device disconnected for longer raises "device-disconnected". */
+            deviceDownSeconds: z.number().int().min(1).max(86_400).default(300),
+            /** The oldest unsent record older than this raises "backlog-old". */
+            backlogMaxAgeMinutes: z.number().int().min(1).max(43_200).default(1440),
+            /** Less free space on the data disk raises "disk-low". */
+            diskLowMegabytes: z.number().int().min(1).max(1_000_000).default(500),
+            /** A help request unanswered (its session still open) this long raises "help-waiting". */
+            helpWaitingSeconds: z.number().int().min(1).max(3600).default(120),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
       .prefault({}),
   })
   .strict();

@@ -5,6 +5,8 @@
  */
 
 export const ARCHIVE_USER = "county-archive";
+/** The county's admin identity (fleet manager); the embedded broker issues it no password yet. */
+export const ADMIN_USER = "county-admin";
 
 type Access = "read" | "write";
 /** `user` rules apply to that user; `pattern` rules to every user, with %u replaced by the username. */
@@ -18,11 +20,26 @@ export const ACL: {
       ["write", "hs/v1/+/+/ack"],
       ["read", "hs/v1/+/+/status"],
     ],
+    [ADMIN_USER]: [
+      ["read", "hs/v1/+/+/status"],
+      ["read", "hs/v1/+/+/health"],
+      ["read", "hs/v1/+/+/alarms"],
+      ["read", "hs/v1/+/+/answer"],
+      ["write", "hs/v1/+/+/config"],
+      ["write", "hs/v1/+/+/pack/+"],
+      ["write", "hs/v1/+/+/cmd"],
+    ],
   },
   pattern: [
     ["write", "hs/v1/+/%u/record"],
     ["write", "hs/v1/+/%u/status"],
+    ["write", "hs/v1/+/%u/health"],
+    ["write", "hs/v1/+/%u/alarms"],
+    ["write", "hs/v1/+/%u/answer"],
     ["read", "hs/v1/+/%u/ack"],
+    ["read", "hs/v1/+/%u/config"],
+    ["read", "hs/v1/+/%u/pack/+"],
+    ["read", "hs/v1/+/%u/cmd"],
   ],
 };
 

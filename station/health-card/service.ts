@@ -16,7 +16,8 @@ import type { HealthCard } from "./types.js";
 
 export interface HealthCardServiceOptions {
   store: RecordStore;
-  pack: PolicyPack;
+  /** The county policy pack in force now (a fleet update may replace it while running). */
+  pack: () => PolicyPack;
   roster: { get(id: string): RosterEntry | null };
   timeZone: string;
   stationId: string;
@@ -38,7 +39,7 @@ export class HealthCardService {
     const n = await seedDemoHistory(this.o.store, this.o.roster, {
       nowMs: this.o.now(),
       stationId: this.o.stationId,
-      pack: this.o.pack,
+      pack: this.o.pack(),
     });
     if (n > 0) this.o.logger.info(`demo: seeded ${n} synthetic check-ups for the health-card demo villagers`);
   }
@@ -51,7 +52,7 @@ export class HealthCardService {
     if (!this.#running) return Promise.reject(new Error("health card module is stopped"));
     return loadHealthCard(session.person, session.roster, {
       store: this.o.store,
-      pack: this.o.pack,
+      pack: this.o.pack(),
       timeZone: this.o.timeZone,
       today,
     });

@@ -58,6 +58,8 @@ export interface CheckupRuntimeOptions {
   onSaved?: (record: CheckupRecord) => void;
   /** A villager asked for help (screen button or the physical one): keep a durable request. */
   onHelp?: (req: HelpCall) => void;
+  /** Whether a new check-up may start (station/disk's reserve); the refusal shown otherwise. */
+  admit?: () => Fault | null;
   /** The health card (station/health-card); without it the card cannot be opened. */
   healthCard?: HealthCardPort;
 }
@@ -115,6 +117,8 @@ export class CheckupRuntime {
     this.#on(d.cardReader, "card", (card) => {
       const r = identifyFromCard(card, this.#env().today, this.#clockSuspect());
       if (!r.ok) return this.dispatch({ type: "card-rejected", fault: r.fault });
+      const refused = this.#model.step === "attract" ? (this.o.admit?.() ?? null) : null;
+      if (refused) return this.dispatch({ type: "card-rejected", fault: refused });
       this.#identified(r.person, this.o.roster.get(r.person.idNumber), { kind: "self" });
     });
     this.#on(d.cardReader, "removed", () => this.dispatch({ type: "card-removed" }));
@@ -151,6 +155,8 @@ export class CheckupRuntime {
       const roster = this.o.roster.get(normaliseIdNumber(action.idNumber));
       const r = identifyManual(action.idNumber, action.name, roster, today, this.#clockSuspect());
       if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
+      const refused = this.o.admit?.() ?? null;
+      if (refused) throw new StationError(refused.code, refused.message.zh, refused);
       if (this.#model.step !== "attract" && this.#model.step !== "result")
         throw new StationError(
           "session-active",

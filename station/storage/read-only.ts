@@ -10,6 +10,7 @@ import { DurableJSONFile } from "./durable-adapter.js";
 import { errnoCode } from "./fs-layer.js";
 import { DEFAULT_DAY_OFFSET_MINUTES, newestFirst, personBucket, shardDayOf } from "./keys.js";
 import { dayOfFileName, decodePeople, decodeShard, Layout } from "./layout.js";
+import { type KeyFile, personKey } from "./person-index.js";
 
 async function readJson(file: string): Promise<unknown> {
   // sweepOnFirstRead false: never delete another process's temp files; .bak is used as the store does.
@@ -40,6 +41,23 @@ export async function readDay(dataDir: string, day: string): Promise<CheckupReco
   return [...decodeShard(day, file, await readJson(file)).valid.values()];
 }
 
+/**
+ * The index keys that may hold this person: the HMAC under the station's secret (persons/), and
+ * the raw number in an older store's people/ that the store has not re-keyed yet.
+ */
+async function indexFiles(l: Layout, idNumber: string): Promise<Array<{ file: string; key: string }>> {
+  const out: Array<{ file: string; key: string }> = [];
+  const keyFile = (await readJson(l.indexKey())) as Partial<KeyFile> | null;
+  if (keyFile && typeof keyFile.key === "string" && /^[0-9a-f]{64}$/.test(keyFile.key)) {
+    const k = personKey(Buffer.from(keyFile.key, "hex"), idNumber);
+    for (const year of (await list(l.persons)).sort())
+      out.push({ file: l.personsBucket(year, k.slice(0, 2)), key: k });
+  }
+  for (const year of (await list(l.people)).sort())
+    out.push({ file: l.peopleBucket(year, personBucket(idNumber)), key: idNumber });
+  return out;
+}
+
 /** Every record of one person, newest first, through the person index (no full scan). */
 export async function readPersonRecords(
   dataDir: string,
@@ -47,12 +65,9 @@ export async function readPersonRecords(
   offsetMinutes = DEFAULT_DAY_OFFSET_MINUTES,
 ): Promise<CheckupRecord[]> {
   const l = new Layout(dataDir);
-  const bucket = personBucket(idNumber);
   const ids = new Set<string>();
-  for (const year of (await list(l.people)).sort()) {
-    const file = l.peopleBucket(year, bucket);
-    for (const id of decodePeople(file, await readJson(file))[idNumber] ?? []) ids.add(id);
-  }
+  for (const { file, key } of await indexFiles(l, idNumber))
+    for (const id of decodePeople(file, await readJson(file))[key] ?? []) ids.add(id);
   const byDay = new Map<string, string[]>();
   for (const id of ids) {
     const day = shardDayOf(id, offsetMinutes);

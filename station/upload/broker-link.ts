@@ -6,8 +6,9 @@
  * subscription is granted, so nothing is ever published before the station can hear its acks.
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { MAX_PACKET_BYTES, PacketSizeGuard } from "../mqtt/limits.js";
 import { disableNagle } from "../mqtt/no-delay.js";
-import { presencePayload } from "../mqtt/presence.js";
+import { memoryPresence, type PresenceSource, presencePayload } from "../mqtt/presence.js";
 import { TypedEmitter } from "../util/emitter.js";
 import type { Logger } from "../util/logger.js";
 import type { UploadErrorCode } from "./status.js";
@@ -21,10 +22,16 @@ export interface BrokerLinkOptions {
   /** The county CA certificate (PEM), the only CA trusted for mqtts://. */
   ca?: string | Buffer;
   ackTopic: string;
+  /** Subscribed together with the ack topic (fleet config, packs, commands), before "up". */
+  extraTopics?: string[];
   presenceTopic: string;
+  /** bdSeq and birth; default: an in-memory counter and no birth details. */
+  presence?: PresenceSource;
   reconnect: BackoffPolicy;
   connectTimeoutMs: number;
   keepaliveSeconds: number;
+  /** Incoming packets above this are refused unread. Default MAX_PACKET_BYTES. */
+  maxPacketBytes?: number;
   scheduler: Scheduler;
   random: () => number;
   logger: Logger;
@@ -54,10 +61,18 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
   #attempt = 0;
   #timer: TimerHandle | null = null;
   #stopped = true;
+  readonly #presence: PresenceSource;
+  /** The bdSeq of the current (or last) connection: its birth, Will and clean death carry it. */
+  #bdSeq = -1;
 
   constructor(opts: BrokerLinkOptions) {
     super();
     this.#o = opts;
+    this.#presence = opts.presence ?? memoryPresence();
+  }
+
+  get bdSeq(): number {
+    return this.#bdSeq;
   }
 
   get isUp(): boolean {
@@ -71,10 +86,10 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
   }
 
   /** Publishes at QoS 1; false when not connected (the caller keeps the record in its outbox). */
-  publish(topic: string, payload: string): boolean {
+  publish(topic: string, payload: string, retain = false): boolean {
     const c = this.#client;
     if (!this.#up || !c) return false;
-    c.publish(topic, payload, { qos: 1, retain: false }, (err) => {
+    c.publish(topic, payload, { qos: 1, retain }, (err) => {
       // A lost PUBACK changes nothing: only the archive's ack takes a record out of the outbox.
       if (err) this.#o.logger.debug(() => `publish to ${topic} not confirmed: ${err.message}`);
     });
@@ -92,7 +107,15 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
     if (!c) return;
     if (wasUp) {
       // A clean DISCONNECT discards the Will, so say goodbye ourselves first.
-      const bye = presencePayload(this.#o.clientId, "offline", new Date(this.#o.scheduler.now()), "clean");
+      const bye = presencePayload(
+        this.#o.clientId,
+        "offline",
+        new Date(this.#o.scheduler.now()),
+        this.#bdSeq,
+        {
+          reason: "clean",
+        },
+      );
       await withDeadline(
         new Promise<void>((resolve) =>
           c.publish(this.#o.presenceTopic, bye, { qos: 1, retain: true }, () => resolve()),
@@ -108,6 +131,17 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
     if (this.#stopped) return;
     const o = this.#o;
     const connectedAt = new Date(o.scheduler.now());
+    // Durable before the CONNECT that registers it as the Will, so no restart can reuse it.
+    let bdSeq: number;
+    try {
+      bdSeq = this.#presence.nextBdSeq();
+    } catch (err) {
+      o.logger.error(`cannot advance bdSeq: ${(err as Error).message}; retrying later`);
+      this.emit("down", "connect-failed", `bdSeq not saved: ${(err as Error).message}`);
+      this.#scheduleRedial();
+      return;
+    }
+    this.#bdSeq = bdSeq;
     const options: IClientOptions = {
       protocolVersion: 4,
       clientId: o.clientId,
@@ -121,7 +155,7 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
       ...(o.ca === undefined ? {} : { ca: o.ca, rejectUnauthorized: true }),
       will: {
         topic: o.presenceTopic,
-        payload: Buffer.from(presencePayload(o.clientId, "offline", connectedAt, "lost")),
+        payload: Buffer.from(presencePayload(o.clientId, "offline", connectedAt, bdSeq, { reason: "lost" })),
         qos: 1,
         retain: true,
       },
@@ -129,6 +163,16 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
     const client = mqtt.connect(o.url, options);
     this.#client = client;
     let lastError = "connection closed";
+    let downCode: UploadErrorCode | null = null;
+    // Ahead of MQTT.js's own parser on the same socket: an oversized packet is refused from its
+    // header, and the connection dropped, before its body is buffered or parsed.
+    const guard = new PacketSizeGuard(o.maxPacketBytes ?? MAX_PACKET_BYTES, (p) => {
+      downCode = "oversized-message";
+      lastError = `packet type ${p.type} of ${p.length} bytes refused (limit ${o.maxPacketBytes ?? MAX_PACKET_BYTES})`;
+      o.logger.error(lastError);
+      client.stream.destroy();
+    });
+    client.stream.prependListener("data", (chunk: Buffer) => guard.feed(chunk));
     client.on("error", (err) => {
       lastError = err.message;
     });
@@ -142,14 +186,14 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
       this.#up = false;
       this.#client = null;
       client.end(true);
-      this.emit("down", wasUp ? "connection-lost" : "connect-failed", lastError);
+      this.emit("down", downCode ?? (wasUp ? "connection-lost" : "connect-failed"), lastError);
       this.#scheduleRedial();
     });
   }
 
   #onConnect(client: MqttClient): void {
     disableNagle(client);
-    client.subscribe(this.#o.ackTopic, { qos: 1 }, (err, granted) => {
+    client.subscribe([this.#o.ackTopic, ...(this.#o.extraTopics ?? [])], { qos: 1 }, (err, granted) => {
       if (client !== this.#client) return;
       // 0x80 in SUBACK is the 3.1.1 "failure" return code: the ACL refused us.
       const refused = err || !granted || granted.some((g) => g.qos === 128);
@@ -163,10 +207,37 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
       }
       this.#attempt = 0;
       this.#up = true;
-      const hello = presencePayload(this.#o.clientId, "online", new Date(this.#o.scheduler.now()));
-      client.publish(this.#o.presenceTopic, hello, { qos: 1, retain: true }, () => {});
+      this.#publishBirth(client);
       this.emit("up");
     });
+  }
+
+  /** Sends the birth again with the same bdSeq (the county asked, or the station's facts changed). */
+  rebirth(): boolean {
+    const c = this.#client;
+    if (!this.#up || !c) return false;
+    this.#publishBirth(c);
+    return true;
+  }
+
+  #publishBirth(client: MqttClient): void {
+    let birth: ReturnType<PresenceSource["birth"]>;
+    try {
+      birth = this.#presence.birth();
+    } catch (err) {
+      // A birth without details still says "online" truthfully; the county can ask again.
+      this.#o.logger.warn(`birth details unavailable: ${(err as Error).message}`);
+    }
+    const hello = presencePayload(
+      this.#o.clientId,
+      "online",
+      new Date(this.#o.scheduler.now()),
+      this.#bdSeq,
+      {
+        birth,
+      },
+    );
+    client.publish(this.#o.presenceTopic, hello, { qos: 1, retain: true }, () => {});
   }
 
   #scheduleRedial(): void {

@@ -1,5 +1,6 @@
 /** The uploader's options and their defaults. */
 import { UPLOAD_WINDOW_DEFAULT } from "../config/schema.js";
+import type { PresenceSource } from "../mqtt/presence.js";
 import type { RecordStore } from "../storage/types.js";
 import type { Logger } from "../util/logger.js";
 import { pendingCounterFor, type SyncWriter, syncWriterFor } from "./store-adapter.js";
@@ -36,13 +37,19 @@ export interface UploaderOptions {
   scheduler?: Scheduler;
   random?: () => number;
   logger?: Logger;
+  /** Birth/death sequence and birth details (station/fleet); default in memory, no details. */
+  presence?: PresenceSource;
+  /** More topics to hear on the same connection (station/fleet: config, packs, commands). */
+  extraTopics?: string[];
   /** Seams for the store batch API (store-adapter.ts). */
   syncWriter?: SyncWriter;
   pendingCounter?: () => Promise<number>;
 }
 
-export type ResolvedUploaderOptions = Required<Omit<UploaderOptions, "broker" | "logger">> &
-  Pick<UploaderOptions, "broker">;
+export type ResolvedUploaderOptions = Required<
+  Omit<UploaderOptions, "broker" | "logger" | "presence" | "extraTopics">
+> &
+  Pick<UploaderOptions, "broker" | "presence" | "extraTopics">;
 
 export function resolveUploaderOptions(opts: UploaderOptions): ResolvedUploaderOptions {
   return {

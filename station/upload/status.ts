@@ -11,6 +11,7 @@ export const UPLOAD_ERROR_CODES = [
   "ack-timeout", // the archive did not answer in time; the record is retried
   "store-failed", // the local store could not be read or updated
   "record-unencodable", // a stored record cannot be turned into a contract message
+  "oversized-message", // the broker sent a packet over MAX_PACKET_BYTES; the link was dropped unread
 ] as const;
 export type UploadErrorCode = (typeof UPLOAD_ERROR_CODES)[number];
 
@@ -82,4 +83,6 @@ export const UPLOAD_ERROR_TEXT: Record<UploadErrorCode, string> = {
   "store-failed": "本机记录库读写失败，请联系维护人员 / The local record store failed; contact maintenance",
   "record-unencodable":
     "有记录无法上传，已标记待处理 / A record could not be encoded and was marked for review",
+  "oversized-message":
+    "县级平台发来超大消息，已拒收并重连，请联系县信息科 / The county server sent an oversized message; refused unread, reconnecting; contact county IT",
 };

@@ -29,6 +29,12 @@ export type UploaderEvents = {
   sent: [{ id: string; attempt: number }];
   acked: [{ id: string; status: "stored" | "duplicate" }];
   rejected: [RejectedRecord];
+  /** Connected and subscribed (fired after the birth is sent). */
+  up: [];
+  /** A message on one of `extraTopics`. */
+  message: [topic: string, payload: Buffer];
+  /** The link was dropped because the broker sent a packet over the size limit (unread). */
+  oversized: [detail: string];
   /** The archive's clock (`at` of an ack that settled a record of ours), for the clock check. */
   archiveTime: [{ at: string }];
 };
@@ -101,6 +107,8 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
       ...(b.password === undefined ? {} : { password: b.password }),
       ...(ca === undefined ? {} : { ca }),
       ackTopic: this.#ackTopic,
+      ...(this.#o.extraTopics ? { extraTopics: this.#o.extraTopics } : {}),
+      ...(this.#o.presence ? { presence: this.#o.presence } : {}),
       presenceTopic: presenceTopic(this.#o.county, this.#o.stationId),
       reconnect: this.#o.reconnect,
       connectTimeoutMs: this.#o.connectTimeoutMs,
@@ -154,8 +162,23 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
     this.#refreshCount(this.#o.statusRefreshMs);
   }
 
+  /** QoS 1 on the station's shared connection; false when it is down (nothing is queued). */
+  publish(topic: string, payload: string, retain = false): boolean {
+    return this.#link?.publish(topic, payload, retain) ?? false;
+  }
+
+  /** Re-sends the birth with the current bdSeq; false when not connected. */
+  rebirth(): boolean {
+    return this.#link?.rebirth() ?? false;
+  }
+
+  get bdSeq(): number {
+    return this.#link?.bdSeq ?? -1;
+  }
+
   #onUp(): void {
     this.#setStatus({ connected: true, lastError: null });
+    this.emit("up");
     void this.#pump();
   }
 
@@ -164,10 +187,14 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
     this.#releaseSlots();
     this.#setStatus({ connected: false });
     this.#fail(code, message);
+    if (code === "oversized-message") this.emit("oversized", message);
   }
 
   #onMessage(topic: string, payload: Buffer): void {
-    if (topic !== this.#ackTopic) return;
+    if (topic !== this.#ackTopic) {
+      this.emit("message", topic, payload);
+      return;
+    }
     // Before parsing: a huge payload must cost nothing but this comparison.
     if (payload.length > this.#o.maxAckBytes) {
       this.#fail(

@@ -4,9 +4,11 @@
  * (station/workflow/prompt.ts): `{bp}`/`{glucose}` are verdicts (VERDICT_WORDS). Keys are
  * stable: recorded audio is made from this table (`npm run voice`, docs/voice.md).
  */
+
 import { BP_GUIDANCE } from "../../drivers/bp/bp-assess.js";
 import { GLUCOSE_GUIDANCE } from "../../drivers/glucose/gls-assess.js";
 import { FAULT_TEXT as CARD_TEXT } from "../../drivers/idcard/card.js";
+import { DISK_LOW_FAULT } from "../disk/fault.js";
 import type { BaseVoiceKey, Text } from "./types.js";
 
 /**
@@ -186,6 +188,8 @@ export const VOICE: Readonly<Record<string, Text>> = {
     ...entries("bp-fault", BP_GUIDANCE),
     ...entries("glucose-fault", GLUCOSE_GUIDANCE),
     ...entries("card-rejected", CARD_TEXT),
+    // A card tap refused because the disk is below its reserve speaks that reason.
+    ...entries("card-rejected", { [DISK_LOW_FAULT.code]: DISK_LOW_FAULT.message }),
     ...Object.entries(DEVICE_WORDS).map(([device, w]): [string, Text] => [
       `device-problem-${device}`,
       {

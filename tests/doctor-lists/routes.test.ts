@@ -70,10 +70,19 @@ async function urgentCheckup(): Promise<string> {
   await post("/api/action", { type: "confirm" });
   await post("/api/action", { type: "consent", accept: true });
   // Drive the steps as the kiosk would: urgent BP (measured again after the rest), then glucose.
+  // Each screen is acted on once: starting the simulated cuff again restarts its measurement,
+  // so re-posting while the screen still says "ready" (a slow machine) would never finish one.
   const deadline = Date.now() + 30_000;
+  let acted = "";
   while (Date.now() < deadline) {
     const s = await state();
     if (s.step === "result") break;
+    const screen = `${s.step}/${String(s.phase)}/${String(s.repeat)}`;
+    if (screen === acted) {
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    acted = screen;
     if (s.step === "bp" && s.phase === "ready") await post("/api/sim/bp", { profile: "urgent" });
     else if (s.step === "bp" && s.phase === "done") await post("/api/action", { type: "next" });
     else if (s.step === "glucose" && s.phase === "sample-type")

@@ -35,7 +35,10 @@ it("stores each record once when stored-but-unacked records, a killed receiver a
   county = await c.county();
   await c.drained(station, seeded.length, 60_000);
 
-  // Copies of archived records, republished as the station: each is answered "duplicate".
+  // Copies of archived records, republished as the station: each is answered "duplicate". The
+  // broker makes the username the client id, so a second login as the station would take its
+  // session over: the station stops first (its records are all acked by now).
+  await station.stop();
   const copies = await loadRecords(c.dataDir, seeded.slice(100, 130));
   const impostor = await asStation({
     url: rig.broker.url,

@@ -114,7 +114,7 @@ describe("demo history", () => {
     const service = (store: RecordStore) =>
       new HealthCardService({
         store,
-        pack,
+        pack: () => pack,
         roster,
         timeZone: "Asia/Shanghai",
         stationId: "demo",

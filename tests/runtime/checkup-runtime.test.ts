@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { DISK_LOW_FAULT } from "../../station/disk/fault.js";
 import type { CheckupRecord } from "../../station/domain/schema.js";
 import type { ServerMessage, ViewState } from "../../station/protocol.js";
 import { createRoster } from "../../station/roster/roster.js";
@@ -8,13 +9,14 @@ import { cardFor } from "../../station/server/sim-api.js";
 import { createMemoryStore } from "../../station/storage/memory-store.js";
 import { StationError } from "../../station/util/errors.js";
 import { silentLogger } from "../../station/util/logger.js";
+import type { Fault } from "../../station/workflow/types.js";
 import { createUpdate } from "../../station/workflow/update.js";
 import { createSimDevices, type SimDeviceSet } from "../fakes/sim-devices.js";
 import { CONFIG, fakeAssess, ROSTER } from "../workflow/fixtures.js";
 
 const NOW = Date.parse("2026-11-22T02:00:00.000Z");
 
-function setup(store: RecordSink = createMemoryStore()) {
+function setup(store: RecordSink = createMemoryStore(), admit?: () => Fault | null) {
   const devices = createSimDevices();
   const helpCalls: HelpCall[] = [];
   const hub = new Hub();
@@ -37,6 +39,7 @@ function setup(store: RecordSink = createMemoryStore()) {
     clock,
     logger: silentLogger,
     onHelp: (c) => helpCalls.push(c),
+    ...(admit ? { admit } : {}),
   });
   const view = () => hub.get("workflow/state") as ViewState;
   return { devices, hub, messages, runtime, view, store, helpCalls };
@@ -53,6 +56,24 @@ describe("CheckupRuntime", () => {
   });
   afterEach(() => {
     vi.useRealTimers();
+  });
+
+  it("refuses a new check-up while the disk is below its reserve, saying so, and starts once it is not", async () => {
+    let low = true;
+    const { devices, runtime, view, messages } = setup(createMemoryStore(), () =>
+      low ? DISK_LOW_FAULT : null,
+    );
+    await start(devices, runtime);
+    devices.cardReader.present(cardFor(ROSTER));
+    expect(view()).toMatchObject({ step: "attract", notice: { code: "disk-low" } });
+    expect(messages.filter((m) => m.topic === "voice").at(-1)).toMatchObject({
+      payload: { key: "card-rejected-disk-low" },
+    });
+    expect(() => runtime.action({ type: "manual-id", idNumber: ROSTER.idNumber })).toThrow(/存储空间快满了/);
+    devices.cardReader.lift();
+    low = false;
+    devices.cardReader.present(cardFor(ROSTER));
+    expect(view()).toMatchObject({ step: "identified" });
   });
 
   it("runs a whole check-up from card to saved record and printed slip", async () => {

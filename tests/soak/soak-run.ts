@@ -168,7 +168,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       c.station({
         env,
         ackTimeoutSeconds: 5,
-        config: { devices: { mode: "sim", simTransport: "pty" }, workflow: { bpRepeatPauseSeconds: 0 } },
+        config: {
+          devices: { mode: "sim", simTransport: "pty" },
+          workflow: { bpRepeatPauseSeconds: 0 },
+          // The soak fills its small disk on purpose, mid-check-up: the reserve must not stop them first.
+          disk: { reserveMb: 2 },
+        },
       });
     await c.county();
     let station = await startStation();

@@ -119,6 +119,7 @@ export const zh = {
   check_printer: "查纸和电源",
   check_peripherals: "查连线",
   helpWaiting: "求助 {n} 条，请医生处理",
+  diskLow: "存储只剩 {free} MB，已暂停新检查，请清理或更换存储卡",
 } as const;
 
 export type TextKey = keyof typeof zh;
@@ -237,6 +238,7 @@ export const en: Record<TextKey, string> = {
   check_printer: "check paper, power",
   check_peripherals: "check the cable",
   helpWaiting: "{n} help request(s): doctor please see",
+  diskLow: "Only {free} MB of storage left: new check-ups stopped; free space or replace the card",
 };
 
 export const dictionaries: Record<Lang, Record<TextKey, string>> = { zh, en };

@@ -43,6 +43,8 @@ export interface ReadyChild {
   ready: RegExpExecArray;
   /** Sends the signal (unless it is gone already) and resolves once it has exited. */
   signal(sig: NodeJS.Signals): Promise<void>;
+  /** Resolves with the exit code (null when a signal ended it) once it has exited by itself or not. */
+  exitCode: Promise<number | null>;
 }
 
 /**
@@ -65,7 +67,8 @@ export async function spawnUntilReady(
   proc.stdout?.on("data", collect);
   proc.stderr?.on("data", collect);
   const gone = () => !alive(proc);
-  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
+  const exitCode = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
+  const exited = exitCode.then(() => {});
   let m: RegExpExecArray;
   try {
     m = await waitForOutput(() => out, ready, gone, what, timeoutMs);
@@ -77,6 +80,7 @@ export async function spawnUntilReady(
     pid: proc.pid!,
     output: () => out,
     ready: m,
+    exitCode,
     signal: async (sig) => {
       if (!gone()) proc.kill(sig);
       await exited;

@@ -53,7 +53,7 @@ export interface StationImpostor {
   end(): Promise<void>;
 }
 
-/** A second client logged in as the station (its own client id, so the station stays connected). */
+/** A client logged in as the station. The broker makes its client id the station id: stop the station first. */
 export async function asStation(o: {
   url: string;
   ca: Buffer;
@@ -63,7 +63,6 @@ export async function asStation(o: {
 }): Promise<StationImpostor> {
   const client = await mqtt.connectAsync(o.url, {
     protocolVersion: 4,
-    clientId: `${o.stationId}-copies`,
     username: o.stationId,
     password: o.password,
     ca: o.ca,

@@ -38,6 +38,8 @@ export interface StationProcess {
   stop(): Promise<void>;
   /** SIGKILL, mid-whatever. */
   kill(): Promise<void>;
+  /** The exit code once the process has ended (null after a signal); only for spawned processes. */
+  exitCode?: Promise<number | null>;
 }
 
 export function stationDataDir(dir: string): string {
@@ -100,5 +102,6 @@ export async function startStation(o: StationOptions): Promise<StationProcess> {
       }),
     stop: () => child.signal("SIGTERM"),
     kill: () => child.signal("SIGKILL"),
+    exitCode: child.exitCode,
   };
 }

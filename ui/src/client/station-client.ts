@@ -61,6 +61,7 @@ const TOPICS = new Set([
   "station/info",
   "upload/status",
   "help/status",
+  "disk/status",
   "voice",
   "ack",
   "error",

@@ -106,6 +106,20 @@ function HelpItem() {
   );
 }
 
+/** For the doctor: the data disk is below its reserve, so no new check-up can start. */
+function DiskItem() {
+  const { station } = useModels();
+  const { tr } = useT();
+  const d = station.disk.value;
+  if (!d?.low) return null;
+  return (
+    <li class="device device-error" data-testid="disk-low" data-free-mb={d.freeMb}>
+      <span class="dot" aria-hidden="true" />
+      {tr("diskLow", { free: d.freeMb })}
+    </li>
+  );
+}
+
 /**
  * For the doctor: one "设备正常" while all is well; otherwise each device with a problem and what
  * to check. Every device keeps a (hidden when fine) item so tests and tools can read its state.
@@ -137,6 +151,7 @@ export function DeviceStrip({ devices }: { devices: DeviceMap }) {
       ) : null}
       <UploadItem upload={station.upload.value} />
       <HelpItem />
+      <DiskItem />
     </ul>
   );
 }

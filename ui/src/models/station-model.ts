@@ -71,6 +71,8 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
   const step = computed(() => view.value?.step ?? null);
   /** Help requests waiting for a doctor (status strip). */
   const helpStatus = signal<HelpStatusView | null>(null);
+  /** The data disk against its reserve (status strip). */
+  const disk = signal<TopicMap["disk/status"] | null>(null);
   /** When "已通知医生" was shown (screen button, or the physical one via the station's voice). */
   const helpShownAt = signal<number | null>(null);
   /** Key of the last prompt announced (station voice or a kiosk-local one); must match the screen's. */
@@ -144,6 +146,9 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
         break;
       case "help/status":
         helpStatus.value = message.payload;
+        break;
+      case "disk/status":
+        disk.value = message.payload;
         break;
       case "voice":
         applyVoice(message.payload);
@@ -250,6 +255,7 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
     actionError: actionError as ReadonlySignal<{ code: string } | null>,
     local: local as ReadonlySignal<LocalScreen>,
     helpStatus: helpStatus as ReadonlySignal<HelpStatusView | null>,
+    disk: disk as ReadonlySignal<TopicMap["disk/status"] | null>,
     helpShownAt: helpShownAt as ReadonlySignal<number | null>,
     spokenKey: spokenKey as ReadonlySignal<string | null>,
     step,
