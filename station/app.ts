@@ -27,6 +27,8 @@ import type { CommandRun } from "./fleet/commands.js";
 import { withAppliedConfig } from "./fleet/config-shadow.js";
 import { PolicyHolder, policyPack } from "./fleet/policy-pack.js";
 import { rosterPack } from "./fleet/roster-pack.js";
+import { HealthCardService } from "./health-card/service.js";
+import { withHealthCard } from "./health-card/workflow.js";
 import { HelpStore } from "./help/help-store.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import { RetentionPruner } from "./retention/pruner.js";
@@ -82,6 +84,7 @@ export class StationApp {
   #roster: SwappableRoster | null = null;
   #doctor: DoctorConsole | null = null;
   #help: HelpStore | null = null;
+  #healthCard: HealthCardService | null = null;
   #disk: DiskGuard | null = null;
   #timeGuard: TimeGuard | null = null;
   #pruner: RetentionPruner | null = null;
@@ -201,6 +204,27 @@ export class StationApp {
       this.#pruner.start();
     }
 
+    // Before the devices start: seeding the demo's history is disk-heavy, and device polls time out meanwhile.
+    const healthCard = new HealthCardService({
+      store,
+      pack: () => policy.current,
+      roster,
+      timeZone: config.station.timezone,
+      stationId: config.station.id,
+      logger: log.child("health-card"),
+      now: () => clock.now(),
+      // Only the embedded demo gets synthetic history: `npm start` with no config file (simulated
+      // devices, synthetic roster, in-process county), or HS_DEMO_HISTORY=1 for a test's station;
+      // and only into an empty store (service.ts). Other tests' stores hold only their records.
+      seedDemo:
+        config.devices.mode === "sim" &&
+        roster.synthetic &&
+        config.upload.broker === "embedded" &&
+        (this.o.loaded.path === null || process.env.HS_DEMO_HISTORY === "1"),
+    });
+    await healthCard.start();
+    this.#healthCard = healthCard;
+
     const built = await buildDevices(config.devices, log.child("devices"));
     const sim = built.sim;
     this.#sim = sim;
@@ -249,10 +273,12 @@ export class StationApp {
       saveRetryMs: 10_000,
     };
     this.#workflowConfig = workflowConfig;
-    const update = createUpdate({
+    const workflowDeps = {
       config: workflowConfig,
-      assess: (s, env) => assessSession(s, env, policy.current),
-    });
+      assess: (s: Parameters<typeof assessSession>[0], env: Parameters<typeof assessSession>[1]) =>
+        assessSession(s, env, policy.current),
+    };
+    const update = withHealthCard(createUpdate(workflowDeps), workflowDeps);
     const runtime = new CheckupRuntime({
       update,
       config: workflowConfig,
@@ -275,6 +301,7 @@ export class StationApp {
           .add(call)
           .then((r) => log.warn(`help request ${r.id} from ${r.screen} (${r.source})`))
           .catch((e: Error) => log.error(`help request not saved: ${e.message}`)),
+      healthCard,
     });
     this.#runtime = runtime;
     this.#simulated = sim !== null;
@@ -523,6 +550,7 @@ export class StationApp {
     this.#watchdog?.stop();
     this.#doctor?.stop();
     this.#runtime?.stop();
+    this.#healthCard?.stop();
     this.#fleet?.stop();
     await this.#lists?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { PersonName } from "./domain/names.js";
 import { SAMPLE_TYPES } from "./domain/schema.js";
+import type { HealthCard } from "./health-card/types.js";
 import type { UploadStatus } from "./upload/status.js";
 
 /** Strict: an unknown field is an error, as docs/sim-api.md promises. */
@@ -40,6 +41,10 @@ export const UiAction = z.discriminatedUnion("type", [
     .strict(),
   /** Any touch: keeps the session alive. */
   z.object({ type: z.literal("touch") }).strict(),
+  /** identified or result: open the villager's health card (only with their own card on the reader). */
+  z.object({ type: z.literal("health-card") }).strict(),
+  /** health-card: print the health-card slip. */
+  z.object({ type: z.literal("health-card-print") }).strict(),
 ]);
 export type UiAction = z.infer<typeof UiAction>;
 
@@ -161,6 +166,15 @@ export type ViewStep =
       result: ResultView;
       print: "printing" | "printed" | "failed";
       printFault: FaultView | null;
+    }
+  | {
+      step: "health-card";
+      /** Null while loading. */
+      card: HealthCard | null;
+      error: FaultView | null;
+      print: "printing" | "printed" | "failed" | null;
+      printFault: FaultView | null;
+      from: "identified" | "result";
     };
 
 export type ViewState = ViewStep & ViewExtras;

@@ -4,8 +4,10 @@
  * The constructor does nothing; start() wires devices, stop() unwires and clears timers.
  */
 import { v7 as uuidv7 } from "uuid";
-import type { CardRead, DeviceSet } from "../../drivers/types.js";
+import type { CardRead, DeviceSet, Slip } from "../../drivers/types.js";
 import type { CheckupRecord, Operator, Person, RosterEntry, SampleType } from "../domain/schema.js";
+import type { HealthCard } from "../health-card/types.js";
+import { healthCardRefusal } from "../health-card/workflow.js";
 import type { PromptView, UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
 import { StationError } from "../util/errors.js";
@@ -20,6 +22,7 @@ import type {
   Event,
   Fault,
   Model,
+  Session,
   TimerName,
   Update,
   WorkflowConfig,
@@ -58,6 +61,18 @@ export interface CheckupRuntimeOptions {
   onHelp?: (req: HelpCall) => void;
   /** Whether a new check-up may start (station/disk's reserve); the refusal shown otherwise. */
   admit?: () => Fault | null;
+  /** The health card (station/health-card); without it the card cannot be opened. */
+  healthCard?: HealthCardPort;
+}
+
+/** What the runtime needs of the health card module. */
+export interface HealthCardPort {
+  load(session: Session, today: string): Promise<HealthCard>;
+  slip(
+    session: Session,
+    card: HealthCard,
+    ctx: { clinicName: string; stationId: string; localTime: string },
+  ): Slip;
 }
 
 export interface HelpCall {
@@ -116,6 +131,7 @@ export class CheckupRuntime {
         day ? { doctorId: day.doctorId, idEntryReason: null, sampleType: day.sampleType } : undefined,
       );
     });
+    this.#on(d.cardReader, "removed", () => this.dispatch({ type: "card-removed" }));
     this.#on(d.cardReader, "fault", (f) =>
       this.dispatch({ type: "card-rejected", fault: faultFor("card-reader", f) }),
     );
@@ -152,6 +168,14 @@ export class CheckupRuntime {
     if (action.type === "help") {
       this.#help("screen", action.screen);
       return;
+    }
+    if (action.type === "health-card") {
+      // Enforced here and again in the pure update: a typed-in ID never opens a health card.
+      const refusal = this.o.healthCard
+        ? healthCardRefusal(this.#model)
+        : { code: "health-card-off", message: { zh: "健康档案未启用", en: "health card is not enabled" } };
+      if (refusal)
+        throw new StationError(refusal.code, `${refusal.message.zh} / ${refusal.message.en}`, refusal);
     }
     this.dispatch({ type: "ui", action });
   }
@@ -307,6 +331,12 @@ export class CheckupRuntime {
       case "announce":
         if (!this.#spokeThisDispatch && this.#prompt) this.#speak(this.#prompt);
         return;
+      case "load-health-card":
+        void this.#loadHealthCard(e.session);
+        return;
+      case "print-health-card":
+        void this.#printHealthCard(e.session, e.card);
+        return;
       case "buzz":
         this.o.devices.peripherals.buzz(e.pattern);
         return;
@@ -352,6 +382,56 @@ export class CheckupRuntime {
             zh: "结果保存失败，正在重试。请找医生。",
             en: "Saving failed; retrying. Please call the doctor.",
           },
+          retryable: true,
+        },
+      });
+    }
+  }
+
+  async #loadHealthCard(session: Session): Promise<void> {
+    const port = this.o.healthCard;
+    if (!port) return;
+    try {
+      const card = await port.load(session, this.#env().today);
+      this.dispatch({ type: "health-card-ready", recordId: session.recordId, card });
+    } catch (err) {
+      this.o.logger.error("loading the health card failed", err);
+      this.dispatch({
+        type: "health-card-failed",
+        recordId: session.recordId,
+        fault: {
+          code: "health-card-failed",
+          message: {
+            zh: "健康档案打不开，请找医生。",
+            en: "The health card could not be opened. Please ask the doctor.",
+          },
+          retryable: false,
+        },
+      });
+    }
+  }
+
+  async #printHealthCard(session: Session, card: HealthCard): Promise<void> {
+    const { station } = this.o;
+    const port = this.o.healthCard;
+    if (!port) return;
+    try {
+      await this.o.devices.printer.print(
+        port.slip(session, card, {
+          clinicName: station.clinicName,
+          stationId: station.id,
+          localTime: localDateTime(this.o.clock.now(), station.timezone),
+        }),
+      );
+      this.dispatch({ type: "printed" });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "print-failed";
+      this.o.logger.warn(`printing the health card failed (${code})`, err);
+      this.dispatch({
+        type: "print-failed",
+        fault: {
+          code,
+          message: { zh: "打印失败，请找医生。", en: "Printing failed. Please ask the doctor." },
           retryable: true,
         },
       });

@@ -11,6 +11,7 @@ import type {
   RosterEntry,
   SampleType,
 } from "../domain/schema.js";
+import type { HealthCard } from "../health-card/types.js";
 import type { UiAction } from "../protocol.js";
 
 export interface Text {
@@ -63,6 +64,8 @@ export interface Session {
   sampleType: SampleType | null;
   /** Null on the self-service path. */
   assisted: Assisted | null;
+  /** The person's own card is on the reader now (self-service card read, not lifted since). */
+  cardOnReader?: boolean;
 }
 
 export type BpPhase = "ready" | "measuring" | "rest" | "fault" | "done";
@@ -82,7 +85,19 @@ export type ModelStep =
       outcome: AssessmentOutcome;
       print: PrintState;
       printFault: Fault | null;
-    };
+    }
+  | HealthCardModel;
+
+/** The villager's own health card (station/health-card); `resume` is where "back" returns to. */
+export interface HealthCardModel {
+  step: "health-card";
+  session: Session;
+  resume: Extract<ModelStep, { step: "identified" | "result" }>;
+  card: HealthCard | null;
+  error: Fault | null;
+  print: PrintState | null;
+  printFault: Fault | null;
+}
 
 /** `idleUntil`: the "还在吗？" warning is up and the session ends then unless touched. */
 export type Model = ModelStep & { idleUntil?: string };
@@ -116,7 +131,11 @@ export type Event =
   | { type: "saved"; recordId: string }
   | { type: "save-failed"; fault: Fault }
   | { type: "printed" }
-  | { type: "print-failed"; fault: Fault };
+  | { type: "print-failed"; fault: Fault }
+  /** The card reader no longer finds the card it read (lifted). */
+  | { type: "card-removed" }
+  | { type: "health-card-ready"; recordId: string; card: HealthCard }
+  | { type: "health-card-failed"; recordId: string; fault: Fault };
 
 export type DoctorAction =
   /** The villager agreed aloud; the doctor records it and the measurement starts. */
@@ -158,7 +177,19 @@ export type BaseVoiceKey =
   | "card-rejected"
   | "help-called"
   | "still-there"
-  | "goodbye";
+  | "goodbye"
+  | "health-card-loading"
+  | "health-card-open"
+  | "health-card-bp-better"
+  | "health-card-bp-same"
+  | "health-card-bp-worse"
+  | "health-card-bp-other"
+  | "health-card-glucose-better"
+  | "health-card-glucose-same"
+  | "health-card-glucose-worse"
+  | "health-card-glucose-other"
+  | "health-card-due"
+  | "health-card-needs-card";
 
 export type Effect =
   | { type: "set-timer"; name: TimerName; ms: number }
@@ -168,6 +199,8 @@ export type Effect =
   | { type: "print"; session: Session; outcome: AssessmentOutcome }
   /** Speak the current screen's prompt again (the key comes from the view: prompt.ts). */
   | { type: "announce" }
+  | { type: "load-health-card"; session: Session }
+  | { type: "print-health-card"; session: Session; card: HealthCard }
   | { type: "buzz"; pattern: "prompt" | "alert" }
   | { type: "led"; pattern: "ready" | "busy" | "fault" }
   | { type: "alert-doctor"; reason: "urgent-referral" | "help" | "save-failed"; recordId: string | null };

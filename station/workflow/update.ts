@@ -245,6 +245,8 @@ function onUi(model: Model, action: UiAction, env: Env, deps: WorkflowDeps): Res
           effects: [{ type: "print", session: model.session, outcome: model.outcome }, keepAlive(deps)],
         };
       return ignore;
+    case "health-card":
+      return ignore; // station/health-card/workflow.ts handles this step before update
   }
 }
 
@@ -437,6 +439,10 @@ function createInnerUpdate(deps: WorkflowDeps): Update {
         return { model: { ...model, print: "failed", printFault: event.fault }, effects: [] };
       case "timer":
         return onTimer(model, event.name, env, deps);
+      case "card-removed":
+      case "health-card-ready":
+      case "health-card-failed":
+        return { model, effects: [] }; // station/health-card/workflow.ts acts on these
     }
   };
   return update;

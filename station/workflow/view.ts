@@ -110,5 +110,15 @@ function stepView(model: Model, opts: { glucoseSkippable: boolean }): ViewState 
         print: model.print,
         printFault: model.printFault,
       };
+    case "health-card":
+      // The card already holds only what the villager may see (masked name, no ID number).
+      return {
+        step: "health-card",
+        card: model.card,
+        error: model.error,
+        print: model.print,
+        printFault: model.printFault,
+        from: model.resume.step,
+      };
   }
 }

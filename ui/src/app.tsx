@@ -8,6 +8,7 @@ import { ActionErrorToast, BottomBar, ConnectingOverlay, TopBar } from "./compon
 import { useModels } from "./context.js";
 import { DoctorBar } from "./doctor/bar.js";
 import { DoctorStage } from "./doctor/stage.js";
+import { HealthCardScreen } from "./health-card/screen.js";
 import type { TextKey } from "./i18n.js";
 import { t } from "./i18n.js";
 import type { LocalScreen } from "./models/station-model.js";
@@ -78,6 +79,8 @@ function CurrentScreen({ view, local }: { view: ViewState | null; local: LocalSc
           printFault={view.printFault}
         />
       );
+    case "health-card":
+      return <HealthCardScreen {...view} />;
   }
 }
 
