@@ -3,7 +3,7 @@
  * slip to print. Paging is local; the station keeps the session alive on every touch and closes
  * the card (clearing it) when the card is lifted or nobody touches the screen.
  */
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { HealthCard } from "../../../station/health-card/types.js";
 import type { ViewState } from "../../../station/protocol.js";
 import { Button, NoticeBox } from "../components/common.js";
@@ -23,6 +23,16 @@ function Loaded({ view, card }: { view: View; card: HealthCard }) {
   const i = Math.min(index, pages.length - 1);
   const page = pages[i]!;
   const voice = pageVoice(page, card);
+  // The station announces the first page; a page turned here speaks its own summary.
+  const turned = useRef(false);
+  useEffect(() => {
+    if (!turned.current) {
+      turned.current = true;
+      return;
+    }
+    // The page shows its own words; the strip's text belonged to the page before.
+    if (voice) station.sayLocal(voice.key, { zh: "", en: "" }, voice.params);
+  }, [i]);
   const printLabel =
     view.print === "printing" ? ht("printing") : view.print === "printed" ? ht("printed") : ht("print");
   return (
