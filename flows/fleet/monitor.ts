@@ -69,6 +69,8 @@ export async function startMonitor(o: MonitorOptions): Promise<FleetMonitor> {
     clean: true,
     reconnectPeriod: 2_000,
     username: o.username ?? COUNTY_ADMIN,
+    // Mosquitto makes the username the client id anyway; the embedded broker requires it.
+    clientId: o.username ?? COUNTY_ADMIN,
     ...(o.password ? { password: o.password } : {}),
     ...(o.ca ? { ca: o.ca, rejectUnauthorized: true } : {}),
   });
