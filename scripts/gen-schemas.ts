@@ -7,15 +7,25 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { AckMessage, RecordMessage } from "../station/mqtt/contract.js";
+import { AuditMessage } from "../station/doctor/audit-message.js";
+import { AckMessage, RecordMessageV1, RecordMessageV2 } from "../station/mqtt/contract.js";
 import { Answer, Command, ConfigDesired, PackChunk } from "../station/mqtt/fleet-contract.js";
 import { AlarmsMessage, HealthMessage } from "../station/mqtt/fleet-reports.js";
 import { PresenceMessage, PresenceMessageV1 } from "../station/mqtt/presence.js";
 
 const dir = join(import.meta.dirname, "../docs/schemas");
 const schemas = {
-  "record-message.v1.json": { schema: RecordMessage, title: "Check-up record, station → county archive" },
+  "record-message.v1.json": { schema: RecordMessageV1, title: "Check-up record, station → county archive" },
+  "record-message.v2.json": {
+    schema: RecordMessageV2,
+    title:
+      "Check-up record v2 (adds the doctor's assisted check-up and follow-up form), station → county archive",
+  },
   "ack-message.v1.json": { schema: AckMessage, title: "Archive acknowledgement, county archive → station" },
+  "audit-message.v1.json": {
+    schema: AuditMessage,
+    title: "The village doctor's audit log (ids only), station → county",
+  },
   "presence-message.v1.json": {
     schema: PresenceMessageV1,
     title: "Station presence (retained; also the Last Will)",

@@ -14,15 +14,21 @@ import { prepareDataDir } from "./data-format/migrate.js";
 import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { DiskGuard } from "./disk/disk-guard.js";
+import { DoctorConsole } from "./doctor/console.js";
+import { consoleGate, listAudit } from "./doctor/gate.js";
+import { allowedHosts } from "./doctor/guard.js";
+import { PREFIX as DOCTOR_PREFIX, doctorRoutes } from "./doctor/routes.js";
 import { DoctorLists } from "./doctor-lists/index.js";
 import { observeSaves } from "./doctor-lists/observe-store.js";
-import { type DoctorGate, doctorListRoutes, noDoctorSignIn } from "./doctor-lists/routes.js";
+import { type DoctorGate, doctorListRoutes } from "./doctor-lists/routes.js";
 import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { FleetAgent } from "./fleet/agent.js";
 import type { CommandRun } from "./fleet/commands.js";
 import { withAppliedConfig } from "./fleet/config-shadow.js";
 import { PolicyHolder, policyPack } from "./fleet/policy-pack.js";
 import { rosterPack } from "./fleet/roster-pack.js";
+import { HealthCardService } from "./health-card/service.js";
+import { withHealthCard } from "./health-card/workflow.js";
 import { HelpStore } from "./help/help-store.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import { RetentionPruner } from "./retention/pruner.js";
@@ -55,7 +61,7 @@ export interface StationAppOptions {
   logRing?: LogRing;
   /** The county's "restart" command; without it the command is refused. */
   onRestartRequested?: () => void;
-  /** The doctor console's session check; until sign-in exists, nobody reaches the doctor routes. */
+  /** Overrides the doctor console's session check for the lists' routes (tests). */
   doctorGate?: DoctorGate;
   /** systemd notifications (null or absent when not run as a notify unit). */
   notify?: Notify | null;
@@ -76,7 +82,9 @@ export class StationApp {
   #policy: PolicyHolder | null = null;
   #county: EmbeddedCounty | null = null;
   #roster: SwappableRoster | null = null;
+  #doctor: DoctorConsole | null = null;
   #help: HelpStore | null = null;
+  #healthCard: HealthCardService | null = null;
   #disk: DiskGuard | null = null;
   #timeGuard: TimeGuard | null = null;
   #pruner: RetentionPruner | null = null;
@@ -102,6 +110,10 @@ export class StationApp {
   }
   get store(): RecordStore | null {
     return this.#store;
+  }
+  /** The doctor's console: sign-in, sessions, audit (`doctor.audit(event)` for other modules). */
+  get doctor(): DoctorConsole | null {
+    return this.#doctor;
   }
   /** Help requests waiting for a doctor (the doctor's console clears them). */
   get help(): HelpStore | null {
@@ -165,8 +177,11 @@ export class StationApp {
       stationId: config.station.id,
       clinicName: config.station.clinicName,
       printer: () => this.#devices?.printer ?? null,
-      // The doctor console's audit(event) takes over when it lands (station/doctor/).
-      audit: (e) => log.child("audit").info(JSON.stringify(e)),
+      // Written to the doctor console's durable audit log (and uploaded with it).
+      audit: listAudit(
+        () => this.#doctor,
+        (e) => log.child("audit").info(JSON.stringify(e)),
+      ),
       logger: log.child("doctor-lists"),
     });
     await lists.start();
@@ -188,6 +203,27 @@ export class StationApp {
       });
       this.#pruner.start();
     }
+
+    // Before the devices start: seeding the demo's history is disk-heavy, and device polls time out meanwhile.
+    const healthCard = new HealthCardService({
+      store,
+      pack: () => policy.current,
+      roster,
+      timeZone: config.station.timezone,
+      stationId: config.station.id,
+      logger: log.child("health-card"),
+      now: () => clock.now(),
+      // Only the embedded demo gets synthetic history: `npm start` with no config file (simulated
+      // devices, synthetic roster, in-process county), or HS_DEMO_HISTORY=1 for a test's station;
+      // and only into an empty store (service.ts). Other tests' stores hold only their records.
+      seedDemo:
+        config.devices.mode === "sim" &&
+        roster.synthetic &&
+        config.upload.broker === "embedded" &&
+        (this.o.loaded.path === null || process.env.HS_DEMO_HISTORY === "1"),
+    });
+    await healthCard.start();
+    this.#healthCard = healthCard;
 
     const built = await buildDevices(config.devices, log.child("devices"));
     const sim = built.sim;
@@ -237,10 +273,12 @@ export class StationApp {
       saveRetryMs: 10_000,
     };
     this.#workflowConfig = workflowConfig;
-    const update = createUpdate({
+    const workflowDeps = {
       config: workflowConfig,
-      assess: (s, env) => assessSession(s, env, policy.current),
-    });
+      assess: (s: Parameters<typeof assessSession>[0], env: Parameters<typeof assessSession>[1]) =>
+        assessSession(s, env, policy.current),
+    };
+    const update = withHealthCard(createUpdate(workflowDeps), workflowDeps);
     const runtime = new CheckupRuntime({
       update,
       config: workflowConfig,
@@ -263,18 +301,57 @@ export class StationApp {
           .add(call)
           .then((r) => log.warn(`help request ${r.id} from ${r.screen} (${r.source})`))
           .catch((e: Error) => log.error(`help request not saved: ${e.message}`)),
+      healthCard,
     });
     this.#runtime = runtime;
     this.#simulated = sim !== null;
     this.#publishInfo();
     runtime.start();
 
+    const doctor = new DoctorConsole({
+      config: config.doctor,
+      station: config.station,
+      dataDir: resolvePath(baseDir, config.dataDir),
+      runtime,
+      store,
+      hub: this.hub,
+      now: () => clock.now(),
+      logger: log.child("doctor"),
+      onSaved: () => uploader?.kick(),
+      ...(uploader
+        ? {
+            upload: {
+              publish: (topic: string, payload: string) => uploader.publishConfirmed(topic, payload),
+              onUp: (fn: () => void) => {
+                let was = uploader.status.connected;
+                uploader.on("status", (s) => {
+                  if (s.connected && !was) fn();
+                  was = s.connected;
+                });
+              },
+            },
+          }
+        : {}),
+    });
+    await doctor.start();
+    this.#doctor = doctor;
+    let hosts: ReadonlySet<string> = new Set();
+    const consoleRoutes = doctorRoutes(doctor, () => hosts);
+
     const server = new StationServer({
       hub: this.hub,
       action: (a) => runtime.action(a),
       health: () => this.#health(),
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
-      routes: [doctorListRoutes(lists, this.o.doctorGate ?? noDoctorSignIn, dataDir)],
+      // /api/doctor/lists/ belongs to the lists; the rest of /api/doctor/ to the console.
+      routes: [
+        doctorListRoutes(lists, this.o.doctorGate ?? consoleGate(() => this.#doctor), dataDir),
+        async (req, res, url) => {
+          if (!url.pathname.startsWith(DOCTOR_PREFIX)) return false;
+          await consoleRoutes(req, res, url.pathname);
+          return true;
+        },
+      ],
       simRoutes: sim
         ? simRoutes({
             sim,
@@ -288,6 +365,7 @@ export class StationApp {
     });
     this.#server = server;
     const port = await server.listen(config.server.host, config.server.port);
+    hosts = allowedHosts(config.server.host, port, config.server.allowedHosts);
     this.#startWatchdog(resolvePath(baseDir, config.dataDir));
     return { port, url: `http://${config.server.host}:${port}` };
   }
@@ -471,7 +549,9 @@ export class StationApp {
 
   async stop(): Promise<void> {
     this.#watchdog?.stop();
+    this.#doctor?.stop();
     this.#runtime?.stop();
+    this.#healthCard?.stop();
     this.#fleet?.stop();
     await this.#lists?.stop();
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));

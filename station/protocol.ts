@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { PersonName } from "./domain/names.js";
 import { SAMPLE_TYPES } from "./domain/schema.js";
+import type { HealthCard } from "./health-card/types.js";
 import type { UploadStatus } from "./upload/status.js";
 
 /** Strict: an unknown field is an error, as docs/sim-api.md promises. */
@@ -40,6 +41,10 @@ export const UiAction = z.discriminatedUnion("type", [
     .strict(),
   /** Any touch: keeps the session alive. */
   z.object({ type: z.literal("touch") }).strict(),
+  /** identified or result: open the villager's health card (only with their own card on the reader). */
+  z.object({ type: z.literal("health-card") }).strict(),
+  /** health-card: print the health-card slip. */
+  z.object({ type: z.literal("health-card-print") }).strict(),
 ]);
 export type UiAction = z.infer<typeof UiAction>;
 
@@ -75,6 +80,8 @@ export interface PersonView {
   /** Free annual check-up applies (65+ or on the roster). */
   freeCheckup: boolean;
   doctor: { name: string; phone: string } | null;
+  /** A signed-in doctor runs this check-up (assisted check-up day): the console shows its buttons. */
+  assisted?: boolean;
 }
 
 export interface BpView {
@@ -159,6 +166,15 @@ export type ViewStep =
       result: ResultView;
       print: "printing" | "printed" | "failed";
       printFault: FaultView | null;
+    }
+  | {
+      step: "health-card";
+      /** Null while loading. */
+      card: HealthCard | null;
+      error: FaultView | null;
+      print: "printing" | "printed" | "failed" | null;
+      printFault: FaultView | null;
+      from: "identified" | "result";
     };
 
 export type ViewState = ViewStep & ViewExtras;
@@ -179,6 +195,18 @@ export interface StationInfoView {
   version: string;
   /** Device mode: simulated devices show a banner so no one mistakes a demo for a check-up. */
   simulated: boolean;
+}
+
+/** The doctor's console (station/doctor): who is signed in, and whether a check-up day runs. */
+export interface DoctorSessionView {
+  signedIn: boolean;
+  doctor: { id: string; name: string } | null;
+  /** Why the last session ended; the kiosk leaves the doctor's screens at once. */
+  ended: "sign-out" | "idle" | "replaced" | "stopped" | null;
+  assisted: { sampleType: string | null } | null;
+  /** A doctor's own card was tapped on the card sign-in screen. */
+  card: { doctorId: string; name: string } | { unknown: true } | null;
+  idleSeconds: number;
 }
 
 /**
@@ -216,6 +244,7 @@ export interface TopicMap {
   "disk/status": DiskStatusView;
   /** Store-and-forward upload to the county archive: connection, backlog, rejected records. */
   "upload/status": UploadStatus;
+  "doctor/session": DoctorSessionView;
   ack: { transaction: string };
   error: { status: "error"; code: string; error: string; transaction?: string };
 }

@@ -147,6 +147,9 @@ export class SerialLink<F> extends TypedEmitter<SerialLinkEvents<F>> {
       if (!this.connected)
         throw new StationError("disconnected", `${command}: serial port ${this.#opts.path} is not open`);
       const waiter = this.#waiters.add(command, match, timeoutMs);
+      // The timeout can fire while the write is still pending (a loaded machine holds its
+      // callback): mark the rejection handled now; the caller still gets it from the return below.
+      waiter.promise.catch(() => {});
       try {
         await this.write(bytes);
       } catch (err) {

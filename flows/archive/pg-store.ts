@@ -175,16 +175,19 @@ export class PostgresArchiveStore implements ArchiveStore {
 }
 
 function fromRow(row: Row): ArchivedRecord {
+  // The record's own version says which message carried it (v1 and v2 are stored alike).
+  const rest = {
+    type: "checkup-record" as const,
+    county: row.county,
+    stationId: row.station_id,
+    sentAt: row.sent_at,
+    observations: row.observations,
+  };
   return {
-    message: {
-      v: 1,
-      type: "checkup-record",
-      county: row.county,
-      stationId: row.station_id,
-      sentAt: row.sent_at,
-      record: row.record,
-      observations: row.observations,
-    },
+    message:
+      row.record.schemaVersion === 2
+        ? { ...rest, v: 2, record: row.record }
+        : { ...rest, v: 1, record: row.record },
     receivedAt: row.received_at.toISOString(),
   };
 }

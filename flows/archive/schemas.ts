@@ -15,7 +15,10 @@ const addFormatsAny = addFormatsModule as unknown as FormatsPlugin & { default?:
 const addFormats: FormatsPlugin = addFormatsAny.default ?? addFormatsAny;
 
 export interface Validators {
+  /** record-message.v1.json */
   record: ValidateFunction;
+  /** record-message.v2.json: v2 adds the doctor's assisted check-up and follow-up form. */
+  recordV2: ValidateFunction;
   ack: ValidateFunction;
 }
 
@@ -43,6 +46,7 @@ export function loadValidators(dir = schemaDir()): Validators {
   const read = (f: string) => JSON.parse(readFileSync(join(dir, f), "utf8")) as object;
   return {
     record: ajv.compile(read("record-message.v1.json")),
+    recordV2: ajv.compile(read("record-message.v2.json")),
     ack: ajv.compile(read("ack-message.v1.json")),
   };
 }

@@ -8,6 +8,7 @@ commands:
   assess --sbp N --dbp N …  assess readings against a county policy pack (prints JSON)
   decode <kind> <hex>       decode bytes captured from a device (run without args for kinds)
   devices [--config FILE]   start the configured devices, show their status and the serial ports
+  hash-pin [--id-number]    read a doctor's PIN (or ID number) on stdin, print its hash for the config
   export --person ID --out FILE [--config FILE]
                             write one person's check-up records as a JSON array (record contract)
   followup --records FILE --as-of YYYY-MM-DD [--policy FILE]
@@ -41,6 +42,14 @@ async function main(argv: string[]): Promise<number> {
     case "devices": {
       const { runDevices } = await import("./devices.js");
       return runDevices(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "hash-pin": {
+      const { runHashPin, readStdin } = await import("./hash-pin.js");
+      return runHashPin(rest, {
+        stdin: readStdin,
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
       });

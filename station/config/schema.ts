@@ -10,6 +10,27 @@ export const UPLOAD_WINDOW_DEFAULT = 256;
 
 const Port = z.number().int().min(0).max(65535);
 
+/** scrypt$N$r$p$salt$hash, made by `health-station hash-pin` (station/doctor/secret-hash.ts). */
+const SecretHash = z
+  .string()
+  .regex(
+    /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]{16,}\$[A-Za-z0-9_-]{40,}$/,
+    "a hash from `health-station hash-pin`, never a PIN in clear",
+  );
+
+/** A village doctor who may sign in at this station (docs/doctor.md). */
+export const DoctorConfig = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "lower-case letters, digits and '-'"),
+    name: z.string().min(1).max(30),
+    villages: z.array(z.string().min(1).max(64)).default([]),
+    pinHash: SecretHash,
+    /** Hash of the doctor's own resident ID number, for signing in with their card. */
+    idNumberHash: SecretHash.optional(),
+  })
+  .strict();
+export type DoctorConfig = z.infer<typeof DoctorConfig>;
+
 export const DeviceMode = z.enum(["sim", "hardware"]);
 
 /** Where a serial device is: a stable /dev/serial/by-id path, or its USB vendor/product id. */
@@ -204,6 +225,23 @@ export const StationConfig = z
     retention: z
       .object({
         ackedRecordDays: z.number().int().min(30).max(36_500).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+    /** The village doctor's console (docs/doctor.md). */
+    doctor: z
+      .object({
+        doctors: z
+          .array(DoctorConfig)
+          .default([])
+          .refine((ds) => new Set(ds.map((d) => d.id)).size === ds.length, {
+            message: "doctor ids must be unique",
+          }),
+        /** Signed out after this long without a touch. */
+        idleSeconds: z.number().int().min(30).max(900).default(180),
+        /** The first wrong PIN locks the doctor out this long; each further one doubles it. */
+        lockoutBaseSeconds: z.number().int().min(1).max(600).default(5),
+        lockoutMaxSeconds: z.number().int().min(60).max(86400).default(3600),
       })
       .strict()
       .prefault({}),

@@ -79,7 +79,9 @@ export async function createSimulatedDevices(opts: {
   const now = opts.now ?? Date.now;
   const log = opts.logger;
 
-  const idSim = new IdCardSimulator({ findAfterRead: "not-found" });
+  // A resting card keeps answering find, so lifting it is what raises `removed` (the health card
+  // closes on it; docs/health-card.md says which readers behave so).
+  const idSim = new IdCardSimulator({ findAfterRead: "found" });
   const idLine = await openSerialSimLine(idSim, opts.transport, 115200);
   const cardReader = new IdCardReader({
     path: idLine.path,

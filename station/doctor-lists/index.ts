@@ -9,7 +9,8 @@ import { join } from "node:path";
 import type { Printer } from "../../drivers/types.js";
 import type { PolicyPack } from "../assessment/policy-schema.js";
 import type { CheckupRecord, RosterEntry } from "../domain/schema.js";
-import { readDay, storedDays } from "../storage/read-only.js";
+import { personKey } from "../storage/person-index.js";
+import { readDay, readIndexSecret, storedDays } from "../storage/read-only.js";
 import { writeFileAtomic } from "../util/atomic-file.js";
 import { StationError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
@@ -60,7 +61,14 @@ export class DoctorLists {
 
   /** Opens the outcome log and starts the index build; queries wait for it (ready()). */
   async start(): Promise<void> {
-    await this.outcomes.open();
+    // Outcomes name people by the store's person-index hash, never by ID number.
+    const secret = await readIndexSecret(this.o.dataDir);
+    if (!secret)
+      throw new StationError(
+        "index-key-missing",
+        "doctor lists: the store's person-index key (keys/index.json) is missing",
+      );
+    await this.outcomes.open((idNumber) => personKey(secret, idNumber));
     // The default export folder, offered beside any USB stick (routes.ts).
     await mkdir(join(this.o.dataDir, "exports"), { recursive: true });
     this.index.setRoster(this.o.roster());

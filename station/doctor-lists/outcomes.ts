@@ -5,6 +5,9 @@
  * the entry for 7 days, remind later for 30; removed takes it off with a reason.
  * Each outcome carries a sync state for the upload to the county (not yet wired: see
  * docs/doctor-lists.md).
+ *
+ * No ID number is written: the person is the same keyed hash the store's person index uses
+ * (HMAC under the station's secret), and so is the ID part of an entry key (docs/security.md).
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -13,7 +16,7 @@ import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { addDays } from "../assessment/dates.js";
 import { openEnum } from "../domain/open-enum.js";
-import { IdNumber, IsoDate, IsoDateTime } from "../domain/schema.js";
+import { IsoDate, IsoDateTime } from "../domain/schema.js";
 import { DurableJSONFile } from "../storage/durable-adapter.js";
 import { StationError } from "../util/errors.js";
 
@@ -40,7 +43,8 @@ export type OutcomeInput = z.infer<typeof OutcomeInput>;
 export const Outcome = z.object({
   id: z.string(),
   entryKey: z.string(),
-  idNumber: IdNumber,
+  /** HMAC of the ID number under the station's index secret. */
+  person: z.string().regex(/^[0-9a-f]{64}$/),
   kind: openEnum(OUTCOME_KINDS),
   reason: openEnum(REMOVE_REASONS).optional(),
   note: z.string().optional(),
@@ -54,11 +58,15 @@ export const Outcome = z.object({
 });
 export type Outcome = z.infer<typeof Outcome>;
 
-const OutcomeFile = z.object({ v: z.literal(1), outcomes: z.array(Outcome) });
+const OutcomeFile = z.object({ v: z.literal(2), outcomes: z.array(Outcome) });
 type OutcomeFile = z.infer<typeof OutcomeFile>;
+
+/** An entry key names the person by ID number (lists.ts entryKey); on disk, by its hash. */
+const ID_PREFIX = /^(\d{17}[\dX])\|/;
 
 export class OutcomeLog {
   #db: Low<OutcomeFile> | null = null;
+  #keyOf: ((idNumber: string) => string) | null = null;
   /** Latest outcome per entry key; the whole log stays on disk and in #db. */
   readonly #latest = new Map<string, Outcome>();
   /** People removed as moved or died: off every list. */
@@ -69,10 +77,12 @@ export class OutcomeLog {
     private readonly hideDays: { agreed: number; "remind-later": number } = DEFAULT_HIDE_DAYS,
   ) {}
 
-  async open(): Promise<void> {
+  /** `keyOf`: the person index's keyed hash of an ID number. */
+  async open(keyOf: (idNumber: string) => string): Promise<void> {
+    this.#keyOf = keyOf;
     await mkdir(this.dir, { recursive: true });
     const db = new Low<OutcomeFile>(new DurableJSONFile(join(this.dir, "outcomes.json")), {
-      v: 1,
+      v: 2,
       outcomes: [],
     });
     await db.read();
@@ -81,9 +91,28 @@ export class OutcomeLog {
     for (const o of db.data.outcomes) this.#index(o);
   }
 
+  /** Hashes are memoised: the lists ask for every row they build. */
+  readonly #hashes = new Map<string, string>();
+
+  #person(idNumber: string): string {
+    if (!this.#keyOf) throw new StationError("not-ready", "outcome log not open");
+    let h = this.#hashes.get(idNumber);
+    if (h === undefined) {
+      h = this.#keyOf(idNumber);
+      this.#hashes.set(idNumber, h);
+    }
+    return h;
+  }
+
+  /** The entry key as stored: its ID number replaced by the person's hash. */
+  #stored(entryKey: string): string {
+    const m = ID_PREFIX.exec(entryKey);
+    return m ? `${this.#person(m[1]!)}|${entryKey.slice(m[0].length)}` : entryKey;
+  }
+
   #index(o: Outcome): void {
     this.#latest.set(o.entryKey, o);
-    if (o.kind === "removed" && (o.reason === "moved" || o.reason === "died")) this.#gone.set(o.idNumber, o);
+    if (o.kind === "removed" && (o.reason === "moved" || o.reason === "died")) this.#gone.set(o.person, o);
   }
 
   /** Durable: resolves once the outcome is on disk. */
@@ -98,8 +127,8 @@ export class OutcomeLog {
     if (!db) throw new StationError("not-ready", "outcome log not open");
     const o: Outcome = {
       id: uuidv7({ msecs: at.getTime() }),
-      entryKey: input.entryKey,
-      idNumber,
+      entryKey: this.#stored(input.entryKey),
+      person: this.#person(idNumber),
       kind: input.kind,
       ...(input.reason ? { reason: input.reason } : {}),
       ...(input.note ? { note: input.note } : {}),
@@ -123,18 +152,18 @@ export class OutcomeLog {
   }
 
   latest(entryKey: string): Outcome | undefined {
-    return this.#latest.get(entryKey);
+    return this.#latest.get(this.#stored(entryKey));
   }
 
   /** Removed as moved or died: off every list and the inbox. */
   isGone(idNumber: string): boolean {
-    return this.#gone.has(idNumber);
+    return this.#gone.has(this.#person(idNumber));
   }
 
   /** The entry is off the list on `day`: hidden for a while, removed, or the person moved or died. */
   hides(entryKey: string, idNumber: string, day: string): boolean {
-    if (this.#gone.has(idNumber)) return true;
-    const o = this.#latest.get(entryKey);
+    if (this.#gone.has(this.#person(idNumber))) return true;
+    const o = this.#latest.get(this.#stored(entryKey));
     if (!o) return false;
     if (o.kind === "removed") return true;
     return o.hideUntil !== undefined && day < o.hideUntil;

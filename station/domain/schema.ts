@@ -3,6 +3,7 @@
  * validation used at every boundary (UI actions, storage reads, MQTT payloads).
  */
 import { z } from "zod";
+import { AssistedInfo, FollowUpForm } from "./followup.js";
 import { parseIdNumber } from "./id-number.js";
 import { openEnum } from "./open-enum.js";
 
@@ -160,8 +161,7 @@ export type SyncState = z.infer<typeof SyncState>;
 
 export const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-export const CheckupRecord = z.object({
-  schemaVersion: z.literal(1),
+const RecordFields = z.object({
   id: z.string().regex(UUID_V7, "expected a UUIDv7"),
   stationId: z.string().min(1).max(64),
   /** Monotonic per station, survives restarts: orders records even when the wall clock jumps. */
@@ -176,7 +176,19 @@ export const CheckupRecord = z.object({
   operator: Operator,
   sync: SyncState,
 });
+
+/** Records made before the doctor's console; still read and uploaded as they are. */
+export const CheckupRecordV1 = z.object({ schemaVersion: z.literal(1), ...RecordFields.shape });
+/** v2 adds what a signed-in doctor recorded (docs/mqtt-api.md "Record versions"). */
+export const CheckupRecordV2 = z.object({
+  schemaVersion: z.literal(2),
+  ...RecordFields.shape,
+  assisted: AssistedInfo.nullable().default(null),
+  followUp: FollowUpForm.nullable().default(null),
+});
+export const CheckupRecord = z.discriminatedUnion("schemaVersion", [CheckupRecordV1, CheckupRecordV2]);
 export type CheckupRecord = z.infer<typeof CheckupRecord>;
+export const RECORD_SCHEMA_VERSION = 2;
 
 export const ROSTER_CATEGORIES = [
   "registered-poor", // 建档立卡贫困人口

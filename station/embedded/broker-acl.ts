@@ -19,6 +19,7 @@ export const ACL: {
       ["read", "hs/v1/+/+/record"],
       ["write", "hs/v1/+/+/ack"],
       ["read", "hs/v1/+/+/status"],
+      ["read", "hs/v1/+/+/audit"],
     ],
     [ADMIN_USER]: [
       ["read", "hs/v1/+/+/status"],
@@ -36,6 +37,7 @@ export const ACL: {
     ["write", "hs/v1/+/%u/health"],
     ["write", "hs/v1/+/%u/alarms"],
     ["write", "hs/v1/+/%u/answer"],
+    ["write", "hs/v1/+/%u/audit"],
     ["read", "hs/v1/+/%u/ack"],
     ["read", "hs/v1/+/%u/config"],
     ["read", "hs/v1/+/%u/pack/+"],

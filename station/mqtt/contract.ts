@@ -8,11 +8,12 @@
  *   hs/v1/{county}/{station}/ack      archive → station   QoS 1, not retained
  *   hs/v1/{county}/{station}/status   station presence    QoS 1, retained, also the Last Will
  *                                     (PresenceMessage in presence.ts)
+ *   hs/v1/{county}/{station}/audit    station → county    QoS 1, not retained (the doctor's audit log)
  * Archive receivers share the load with `$share/archive/hs/v1/{county}/+/record`.
  */
 import { z } from "zod";
 import { openEnum } from "../domain/open-enum.js";
-import { CheckupRecord } from "../domain/schema.js";
+import { CheckupRecordV1, CheckupRecordV2 } from "../domain/schema.js";
 
 export const TOPIC_ROOT = "hs/v1";
 export const MESSAGE_VERSION = 1;
@@ -23,6 +24,8 @@ const SEGMENT = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export const topics = {
   record: (county: string, station: string) => `${TOPIC_ROOT}/${county}/${station}/record`,
   ack: (county: string, station: string) => `${TOPIC_ROOT}/${county}/${station}/ack`,
+  /** The doctor's audit log, station → county (AuditMessage in station/doctor/audit-message.ts). */
+  audit: (county: string, station: string) => `${TOPIC_ROOT}/${county}/${station}/audit`,
   /** What a county's archive receivers subscribe to (shared subscription: each record goes to one). */
   archiveRecords: (county: string, group = ARCHIVE_SHARE_GROUP) =>
     `$share/${group}/${TOPIC_ROOT}/${county}/+/record`,
@@ -59,15 +62,22 @@ export const Observation = z.object({
 });
 export type Observation = z.infer<typeof Observation>;
 
-export const RecordMessage = z.object({
-  v: z.literal(MESSAGE_VERSION),
-  type: z.literal("checkup-record"),
-  county: z.string().regex(SEGMENT),
-  stationId: z.string().regex(SEGMENT),
-  sentAt: z.string().datetime({ offset: true }),
-  record: CheckupRecord,
-  observations: z.array(Observation),
-});
+function recordMessage<V extends number, R extends z.ZodType>(v: V, record: R) {
+  // Field order kept as in v1, so the published v1 schema file stays byte-identical.
+  return z.object({
+    v: z.literal(v),
+    type: z.literal("checkup-record"),
+    county: z.string().regex(SEGMENT),
+    stationId: z.string().regex(SEGMENT),
+    sentAt: z.string().datetime({ offset: true }),
+    record,
+    observations: z.array(Observation),
+  });
+}
+/** v1 carries a v1 record; v2 a v2 record (the doctor's additions). Receivers accept both. */
+export const RecordMessageV1 = recordMessage(MESSAGE_VERSION, CheckupRecordV1);
+export const RecordMessageV2 = recordMessage(2, CheckupRecordV2);
+export const RecordMessage = z.discriminatedUnion("v", [RecordMessageV1, RecordMessageV2]);
 export type RecordMessage = z.infer<typeof RecordMessage>;
 
 export const ACK_STATUSES = ["stored", "duplicate", "rejected"] as const;

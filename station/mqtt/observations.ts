@@ -17,7 +17,7 @@
  *   synonyms for it list "Random").
  */
 import type { BpReading, CheckupRecord, GlucoseReading } from "../domain/schema.js";
-import { MESSAGE_VERSION, type Observation, RecordMessage } from "./contract.js";
+import { type Observation, RecordMessage } from "./contract.js";
 
 export const LOINC_SYSTEM = "http://loinc.org";
 
@@ -118,7 +118,8 @@ export interface BuildOptions {
 /** The message for hs/v1/{county}/{station}/record. Throws a ZodError when the result breaks the contract. */
 export function buildRecordMessage(record: CheckupRecord, opts: BuildOptions): RecordMessage {
   return RecordMessage.parse({
-    v: MESSAGE_VERSION,
+    // The message version follows the record's: a v1 record is sent exactly as before.
+    v: record.schemaVersion,
     type: "checkup-record",
     county: opts.county,
     stationId: record.stationId,

@@ -8,7 +8,7 @@ export function assessSession(s: Session, env: Env, pack: PolicyPack): Assessmen
       bpReadings: s.bpReadings,
       glucose: s.glucose,
       person: { birthDate: s.person.birthDate, categories: s.roster ? [...s.roster.categories] : [] },
-      symptoms: [],
+      symptoms: s.assisted?.dangerSymptoms ?? [],
       today: env.today,
     },
     pack,

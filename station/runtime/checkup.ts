@@ -4,8 +4,10 @@
  * The constructor does nothing; start() wires devices, stop() unwires and clears timers.
  */
 import { v7 as uuidv7 } from "uuid";
-import type { DeviceSet } from "../../drivers/types.js";
-import type { CheckupRecord, Operator, Person, RosterEntry } from "../domain/schema.js";
+import type { CardRead, DeviceSet, Slip } from "../../drivers/types.js";
+import type { CheckupRecord, Operator, Person, RosterEntry, SampleType } from "../domain/schema.js";
+import type { HealthCard } from "../health-card/types.js";
+import { healthCardRefusal } from "../health-card/workflow.js";
 import type { PromptView, UiAction } from "../protocol.js";
 import type { Roster } from "../roster/roster.js";
 import { StationError } from "../util/errors.js";
@@ -14,11 +16,13 @@ import { prompt, promptFor, voiceParams } from "../workflow/prompt.js";
 import { buildRecord, CLOCK_FLOOR } from "../workflow/record.js";
 import { buildSlip } from "../workflow/slip.js";
 import type {
+  DoctorAction,
   Effect,
   Env,
   Event,
   Fault,
   Model,
+  Session,
   TimerName,
   Update,
   WorkflowConfig,
@@ -57,6 +61,18 @@ export interface CheckupRuntimeOptions {
   onHelp?: (req: HelpCall) => void;
   /** Whether a new check-up may start (station/disk's reserve); the refusal shown otherwise. */
   admit?: () => Fault | null;
+  /** The health card (station/health-card); without it the card cannot be opened. */
+  healthCard?: HealthCardPort;
+}
+
+/** What the runtime needs of the health card module. */
+export interface HealthCardPort {
+  load(session: Session, today: string): Promise<HealthCard>;
+  slip(
+    session: Session,
+    card: HealthCard,
+    ctx: { clinicName: string; stationId: string; localTime: string },
+  ): Slip;
 }
 
 export interface HelpCall {
@@ -82,6 +98,8 @@ export class CheckupRuntime {
   readonly #timers = new Map<TimerName, NodeJS.Timeout>();
   readonly #unwire: Array<() => void> = [];
   #running = false;
+  #assistedDay: { doctorId: string; sampleType: SampleType | null } | null = null;
+  #cardInterceptor: ((card: CardRead) => boolean) | null = null;
   /** The prompt last published with the view; a new one is spoken at once. */
   #prompt: PromptView | null = null;
   #spokeThisDispatch = false;
@@ -100,12 +118,20 @@ export class CheckupRuntime {
     const { devices: d } = this.o;
     this.#running = true;
     this.#on(d.cardReader, "card", (card) => {
+      if (this.#cardInterceptor?.(card)) return;
       const r = identifyFromCard(card, this.#env().today, this.#clockSuspect());
       if (!r.ok) return this.dispatch({ type: "card-rejected", fault: r.fault });
       const refused = this.#model.step === "attract" ? (this.o.admit?.() ?? null) : null;
       if (refused) return this.dispatch({ type: "card-rejected", fault: refused });
-      this.#identified(r.person, this.o.roster.get(r.person.idNumber), { kind: "self" });
+      const day = this.#assistedDay;
+      this.#identified(
+        r.person,
+        this.o.roster.get(r.person.idNumber),
+        day ? { kind: "doctor", doctorId: day.doctorId } : { kind: "self" },
+        day ? { doctorId: day.doctorId, idEntryReason: null, sampleType: day.sampleType } : undefined,
+      );
     });
+    this.#on(d.cardReader, "removed", () => this.dispatch({ type: "card-removed" }));
     this.#on(d.cardReader, "fault", (f) =>
       this.dispatch({ type: "card-rejected", fault: faultFor("card-reader", f) }),
     );
@@ -131,32 +157,67 @@ export class CheckupRuntime {
     this.#timers.clear();
   }
 
-  /** A UI action, validated by the caller. Manual ID entry is resolved here; its fault is thrown. */
+  /** A UI action from the kiosk's self-service path, validated by the caller. */
   action(action: UiAction): void {
-    if (action.type === "manual-id") {
-      const today = this.#env().today;
-      // The roster is keyed by the normalised number (an IME may type full-width digits or "x").
-      const roster = this.o.roster.get(normaliseIdNumber(action.idNumber));
-      const r = identifyManual(action.idNumber, action.name, roster, today, this.#clockSuspect());
-      if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
-      const refused = this.o.admit?.() ?? null;
-      if (refused) throw new StationError(refused.code, refused.message.zh, refused);
-      if (this.#model.step !== "attract" && this.#model.step !== "result")
-        throw new StationError(
-          "session-active",
-          "请先完成或取消当前检查 / finish or cancel the current check-up first",
-        );
-      this.#identified(r.person, roster, {
-        kind: "doctor",
-        doctorId: "clinic",
-      });
-      return;
-    }
+    // Typing an ID number is a doctor's act: it goes through the doctor's console (station/doctor).
+    if (action.type === "manual-id")
+      throw new StationError(
+        "doctor-required",
+        "手动登记需要医生登录 / manual ID entry needs a signed-in doctor",
+      );
     if (action.type === "help") {
       this.#help("screen", action.screen);
       return;
     }
+    if (action.type === "health-card") {
+      // Enforced here and again in the pure update: a typed-in ID never opens a health card.
+      const refusal = this.o.healthCard
+        ? healthCardRefusal(this.#model)
+        : { code: "health-card-off", message: { zh: "健康档案未启用", en: "health card is not enabled" } };
+      if (refusal)
+        throw new StationError(refusal.code, `${refusal.message.zh} / ${refusal.message.en}`, refusal);
+    }
     this.dispatch({ type: "ui", action });
+  }
+
+  /**
+   * Manual ID entry by a signed-in doctor (the caller checked the session and the reason).
+   * Returns the person's ID number so the caller can audit it by key; the fault is thrown.
+   */
+  manualId(
+    idNumber: string,
+    name: string | undefined,
+    by: { doctorId: string; idEntryReason: string; sampleType: SampleType | null },
+  ): Person {
+    const today = this.#env().today;
+    // The roster is keyed by the normalised number (an IME may type full-width digits or "x").
+    const roster = this.o.roster.get(normaliseIdNumber(idNumber));
+    const r = identifyManual(idNumber, name, roster, today, this.#clockSuspect());
+    if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
+    const refused = this.o.admit?.() ?? null;
+    if (refused) throw new StationError(refused.code, refused.message.zh, refused);
+    if (this.#model.step !== "attract" && this.#model.step !== "result")
+      throw new StationError(
+        "session-active",
+        "请先完成或取消当前检查 / finish or cancel the current check-up first",
+      );
+    this.#identified(r.person, roster, { kind: "doctor", doctorId: by.doctorId }, by);
+    return r.person;
+  }
+
+  /** An action from the doctor's console; the caller has checked the session. */
+  doctorAction(action: DoctorAction): void {
+    this.dispatch({ type: "doctor", action });
+  }
+
+  /** While set, card taps identify villagers for this doctor's assisted check-up day. */
+  setAssistedDay(day: { doctorId: string; sampleType: SampleType | null } | null): void {
+    this.#assistedDay = day;
+  }
+
+  /** While set, a card goes here first; returning true consumes it (doctor sign-in by card). */
+  setCardInterceptor(fn: ((card: CardRead) => boolean) | null): void {
+    this.#cardInterceptor = fn;
   }
 
   dispatch(event: Event): void {
@@ -196,13 +257,19 @@ export class CheckupRuntime {
     });
   }
 
-  #identified(person: Person, roster: RosterEntry | null, operator: Operator): void {
+  #identified(
+    person: Person,
+    roster: RosterEntry | null,
+    operator: Operator,
+    assisted?: Extract<Event, { type: "identified" }>["assisted"],
+  ): void {
     this.dispatch({
       type: "identified",
       person,
       roster,
       recordId: uuidv7({ msecs: this.o.clock.now() }),
       operator,
+      ...(assisted ? { assisted } : {}),
     });
   }
 
@@ -264,6 +331,12 @@ export class CheckupRuntime {
       case "announce":
         if (!this.#spokeThisDispatch && this.#prompt) this.#speak(this.#prompt);
         return;
+      case "load-health-card":
+        void this.#loadHealthCard(e.session);
+        return;
+      case "print-health-card":
+        void this.#printHealthCard(e.session, e.card);
+        return;
       case "buzz":
         this.o.devices.peripherals.buzz(e.pattern);
         return;
@@ -309,6 +382,56 @@ export class CheckupRuntime {
             zh: "结果保存失败，正在重试。请找医生。",
             en: "Saving failed; retrying. Please call the doctor.",
           },
+          retryable: true,
+        },
+      });
+    }
+  }
+
+  async #loadHealthCard(session: Session): Promise<void> {
+    const port = this.o.healthCard;
+    if (!port) return;
+    try {
+      const card = await port.load(session, this.#env().today);
+      this.dispatch({ type: "health-card-ready", recordId: session.recordId, card });
+    } catch (err) {
+      this.o.logger.error("loading the health card failed", err);
+      this.dispatch({
+        type: "health-card-failed",
+        recordId: session.recordId,
+        fault: {
+          code: "health-card-failed",
+          message: {
+            zh: "健康档案打不开，请找医生。",
+            en: "The health card could not be opened. Please ask the doctor.",
+          },
+          retryable: false,
+        },
+      });
+    }
+  }
+
+  async #printHealthCard(session: Session, card: HealthCard): Promise<void> {
+    const { station } = this.o;
+    const port = this.o.healthCard;
+    if (!port) return;
+    try {
+      await this.o.devices.printer.print(
+        port.slip(session, card, {
+          clinicName: station.clinicName,
+          stationId: station.id,
+          localTime: localDateTime(this.o.clock.now(), station.timezone),
+        }),
+      );
+      this.dispatch({ type: "printed" });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "print-failed";
+      this.o.logger.warn(`printing the health card failed (${code})`, err);
+      this.dispatch({
+        type: "print-failed",
+        fault: {
+          code,
+          message: { zh: "打印失败，请找医生。", en: "Printing failed. Please ask the doctor." },
           retryable: true,
         },
       });

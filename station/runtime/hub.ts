@@ -9,6 +9,7 @@ const RETAINED = new Set<keyof TopicMap>([
   "devices/status",
   "station/info",
   "upload/status",
+  "doctor/session",
   "help/status",
 ]);
 

@@ -41,15 +41,23 @@ export async function readDay(dataDir: string, day: string): Promise<CheckupReco
   return [...decodeShard(day, file, await readJson(file)).valid.values()];
 }
 
+/** The station's person-index secret (keys/index.json), or null when the store never opened here. */
+export async function readIndexSecret(dataDir: string): Promise<Buffer | null> {
+  const keyFile = (await readJson(new Layout(dataDir).indexKey())) as Partial<KeyFile> | null;
+  return keyFile && typeof keyFile.key === "string" && /^[0-9a-f]{64}$/.test(keyFile.key)
+    ? Buffer.from(keyFile.key, "hex")
+    : null;
+}
+
 /**
  * The index keys that may hold this person: the HMAC under the station's secret (persons/), and
  * the raw number in an older store's people/ that the store has not re-keyed yet.
  */
 async function indexFiles(l: Layout, idNumber: string): Promise<Array<{ file: string; key: string }>> {
   const out: Array<{ file: string; key: string }> = [];
-  const keyFile = (await readJson(l.indexKey())) as Partial<KeyFile> | null;
-  if (keyFile && typeof keyFile.key === "string" && /^[0-9a-f]{64}$/.test(keyFile.key)) {
-    const k = personKey(Buffer.from(keyFile.key, "hex"), idNumber);
+  const secret = await readIndexSecret(l.root);
+  if (secret) {
+    const k = personKey(secret, idNumber);
     for (const year of (await list(l.persons)).sort())
       out.push({ file: l.personsBucket(year, k.slice(0, 2)), key: k });
   }

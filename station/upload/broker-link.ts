@@ -96,6 +96,15 @@ export class BrokerLink extends TypedEmitter<LinkEvents> {
     return true;
   }
 
+  /** Publishes at QoS 1 and resolves true on the PUBACK; false when down or not confirmed. */
+  publishConfirmed(topic: string, payload: string): Promise<boolean> {
+    const c = this.#client;
+    if (!this.#up || !c) return Promise.resolve(false);
+    return new Promise((resolve) =>
+      c.publish(topic, payload, { qos: 1, retain: false }, (err) => resolve(!err)),
+    );
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer !== null) this.#o.scheduler.clearTimeout(this.#timer);

@@ -156,6 +156,14 @@ export class Uploader extends TypedEmitter<UploaderEvents> {
     this.#setStatus({ connected: false });
   }
 
+  /**
+   * Publishes another of this station's messages (the doctor's audit log) on the same link,
+   * resolving true on the broker's PUBACK. Records keep their own outbox and application acks.
+   */
+  publishConfirmed(topic: string, payload: string): Promise<boolean> {
+    return this.#link?.publishConfirmed(topic, payload) ?? Promise.resolve(false);
+  }
+
   /** Call after saving a record: starts sending it now rather than at the next poll. */
   kick(): void {
     void this.#pump();

@@ -98,6 +98,12 @@ export function promptFor(view: ViewState): PromptView {
         v.overall === "normal" ? "result-normal" : v.overall === "raised" ? "result-raised" : "result-high";
       return prompt(key, params);
     }
+    case "health-card":
+      // The card's first page; the kiosk names each page's own summary key on that page
+      // (ui/src/health-card/pages.ts).
+      return view.card
+        ? prompt("health-card-open", { visits: view.card.visitCount })
+        : prompt("health-card-loading");
     default: {
       // A new screen step must choose its prompt here: this fails to compile until it does.
       const unhandled: never = view;

@@ -11,8 +11,9 @@ export interface RecordContext {
 
 export function buildRecord(session: Session, outcome: AssessmentOutcome, ctx: RecordContext): CheckupRecord {
   const readings: Reading[] = [...session.bpReadings, ...(session.glucose ? [session.glucose] : [])];
+  const a = session.assisted;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: session.recordId,
     stationId: ctx.stationId,
     seq: ctx.seq,
@@ -27,6 +28,18 @@ export function buildRecord(session: Session, outcome: AssessmentOutcome, ctx: R
       method: session.operator.kind === "doctor" ? "doctor" : "touch",
     },
     operator: session.operator,
+    assisted: a
+      ? {
+          doctorId: a.doctorId,
+          idEntryReason: a.idEntryReason,
+          dangerSymptoms: [...a.dangerSymptoms],
+          manualReadings: a.manualReadings.flatMap((m) => {
+            const readingIndex = readings.findIndex((r) => r.kind === m.kind && r.takenAt === m.takenAt);
+            return readingIndex < 0 ? [] : [{ readingIndex, reason: m.reason }];
+          }),
+        }
+      : null,
+    followUp: null,
     sync: { status: "pending", attempts: 0, lastAttemptAt: null, ackedAt: null, rejectReason: null },
   };
 }

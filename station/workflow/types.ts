@@ -11,6 +11,7 @@ import type {
   RosterEntry,
   SampleType,
 } from "../domain/schema.js";
+import type { HealthCard } from "../health-card/types.js";
 import type { UiAction } from "../protocol.js";
 
 export interface Text {
@@ -39,6 +40,16 @@ export interface AssessmentOutcome {
   advice: AdviceItem[];
 }
 
+/** A check-up run by a signed-in doctor on an assisted check-up day (station/doctor). */
+export interface Assisted {
+  doctorId: string;
+  /** Why the ID was typed instead of read from the card; null for a card. */
+  idEntryReason: string | null;
+  dangerSymptoms: string[];
+  /** Readings the doctor typed because a device failed, with the reason. */
+  manualReadings: Array<{ kind: "bp" | "glucose"; takenAt: string; reason: string }>;
+}
+
 export interface Session {
   recordId: string;
   person: Person;
@@ -51,6 +62,10 @@ export interface Session {
   glucose: GlucoseReading | null;
   /** Glucose sample type the villager chose; a meter's own meal flag does not override it. */
   sampleType: SampleType | null;
+  /** Null on the self-service path. */
+  assisted: Assisted | null;
+  /** The person's own card is on the reader now (self-service card read, not lifted since). */
+  cardOnReader?: boolean;
 }
 
 export type BpPhase = "ready" | "measuring" | "rest" | "fault" | "done";
@@ -70,7 +85,19 @@ export type ModelStep =
       outcome: AssessmentOutcome;
       print: PrintState;
       printFault: Fault | null;
-    };
+    }
+  | HealthCardModel;
+
+/** The villager's own health card (station/health-card); `resume` is where "back" returns to. */
+export interface HealthCardModel {
+  step: "health-card";
+  session: Session;
+  resume: Extract<ModelStep, { step: "identified" | "result" }>;
+  card: HealthCard | null;
+  error: Fault | null;
+  print: PrintState | null;
+  printFault: Fault | null;
+}
 
 /** `idleUntil`: the "还在吗？" warning is up and the session ends then unless touched. */
 export type Model = ModelStep & { idleUntil?: string };
@@ -87,7 +114,11 @@ export type Event =
       roster: RosterEntry | null;
       recordId: string;
       operator: Operator;
+      /** Set when a signed-in doctor runs the check-up; sampleType is the day's default. */
+      assisted?: { doctorId: string; idEntryReason: string | null; sampleType: SampleType | null };
     }
+  /** From the doctor's console only (station/doctor checks the session); never from the kiosk's UiAction path. */
+  | { type: "doctor"; action: DoctorAction }
   /** A card was presented but cannot be used (invalid, expired, unreadable). */
   | { type: "card-rejected"; fault: Fault }
   | { type: "ui"; action: UiAction }
@@ -100,7 +131,19 @@ export type Event =
   | { type: "saved"; recordId: string }
   | { type: "save-failed"; fault: Fault }
   | { type: "printed" }
-  | { type: "print-failed"; fault: Fault };
+  | { type: "print-failed"; fault: Fault }
+  /** The card reader no longer finds the card it read (lifted). */
+  | { type: "card-removed" }
+  | { type: "health-card-ready"; recordId: string; card: HealthCard }
+  | { type: "health-card-failed"; recordId: string; fault: Fault };
+
+export type DoctorAction =
+  /** The villager agreed aloud; the doctor records it and the measurement starts. */
+  | { type: "verbal-consent" }
+  | { type: "danger-symptoms"; codes: string[] }
+  /** A reading the doctor typed (already checked for plausibility by the caller). */
+  | { type: "manual-bp"; reading: BpReading; reason: string }
+  | { type: "manual-glucose"; reading: GlucoseReading; sampleType: SampleType; reason: string };
 
 /** Prompt keys; texts in voice.ts, chosen from the view by prompt.ts. */
 export type VoiceKey =
@@ -134,7 +177,19 @@ export type BaseVoiceKey =
   | "card-rejected"
   | "help-called"
   | "still-there"
-  | "goodbye";
+  | "goodbye"
+  | "health-card-loading"
+  | "health-card-open"
+  | "health-card-bp-better"
+  | "health-card-bp-same"
+  | "health-card-bp-worse"
+  | "health-card-bp-other"
+  | "health-card-glucose-better"
+  | "health-card-glucose-same"
+  | "health-card-glucose-worse"
+  | "health-card-glucose-other"
+  | "health-card-due"
+  | "health-card-needs-card";
 
 export type Effect =
   | { type: "set-timer"; name: TimerName; ms: number }
@@ -144,6 +199,8 @@ export type Effect =
   | { type: "print"; session: Session; outcome: AssessmentOutcome }
   /** Speak the current screen's prompt again (the key comes from the view: prompt.ts). */
   | { type: "announce" }
+  | { type: "load-health-card"; session: Session }
+  | { type: "print-health-card"; session: Session; card: HealthCard }
   | { type: "buzz"; pattern: "prompt" | "alert" }
   | { type: "led"; pattern: "ready" | "busy" | "fault" }
   | { type: "alert-doctor"; reason: "urgent-referral" | "help" | "save-failed"; recordId: string | null };

@@ -5,7 +5,18 @@
  */
 import type { BpReading, Person } from "../domain/schema.js";
 import type { UiAction } from "../protocol.js";
-import type { Effect, Env, Event, Fault, Model, Session, Update, WorkflowDeps } from "./types.js";
+import type {
+  Assisted,
+  DoctorAction,
+  Effect,
+  Env,
+  Event,
+  Fault,
+  Model,
+  Session,
+  Update,
+  WorkflowDeps,
+} from "./types.js";
 
 type Result = { model: Model; effects: Effect[] };
 
@@ -40,7 +51,15 @@ function startSession(event: Extract<Event, { type: "identified" }>, env: Env, d
     consentAt: null,
     bpReadings: [],
     glucose: null,
-    sampleType: null,
+    sampleType: event.assisted?.sampleType ?? null,
+    assisted: event.assisted
+      ? {
+          doctorId: event.assisted.doctorId,
+          idEntryReason: event.assisted.idEntryReason,
+          dangerSymptoms: [],
+          manualReadings: [],
+        }
+      : null,
   };
   return {
     model: { step: "identified", session, notice: null },
@@ -226,6 +245,51 @@ function onUi(model: Model, action: UiAction, env: Env, deps: WorkflowDeps): Res
           effects: [{ type: "print", session: model.session, outcome: model.outcome }, keepAlive(deps)],
         };
       return ignore;
+    case "health-card":
+      return ignore; // station/health-card/workflow.ts handles this step before update
+  }
+}
+
+/** The doctor's actions on an assisted check-up; ignored on a villager's own session. */
+function onDoctor(model: Model, action: DoctorAction, env: Env, deps: WorkflowDeps, update: Update): Result {
+  const ignore: Result = { model, effects: [] };
+  if (!("session" in model) || !model.session.assisted) return ignore;
+  const { session } = model;
+  const assisted = session.assisted as Assisted;
+  switch (action.type) {
+    case "verbal-consent":
+      if (model.step !== "identified" && model.step !== "consent") return ignore;
+      return toBp({ ...session, consentAt: env.now }, deps);
+    case "danger-symptoms": {
+      if (model.step === "saving" || model.step === "result") return ignore;
+      const next = { ...session, assisted: { ...assisted, dangerSymptoms: [...new Set(action.codes)] } };
+      return { model: { ...model, session: next } as Model, effects: [keepAlive(deps)] };
+    }
+    case "manual-bp": {
+      if (model.step !== "bp" || model.phase === "rest" || model.phase === "done") return ignore;
+      const manual = [
+        ...assisted.manualReadings,
+        { kind: "bp" as const, takenAt: action.reading.takenAt, reason: action.reason },
+      ];
+      const withReason: Model = {
+        ...model,
+        session: { ...session, assisted: { ...assisted, manualReadings: manual } },
+      };
+      return update(withReason, { type: "bp-reading", reading: action.reading }, env);
+    }
+    case "manual-glucose": {
+      if (model.step !== "glucose") return ignore;
+      const manual = [
+        ...assisted.manualReadings,
+        { kind: "glucose" as const, takenAt: action.reading.takenAt, reason: action.reason },
+      ];
+      const next = {
+        ...session,
+        sampleType: action.sampleType,
+        assisted: { ...assisted, manualReadings: manual },
+      };
+      return toSaving({ ...next, glucose: action.reading }, env, deps);
+    }
   }
 }
 
@@ -249,7 +313,8 @@ export function createUpdate(deps: WorkflowDeps): Update {
 }
 
 function createInnerUpdate(deps: WorkflowDeps): Update {
-  return (model, event, env) => {
+  // Named so the doctor's actions can run a reading through the same rules (onDoctor).
+  const update: Update = (model, event, env) => {
     switch (event.type) {
       case "identified": {
         // A new card may start a session only when nobody's measurement would be lost.
@@ -291,11 +356,15 @@ function createInnerUpdate(deps: WorkflowDeps): Update {
             ],
           };
         }
+        // A doctor's check-up goes straight on to glucose: no tap between devices.
+        if (session.assisted) return toGlucose(session, deps);
         return {
           model: { step: "bp", session, phase: "done", fault: null, restUntil: null },
           effects: [keepAlive(deps)],
         };
       }
+      case "doctor":
+        return onDoctor(model, event.action, env, deps, update);
       case "bp-fault":
         if (model.step !== "bp" || model.phase === "done" || model.phase === "rest")
           return { model, effects: [] };
@@ -370,8 +439,13 @@ function createInnerUpdate(deps: WorkflowDeps): Update {
         return { model: { ...model, print: "failed", printFault: event.fault }, effects: [] };
       case "timer":
         return onTimer(model, event.name, env, deps);
+      case "card-removed":
+      case "health-card-ready":
+      case "health-card-failed":
+        return { model, effects: [] }; // station/health-card/workflow.ts acts on these
     }
   };
+  return update;
 }
 
 function onTimer(

@@ -28,6 +28,7 @@ export function personView(s: Session): PersonView {
     onRoster: s.roster !== null,
     freeCheckup: s.age >= 65 || categories.some((c) => FREE_CHECKUP_CATEGORIES.has(c)),
     doctor: s.roster?.doctor ?? null,
+    assisted: s.assisted !== null,
   };
 }
 
@@ -108,6 +109,16 @@ function stepView(model: Model, opts: { glucoseSkippable: boolean }): ViewState 
         result: resultView(model.session.recordId, model.outcome),
         print: model.print,
         printFault: model.printFault,
+      };
+    case "health-card":
+      // The card already holds only what the villager may see (masked name, no ID number).
+      return {
+        step: "health-card",
+        card: model.card,
+        error: model.error,
+        print: model.print,
+        printFault: model.printFault,
+        from: model.resume.step,
       };
   }
 }

@@ -106,6 +106,53 @@ const BASE_VOICE: Record<BaseVoiceKey, Text> = {
     en: "Are you still there? To carry on, please touch the screen.",
   },
   goodbye: { zh: "谢谢，再见。", en: "Thank you. Goodbye." },
+  // Health card (station/health-card). {visits}, {overdue}, {sys}, {dia}, {glucose} are numbers;
+  // the comparison with last time is in the key, so every word of it has a recorded clip.
+  "health-card-loading": { zh: "正在打开您的健康档案。", en: "Opening your health card." },
+  "health-card-open": {
+    zh: "这是您的健康档案，共有{visits}次记录。请按下一页查看。",
+    en: "This is your health card, with {visits} records. Press next page to read on.",
+  },
+  "health-card-bp-better": {
+    zh: "图上是您的血压。最近一次是{sys}比{dia}，比上次好一些。绿色区域是目标范围。",
+    en: "The chart shows your blood pressure. The latest was {sys} over {dia}, better than last time. The green band is the target.",
+  },
+  "health-card-bp-same": {
+    zh: "图上是您的血压。最近一次是{sys}比{dia}，和上次差不多。绿色区域是目标范围。",
+    en: "The chart shows your blood pressure. The latest was {sys} over {dia}, about the same as last time. The green band is the target.",
+  },
+  "health-card-bp-worse": {
+    zh: "图上是您的血压。最近一次是{sys}比{dia}，比上次差一些，请告诉医生。绿色区域是目标范围。",
+    en: "The chart shows your blood pressure. The latest was {sys} over {dia}, worse than last time; please tell the doctor. The green band is the target.",
+  },
+  "health-card-bp-other": {
+    zh: "图上是您的血压。最近一次是{sys}比{dia}，没有可以比较的上次记录。绿色区域是目标范围。",
+    en: "The chart shows your blood pressure. The latest was {sys} over {dia}; there is no earlier reading to compare with. The green band is the target.",
+  },
+  "health-card-glucose-better": {
+    zh: "图上是您的血糖。最近一次是{glucose}，比上次好一些。绿色区域是空腹的目标范围。",
+    en: "The chart shows your blood sugar. The latest was {glucose}, better than last time. The green band is the fasting target.",
+  },
+  "health-card-glucose-same": {
+    zh: "图上是您的血糖。最近一次是{glucose}，和上次差不多。绿色区域是空腹的目标范围。",
+    en: "The chart shows your blood sugar. The latest was {glucose}, about the same as last time. The green band is the fasting target.",
+  },
+  "health-card-glucose-worse": {
+    zh: "图上是您的血糖。最近一次是{glucose}，比上次差一些，请告诉医生。绿色区域是空腹的目标范围。",
+    en: "The chart shows your blood sugar. The latest was {glucose}, worse than last time; please tell the doctor. The green band is the fasting target.",
+  },
+  "health-card-glucose-other": {
+    zh: "图上是您的血糖。最近一次是{glucose}，没有可以比较的上次记录。绿色区域是空腹的目标范围。",
+    en: "The chart shows your blood sugar. The latest was {glucose}; there is no earlier reading of the same kind to compare with. The green band is the fasting target.",
+  },
+  "health-card-due": {
+    zh: "您有{overdue}项检查已经过期，请找医生安排。",
+    en: "Overdue items: {overdue}. Please ask the doctor to arrange them.",
+  },
+  "health-card-needs-card": {
+    zh: "请把您的身份证放在读卡器上，才能查看健康档案。",
+    en: "Please place your own ID card on the reader to open your health card.",
+  },
 };
 
 /** The verdict words spoken for `{bp}` and `{glucose}`; "none" when not measured. */

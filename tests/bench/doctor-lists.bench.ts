@@ -10,6 +10,7 @@
  * coverage, a fresh index from all records. Medians of 7 runs.
  */
 
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,7 @@ import { OutcomeLog } from "../../station/doctor-lists/outcomes.js";
 import { PersonIndex } from "../../station/doctor-lists/person-index.js";
 import { idCheckChar, parseIdNumber } from "../../station/domain/id-number.js";
 import type { CheckupRecord, RosterEntry } from "../../station/domain/schema.js";
+import { personKey } from "../../station/storage/person-index.js";
 
 const PEOPLE = 5_000;
 const RECORDS = 100_000;
@@ -132,7 +134,9 @@ function naiveList(): number {
 }
 
 const outcomes = new OutcomeLog(mkdtempSync(join(tmpdir(), "bench-lists-")));
-await outcomes.open();
+// As the station does: people named by an HMAC under a per-station secret.
+const secret = randomBytes(32);
+await outcomes.open((id) => personKey(secret, id));
 function buildIndex(): PersonIndex {
   const index = new PersonIndex(() => pack);
   index.setRoster(roster);

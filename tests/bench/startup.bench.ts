@@ -1,6 +1,7 @@
 /**
  * Station cold start to ready, and resident memory, against bare Node measured in the same run.
- * Budget (issue 2): the station (without Node-RED) starts in under 3 s and stays under 120 MB RSS.
+ * Budget (issue 2): the station (without Node-RED) starts in under 3 s and stays under 120 MB RSS;
+ * (issue 9) still under 120 MB after 100 check-ups and 100 health-card views.
  *
  * Two shapes are measured. "station": as deployed at a clinic, uploading to the county's broker
  * (here an address nobody listens on, so the uploader runs and retries). "demo": `npm start`'s
@@ -21,6 +22,7 @@ if (!existsSync(main)) {
 }
 const RUNS = 5;
 const CHECKUPS = 100;
+const CARD_VIEWS = 100;
 
 function config(name: string, upload: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), `bench-start-${name}-`));
@@ -57,7 +59,7 @@ async function coldStarts(args: string[]): Promise<{ ms: number[]; rss: number[]
   return { ms, rss };
 }
 
-/** RSS after a burst of check-ups through the sim API: memory must not grow with use. */
+/** RSS after a burst of check-ups, then of health-card views, through the sim API: memory must not grow with use. */
 async function afterCheckups(cfg: string): Promise<number> {
   const s = await spawnUntil(process.execPath, [main, "--config", cfg], /^READY /);
   const url = s.line.split(" ")[1]!;
@@ -67,9 +69,9 @@ async function afterCheckups(cfg: string): Promise<number> {
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-  const step = async () =>
-    (await (await fetch(`${url}/api/state`)).json()) as { step: string; phase?: string };
-  const until = async (ok: (s: { step: string; phase?: string }) => boolean) => {
+  type State = { step: string; phase?: string; card?: unknown };
+  const step = async () => (await (await fetch(`${url}/api/state`)).json()) as State;
+  const until = async (ok: (s: State) => boolean) => {
     for (let t = 0; t < 300; t++) {
       if (ok(await step())) return;
       await new Promise((r) => setTimeout(r, 10));
@@ -89,6 +91,14 @@ async function afterCheckups(cfg: string): Promise<number> {
     await until((v) => v.step === "result");
     await post("/api/action", { type: "finish" });
   }
+  for (let i = 0; i < CARD_VIEWS; i++) {
+    await post("/api/sim/card", { ref: roster[i % roster.length]!.ref });
+    await until((v) => v.step === "identified");
+    await post("/api/action", { type: "health-card" });
+    await until((v) => v.step === "health-card" && v.card != null);
+    await post("/api/action", { type: "cancel" });
+    await until((v) => v.step === "attract");
+  }
   const rss = rssMb(s.child.pid!);
   await stop(s.child);
   return rss;
@@ -107,9 +117,9 @@ const rss = Math.max(median(station.rss), stationAfter);
 const okStart = startMs < 3000;
 const okRss = rss < 120;
 console.log(
-  `runs: ${RUNS} cold starts each (medians); RSS after ${CHECKUPS} check-ups through the real drivers`,
+  `runs: ${RUNS} cold starts each (medians); RSS after ${CHECKUPS} check-ups and ${CARD_VIEWS} health-card views through the real drivers`,
 );
-console.log(`                      start to READY   RSS at ready   RSS after check-ups`);
+console.log(`                      start to READY   RSS at ready   RSS after check-ups + card views`);
 console.log(
   `bare node (baseline)  ${f(median(bare.ms)).padStart(8)} ms    ${g(median(bare.rss)).padStart(7)} MB`,
 );
@@ -134,6 +144,7 @@ console.log(
       rssAfterCheckupsMb: +g(demoAfter),
     },
     checkups: CHECKUPS,
+    healthCardViews: CARD_VIEWS,
     pass: okStart && okRss,
   })}`,
 );

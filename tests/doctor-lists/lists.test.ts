@@ -2,6 +2,7 @@
 // Rules: station/assessment/programmes.ts (sources there); outcome hide days from Simple.org
 // (agreed 7, remind later 30; care-notes.md). Sample pack: leadDays 14, referralDays 14.
 
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDefaultPolicy } from "../../station/assessment/index.js";
@@ -119,6 +120,12 @@ describe("outcomes", () => {
     expect((await again.list({ q: "李" })).rows.map((x) => x.key)).not.toContain(key);
     expect(again.outcomes.all()).toHaveLength(1);
     expect(again.outcomes.all()[0]).toMatchObject({ kind: "removed", reason: "refused", doctorId: "doc-1" });
+    // On disk the person is the index's keyed hash: no ID number, not even inside an entry key.
+    const onDisk = await readFile(join(r.dir, "data", "doctor-lists", "outcomes.json"), "utf8");
+    const li = roster.find((p) => p.name.startsWith("李"))!;
+    expect(key).toContain(li.idNumber);
+    expect(onDisk).not.toContain(li.idNumber);
+    expect(onDisk).not.toContain(li.idNumber.slice(6, 14));
   });
 });
 

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hashSecret } from "../../station/doctor/secret-hash.js";
 import { spawnUntilReady } from "../faults/lib/children.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -58,6 +59,9 @@ export interface RunningStation {
   stop(): Promise<void>;
 }
 
+/** The doctor configured on the e2e station (PIN hash made with cheap scrypt parameters). */
+export const E2E_DOCTOR = { id: "dr-e2e", name: "王医生", pin: "2468" };
+
 export async function startStation(workflow: Record<string, unknown> = {}): Promise<RunningStation> {
   const dir = await mkdtemp(join(tmpdir(), "station-e2e-"));
   const dataDir = join(dir, "data");
@@ -70,6 +74,23 @@ export async function startStation(workflow: Record<string, unknown> = {}): Prom
     upload: { embeddedArchiveDir: archiveDir },
     // Long enough to screenshot the rest screen at both sizes in both languages.
     workflow: { bpRepeatPauseSeconds: 8, ...workflow },
+    doctor: {
+      doctors: [
+        {
+          id: E2E_DOCTOR.id,
+          name: E2E_DOCTOR.name,
+          villages: ["演示一村"],
+          pinHash: await hashSecret(E2E_DOCTOR.pin, { N: 1024, r: 8, p: 1 }),
+        },
+        {
+          id: "dr-e2e-2",
+          name: "李医生",
+          villages: [],
+          pinHash: await hashSecret("1357", { N: 1024, r: 8, p: 1 }),
+        },
+      ],
+      lockoutBaseSeconds: 1,
+    },
   };
   await writeFile(configPath, JSON.stringify(config));
   const child = await spawnUntilReady(

@@ -69,7 +69,8 @@ describe("CheckupRuntime", () => {
     expect(messages.filter((m) => m.topic === "voice").at(-1)).toMatchObject({
       payload: { key: "card-rejected-disk-low" },
     });
-    expect(() => runtime.action({ type: "manual-id", idNumber: ROSTER.idNumber })).toThrow(/存储空间快满了/);
+    const by = { doctorId: "dr-wang", idEntryReason: "card-forgotten", sampleType: null };
+    expect(() => runtime.manualId(ROSTER.idNumber, undefined, by)).toThrow(/存储空间快满了/);
     devices.cardReader.lift();
     low = false;
     devices.cardReader.present(cardFor(ROSTER));
@@ -137,13 +138,17 @@ describe("CheckupRuntime", () => {
   it("manual entry: roster villager by ID alone; an unknown ID needs a name; a bad ID is refused", async () => {
     const { devices, runtime, view } = setup();
     await start(devices, runtime);
-    expect(() => runtime.action({ type: "manual-id", idNumber: "110105194912310021" })).toThrow(StationError);
-    expect(() => runtime.action({ type: "manual-id", idNumber: "11010519491231002x" })).toThrow(/姓名/);
-    runtime.action({ type: "manual-id", idNumber: ROSTER.idNumber });
+    // Only a signed-in doctor may type an ID (station/doctor checks the session and passes this).
+    expect(() => runtime.action({ type: "manual-id", idNumber: ROSTER.idNumber })).toThrow(/医生/);
+    expect(view()).toMatchObject({ step: "attract" });
+    const by = { doctorId: "dr-wang", idEntryReason: "card-forgotten", sampleType: null };
+    expect(() => runtime.manualId("110105194912310021", undefined, by)).toThrow(StationError);
+    expect(() => runtime.manualId("11010519491231002x", undefined, by)).toThrow(/姓名/);
+    runtime.manualId(ROSTER.idNumber, undefined, by);
     expect(view()).toMatchObject({ step: "identified", person: { onRoster: true } });
     expect(runtime.model.step === "identified" && runtime.model.session.operator).toEqual({
       kind: "doctor",
-      doctorId: "clinic",
+      doctorId: "dr-wang",
     });
   });
 
@@ -151,7 +156,11 @@ describe("CheckupRuntime", () => {
     const { devices, runtime, view } = setup();
     await start(devices, runtime);
     const fullWidth = ROSTER.idNumber.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
-    runtime.action({ type: "manual-id", idNumber: fullWidth });
+    runtime.manualId(fullWidth, undefined, {
+      doctorId: "dr-wang",
+      idEntryReason: "card-broken",
+      sampleType: null,
+    });
     expect(view()).toMatchObject({ step: "identified", person: { onRoster: true, name: "杨*花" } });
   });
 

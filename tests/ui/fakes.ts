@@ -38,9 +38,12 @@ export class FakeClient implements StationClient {
 
 export class RecordingSpeaker implements Speaker {
   spoken: Array<{ text: string; lang: Lang }> = [];
+  /** The key and values of each prompt, as the recorded voice receives them. */
+  keys: Array<{ key: string | undefined; params: unknown }> = [];
   cancels = 0;
-  speak(text: string, lang: Lang): void {
+  speak(text: string, lang: Lang, opts?: { key?: string; params?: unknown }): void {
     this.spoken.push({ text, lang });
+    this.keys.push({ key: opts?.key, params: opts?.params });
   }
   cancel(): void {
     this.cancels += 1;

@@ -52,6 +52,16 @@ describe("StationModel", () => {
     expect(model.info.value?.simulated).toBe(true);
   });
 
+  it("a page the kiosk turns by itself speaks its own key and values, and replay repeats them", () => {
+    const { speaker, model } = setup();
+    const params = { sys: { kind: "number" as const, value: 142 } };
+    model.sayLocal("health-card-bp-worse", { zh: "", en: "" }, params);
+    expect(model.spokenKey.value).toBe("health-card-bp-worse");
+    expect(speaker.keys.at(-1)).toEqual({ key: "health-card-bp-worse", params });
+    model.replay();
+    expect(speaker.keys.at(-1)).toEqual({ key: "health-card-bp-worse", params });
+  });
+
   it("speaks a fresh voice prompt once, in the current language, and shows it", () => {
     const { client, speaker, model } = setup();
     const v = voice("welcome", T0 - 1000);

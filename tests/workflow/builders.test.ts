@@ -18,6 +18,7 @@ const session: Session = {
   bpReadings: [bp(152, 94), bp(146, 90)],
   glucose: { ...glucose(6.4), sampleType: "fasting" },
   sampleType: "fasting",
+  assisted: null,
 };
 const outcome = fakeAssess()(session);
 
@@ -89,8 +90,14 @@ describe("view", () => {
         onRoster: true,
         freeCheckup: true,
         doctor: { name: "赵医生", phone: "0000" },
+        assisted: false,
       },
     });
+  });
+  it("says when a signed-in doctor runs the check-up, so the console shows its buttons", () => {
+    const assisted = { doctorId: "dr-wang", idEntryReason: null, dangerSymptoms: [], manualReadings: [] };
+    const v = toView({ step: "consent", session: { ...session, assisted } }, { glucoseSkippable: true });
+    expect(v.step === "consent" && v.person.assisted).toBe(true);
   });
   it("a person under 65 who is not on the roster is not offered a free check-up", () => {
     const v = toView(

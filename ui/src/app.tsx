@@ -6,6 +6,9 @@ import { WarningIcon } from "./components/icons.js";
 import { HelpOverlay, IdleOverlay } from "./components/overlays.js";
 import { ActionErrorToast, BottomBar, ConnectingOverlay, TopBar } from "./components/shell.js";
 import { useModels } from "./context.js";
+import { DoctorBar } from "./doctor/bar.js";
+import { DoctorStage } from "./doctor/stage.js";
+import { HealthCardScreen } from "./health-card/screen.js";
 import type { TextKey } from "./i18n.js";
 import { t } from "./i18n.js";
 import type { LocalScreen } from "./models/station-model.js";
@@ -20,7 +23,7 @@ import { SavingScreen } from "./screens/saving.js";
 import { shownVoice } from "./voice-key.js";
 
 function DeviceMissingScreen({ device }: { device: DeviceName }) {
-  const { station, keypad } = useModels();
+  const { station, doctor } = useModels();
   const { tr } = useT();
   const manual = device === "cardReader" && station.view.value?.step === "attract";
   // The station does not know the kiosk replaced its screen, so the kiosk says this one itself.
@@ -39,10 +42,7 @@ function DeviceMissingScreen({ device }: { device: DeviceName }) {
             label={tr("manualEntry")}
             variant="quiet"
             testId="manual-entry"
-            onPress={() => {
-              keypad.open();
-              station.openKeypad();
-            }}
+            onPress={() => void doctor.enter()}
           />
         ) : null
       }
@@ -79,11 +79,13 @@ function CurrentScreen({ view, local }: { view: ViewState | null; local: LocalSc
           printFault={view.printFault}
         />
       );
+    case "health-card":
+      return <HealthCardScreen {...view} />;
   }
 }
 
 export function App() {
-  const { station } = useModels();
+  const { station, doctor } = useModels();
   const view = station.view.value;
   const local = station.local.value;
   const missing = missingDevice(view, local, station.devices.value);
@@ -106,14 +108,24 @@ export function App() {
     <div
       class="kiosk"
       lang={station.lang.value === "zh" ? "zh-CN" : "en"}
-      onPointerDownCapture={station.touch}
+      onPointerDownCapture={() => {
+        station.touch();
+        doctor.touch();
+      }}
       data-voice-key={voice?.key ?? ""}
       data-voice-params={voice ? JSON.stringify(voice.params) : ""}
       data-spoken-key={station.spokenKey.value ?? ""}
     >
       <TopBar helpScreen={missing ? "device-missing" : (local ?? undefined)} />
-      <main class="stage" data-step={view?.step ?? "none"}>
-        {missing ? <DeviceMissingScreen device={missing} /> : <CurrentScreen view={view} local={local} />}
+      <DoctorBar />
+      <main class="stage" data-step={view?.step ?? "none"} data-doctor={doctor.screen.value ?? ""}>
+        {doctor.screen.value ? (
+          <DoctorStage />
+        ) : missing ? (
+          <DeviceMissingScreen device={missing} />
+        ) : (
+          <CurrentScreen view={view} local={local} />
+        )}
         {/* Over the screen only: help, sound and language stay in reach above, back/cancel below. */}
         <IdleOverlay />
         <HelpOverlay />

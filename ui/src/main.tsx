@@ -6,6 +6,7 @@ import { stationSocketUrl, WsStationClient } from "./client/station-client.js";
 import { createModels, ModelsContext } from "./context.js";
 import { createBrowserSpeaker } from "./speech.js";
 import "./styles.css";
+import "./doctor/doctor.css";
 import { createClipSpeaker } from "./voice/player.js";
 
 const client = new WsStationClient({

@@ -59,5 +59,8 @@ export function navButtons(view: ViewState | null, local: LocalScreen): NavButto
       return { back: false, cancel: false };
     case "result":
       return { back: false, cancel: false };
+    case "health-card":
+      // "Back" returns to where it was opened; "cancel" closes it and clears the screen.
+      return { back: true, cancel: true };
   }
 }

@@ -196,3 +196,24 @@ describe("SerialLink", () => {
     expect(link.stats.reconnects).toBe(0);
   });
 });
+
+describe("a write slower than the response timeout", () => {
+  it("rejects the request with the timeout, and leaves no unhandled rejection behind", async () => {
+    const { link } = makeLink();
+    await link.start();
+    // A loaded machine (or a slow USB-serial adapter) can hold the write callback past the timeout.
+    vi.spyOn(link, "write").mockImplementation(() => new Promise((r) => setTimeout(r, 60)));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      await expect(link.request("slow", Buffer.from([1, 2, 3]), anyFrame, 10)).rejects.toMatchObject({
+        code: "timeout",
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});

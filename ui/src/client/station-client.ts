@@ -60,6 +60,7 @@ const TOPICS = new Set([
   "devices/status",
   "station/info",
   "upload/status",
+  "doctor/session",
   "help/status",
   "disk/status",
   "voice",

@@ -26,6 +26,8 @@ export interface DoctorListsScreenProps {
   /** The console's session-aware request; defaults to same-origin fetch (session cookie). */
   request?: ListsRequest;
   onClose?: () => void;
+  /** The tab to open on (the console home has one button per tab). */
+  initialTab?: "due" | "inbox" | "coverage";
 }
 
 type Tab = "due" | "inbox" | "coverage";
@@ -51,9 +53,14 @@ function useRowsThatFit(): [RefObject<HTMLUListElement | null>, number] {
   return [ref, n];
 }
 
-export function DoctorListsScreen({ lang, request = fetchRequest, onClose }: DoctorListsScreenProps) {
+export function DoctorListsScreen({
+  lang,
+  request = fetchRequest,
+  onClose,
+  initialTab,
+}: DoctorListsScreenProps) {
   const tr = (k: string, p?: Record<string, string | number>) => lt(lang, k, p);
-  const [tab, setTab] = useState<Tab>("due");
+  const [tab, setTab] = useState<Tab>(initialTab ?? "due");
   const [picked, setPicked] = useState<Picked | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [version, setVersion] = useState(0);

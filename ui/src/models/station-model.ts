@@ -226,8 +226,8 @@ export function createStationModel(client: StationClient, deps: ModelDeps = {}) 
   }
 
   /** A prompt the kiosk decides itself (a device problem it sees on the strip). */
-  function sayLocal(key: string, text: TextView): void {
-    const voice: VoiceView = { key, text, at: new Date(now()).toISOString() };
+  function sayLocal(key: string, text: TextView, params?: VoiceView["params"]): void {
+    const voice: VoiceView = { key, text, at: new Date(now()).toISOString(), ...(params ? { params } : {}) };
     spokenKey.value = key;
     prompt.value = text;
     lastVoice = voice;

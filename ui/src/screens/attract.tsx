@@ -4,6 +4,7 @@ import type { FaultView } from "../../../station/protocol.js";
 import { Button, NoticeBox, Screen, useT } from "../components/common.js";
 import { CardReaderPicture } from "../components/illustrations.js";
 import { useModels } from "../context.js";
+import { dt } from "../doctor/texts.js";
 import { formatToday } from "../format.js";
 
 /** Re-renders at midnight-ish granularity; a kiosk runs for days. */
@@ -17,18 +18,19 @@ function useToday(): Date {
 }
 
 export function AttractScreen({ notice }: { notice: FaultView | null }) {
-  const { station, keypad } = useModels();
+  const { station, doctor } = useModels();
   const { lang, tr } = useT();
   const today = useToday();
-  const openKeypad = () => {
-    keypad.open();
-    station.openKeypad();
-  };
   return (
     <Screen
       name="attract"
       actions={
-        <Button label={tr("manualEntry")} variant="quiet" testId="manual-entry" onPress={openKeypad} />
+        <Button
+          label={dt(lang, "entry")}
+          variant="quiet"
+          testId="manual-entry"
+          onPress={() => void doctor.enter()}
+        />
       }
     >
       <div class="attract">

@@ -3,6 +3,7 @@ import type { FaultView, PersonView } from "../../../station/protocol.js";
 import { Button, NoticeBox, Screen, useT } from "../components/common.js";
 import { CheckIcon } from "../components/icons.js";
 import { useModels } from "../context.js";
+import { OpenHealthCardButton } from "../health-card/screen.js";
 
 export function IdentifiedScreen({ person, notice }: { person: PersonView; notice: FaultView | null }) {
   const { station } = useModels();
@@ -20,6 +21,7 @@ export function IdentifiedScreen({ person, notice }: { person: PersonView; notic
             testId="not-me"
             onPress={() => void station.send({ type: "not-me" })}
           />
+          <OpenHealthCardButton />
           <Button
             label={tr("confirmMe")}
             testId="confirm"

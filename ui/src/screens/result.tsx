@@ -10,6 +10,7 @@ import { Button, Screen, type Translate, useT } from "../components/common.js";
 import { CheckIcon, VerdictIcon, WarningIcon } from "../components/icons.js";
 import { useModels } from "../context.js";
 import { formatBp, formatGlucose, formatIsoDate } from "../format.js";
+import { OpenHealthCardButton } from "../health-card/screen.js";
 import type { TextKey } from "../i18n.js";
 import { sampleTypeLabel } from "../labels.js";
 
@@ -90,6 +91,8 @@ export function ResultScreen({ person, result, print, printFault }: ResultScreen
               onPress={() => void station.send({ type: "print" })}
             />
           ) : null}
+          {/* An urgent result asks for the doctor now, not for browsing the health card. */}
+          {urgent ? null : <OpenHealthCardButton />}
           <Button
             label={tr("finish")}
             testId="finish"

@@ -1,0 +1,300 @@
+/**
+ * End to end, the village doctor's console: the real station (child process, simulated devices)
+ * and the kiosk in Debian's Chromium. A doctor signs in (after one wrong PIN), runs three
+ * assisted check-ups (one with a failed BP monitor and typed readings, one urgent referral from
+ * danger signs), records a follow-up form and signs out; the audit log on disk shows each step.
+ * Both kiosk sizes share one browser context (one cookie jar), as one kiosk screen would.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, SIZES, shotPath } from "./kiosk-driver.js";
+import { E2E_DOCTOR, ensureUiBuilt, ROOT, type RunningStation, startStation } from "./station-process.js";
+
+interface Villager {
+  ref: string;
+  idNumber: string;
+  name: string;
+  categories: string[];
+}
+
+let station: RunningStation;
+let browser: Browser;
+let pages: Page[];
+let villagers: Villager[];
+const pageErrors: string[] = [];
+/** Screen taps on the doctor's kiosk, counted per villager. */
+let taps = 0;
+
+const main = () => pages[0]!;
+async function tap(testId: string, page = main()): Promise<void> {
+  if (page === main()) taps++;
+  await page.click(`[data-testid="${testId}"]`);
+}
+/** A counted tap on any element of the small screen. */
+async function press(selector: string): Promise<void> {
+  taps++;
+  await main().click(selector);
+}
+async function sim(path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${station.url}/api/sim/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, `${path} ${await res.clone().text()}`).toBe(200);
+}
+async function waitScreen(screen: string, which: Page[] = pages): Promise<void> {
+  for (const p of which) await p.waitForSelector(`[data-screen="${screen}"]`, { timeout: 10_000 });
+}
+
+/**
+ * No horizontal overflow, every button on screen, and the console's own screens never scroll
+ * (the kiosk's result screen may scroll its details by design).
+ */
+const LAYOUT = `(() => {
+  const out = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth) out.push("page is " + doc.scrollWidth + "px wide");
+  for (const b of document.querySelectorAll('[data-screen^="doctor-"] .screen-body')) {
+    if (b.scrollHeight > b.clientHeight + 1) out.push("screen body scrolls: " + b.scrollHeight + " > " + b.clientHeight);
+  }
+  for (const b of document.querySelectorAll("button")) {
+    const r = b.getBoundingClientRect();
+    if (r.width === 0) continue;
+    if (r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5)
+      out.push("button " + JSON.stringify(b.textContent) + " is off screen");
+  }
+  return out;
+})()`;
+
+async function shot(name: string, which: Page[] = pages): Promise<void> {
+  for (const p of which) {
+    const i = pages.indexOf(p);
+    await p.screenshot({ path: await shotPath(i, `doctor-${name}`) });
+    expect(await p.evaluate(LAYOUT), `${name} at ${SIZES[i]!.width}×${SIZES[i]!.height}`).toEqual([]);
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: records read raw from the station's disk, checked field by field
+type RawRecord = Record<string, any>;
+
+async function latestRecord(): Promise<RawRecord> {
+  const dir = join(station.dataDir, "records");
+  let best: RawRecord | null = null;
+  // Day shards only: a save in flight leaves a temp file beside them.
+  for (const f of (await readdir(dir)).filter((n) => /^\d{4}-\d{2}-\d{2}\.json$/.test(n))) {
+    const shard = JSON.parse(await readFile(join(dir, f), "utf8")) as { records?: RawRecord };
+    for (const r of Object.values(shard.records ?? {})) if (!best || r.seq > best.seq) best = r;
+  }
+  if (!best) throw new Error("no record");
+  return best;
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  ensureUiBuilt();
+  station = await startStation();
+  const context = await browser.newContext({ locale: "zh-CN", hasTouch: true });
+  pages = [];
+  for (const size of SIZES) {
+    const p = await context.newPage();
+    await p.setViewportSize(size);
+    p.on("pageerror", (e) => pageErrors.push(e.message));
+    await p.goto(`${station.url}/`);
+    pages.push(p);
+  }
+  await waitScreen("attract");
+  const res = await fetch(`${station.url}/api/sim/roster?q=&limit=200`);
+  const listed = (await res.json()) as Omit<Villager, "idNumber">[];
+  // The simulator lists refs, never full numbers: the roster file maps a ref to its number.
+  const file = JSON.parse(await readFile(join(ROOT, "station/data/demo-roster.json"), "utf8")) as {
+    people: Array<{ idNumber: string }>;
+  };
+  villagers = listed.map((v) => ({ ...v, idNumber: file.people[Number(v.ref.slice(1))]!.idNumber }));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await station?.stop();
+});
+
+describe("the village doctor's console in Chromium", () => {
+  it("signs in after a wrong PIN, runs three assisted check-ups and a follow-up form, and signs out", async () => {
+    const plain = villagers.find(
+      (v) => !v.categories.includes("hypertension") && !v.categories.includes("diabetes"),
+    )!;
+    const chronic = villagers.filter((v) => v.categories.includes("hypertension"));
+    const [second, third] = [chronic[0]!, chronic[1]!];
+
+    // Sign-in: the name list on both sizes, a wrong PIN, then the right one.
+    for (const p of pages) await tap("manual-entry", p);
+    await waitScreen("doctor-names");
+    await shot("01-names");
+    for (const p of pages) await p.click(`[data-doctor="${E2E_DOCTOR.id}"]`);
+    for (const ch of "0000") await main().click(`[data-pin="${ch}"]`);
+    await tap("pin-ok");
+    await main().waitForSelector('[data-testid="doctor-error"]');
+    expect(await main().textContent('[data-testid="doctor-error"]')).toContain("密码不对");
+    for (const ch of "13") await pages[1]!.click(`[data-pin="${ch}"]`);
+    await shot("02-pin-wrong", [main()]);
+    await shot("02-pin", [pages[1]!]);
+    await main().waitForTimeout(1_100); // the first lockout is 1 s in this station's config
+    for (const ch of E2E_DOCTOR.pin) await main().click(`[data-pin="${ch}"]`);
+    await tap("pin-ok");
+    await waitScreen("doctor-home", [main()]);
+    await pages[1]!.click('[data-testid="doc-home"]');
+    await waitScreen("doctor-home");
+    await shot("03-home");
+    for (const p of pages) await p.click('[data-testid="lang"]');
+    await shot("03-home-en");
+    for (const p of pages) await p.click('[data-testid="lang"]');
+
+    // Check-up day with fasting glucose; the home closes to the kiosk's attract screen.
+    await tap("day-fasting");
+    await pages[1]!.click('[data-testid="doc-close"]');
+    await main().waitForSelector('[data-screen="attract"] ~ *, [data-screen="attract"]');
+    await pages[1]!.waitForSelector('[data-testid="doctor-bar"]');
+
+    // 1. A card, verbal consent, BP, glucose: one tap.
+    taps = 0;
+    await sim("card", { ref: plain.ref });
+    await waitScreen("identified");
+    await shot("04-identified");
+    await tap("doc-consent");
+    await waitScreen("bp-ready");
+    await sim("bp", { profile: "normal" });
+    await main().waitForSelector('[data-screen="glucose-waiting"], [data-screen^="glucose"]');
+    await sim("glucose", { profile: "normal", mmolL: 5.3 });
+    await waitScreen("result");
+    expect(taps).toBe(1);
+    const r1 = await latestRecord();
+    expect(r1).toMatchObject({ schemaVersion: 2, operator: { kind: "doctor", doctorId: E2E_DOCTOR.id } });
+
+    // 2. Manual ID (card forgotten), the BP monitor fails, the doctor types the readings.
+    await sim("card/remove", {});
+    await tap("doc-manual-id");
+    await waitScreen("doctor-id-reason", [main()]);
+    await shot("05-id-reason", [main()]);
+    await tap("reason-card-forgotten");
+    for (const ch of second.idNumber) await main().click(`[data-key="${ch}"]`);
+    await tap("keypad-submit");
+    await waitScreen("identified");
+    await tap("doc-consent");
+    await sim("bp", { profile: "error" });
+    await waitScreen("bp-fault");
+    await tap("doc-manual-bp");
+    await waitScreen("doctor-manual-bp", [main()]);
+    await main().fill('input[name="systolic"]', "80");
+    await main().fill('input[name="diastolic"]', "120");
+    await tap("manual-save");
+    await main().waitForSelector('[data-testid="doctor-error"]');
+    expect(await main().textContent('[data-testid="doctor-error"]')).toContain("读数不可能");
+    await shot("06-manual-bp-refused", [main()]);
+    await main().fill('input[name="systolic"]', "136");
+    await main().fill('input[name="diastolic"]', "86");
+    await tap("manual-save");
+    await main().waitForSelector('[data-screen^="glucose"]');
+    await tap("doc-manual-glucose");
+    await main().fill('input[name="mmolL"]', "6.2");
+    await tap("manual-save");
+    await waitScreen("result");
+    const r2 = await latestRecord();
+    expect(r2.readings.map((x: { source: string }) => x.source)).toEqual(["manual", "manual"]);
+    expect(r2.assisted).toMatchObject({
+      idEntryReason: "card-forgotten",
+      manualReadings: [{ readingIndex: 0 }, { readingIndex: 1 }],
+    });
+
+    // 3. Danger signs: an urgent referral, then the follow-up form for this hypertension patient.
+    taps = 0;
+    await sim("card", { ref: third.ref });
+    await waitScreen("identified");
+    await tap("doc-consent");
+    await tap("doc-symptoms");
+    await waitScreen("doctor-symptoms", [main()]);
+    await press('[data-code="blurred-vision"]');
+    await press('[data-code="palpitations-chest-tightness"]');
+    await shot("07-symptoms", [main()]);
+    await tap("symptoms-save");
+    await sim("bp", { profile: "normal" });
+    await main().waitForSelector('[data-screen^="glucose"]');
+    await sim("glucose", { profile: "normal", mmolL: 5.6 });
+    await waitScreen("result");
+    const r3 = await latestRecord();
+    expect(r3.assessment.referral).toEqual({
+      urgent: true,
+      reasons: ["symptom:blurred-vision", "symptom:palpitations-chest-tightness"],
+    });
+    await shot("08-result-urgent");
+    expect(taps).toBe(5); // consent, then the danger signs: open, two signs, save
+
+    await tap("doc-follow-up");
+    await waitScreen("doctor-follow-up", [main()]);
+    await main().click('[data-value="intermittent"]');
+    await main().click('[data-value="referral"]');
+    await main().fill('input[name="referral-reason"]', "危险症状");
+    await main().fill('input[name="referral-place"]', "镇卫生院内科");
+    await shot("09-follow-up-1", [main()]);
+    await main().click('[data-testid="lang"]');
+    await shot("09-follow-up-1-en", [main()]);
+    await tap("fu-next");
+    await main().waitForSelector('[data-testid="visit-class-computed"]:has-text("ontrolled")');
+    await main().fill('input[name="med-name-0"]', "氨氯地平");
+    await main().fill('input[name="med-dose-0"]', "5mg");
+    await shot("10-follow-up-2-en", [main()]);
+    await main().click('[data-testid="lang"]');
+    await shot("10-follow-up-2", [main()]);
+    await tap("fu-save");
+    await waitScreen("result", [main()]);
+    const f = await latestRecord();
+    expect(f.followUp).toMatchObject({
+      checkupRecordId: r3.id,
+      adherence: "intermittent",
+      referral: { reason: "危险症状", institution: "镇卫生院内科" },
+      medicines: [{ name: "氨氯地平", dose: "5mg", timesPerDay: 1 }],
+      doctorId: E2E_DOCTOR.id,
+    });
+    expect(["controlled", "uncontrolled"]).toContain(f.followUp.visitClass);
+
+    // The console home lists what was done; then one tap signs out and the kiosk is the villager's again.
+    await tap("doc-home");
+    await main().waitForSelector('[data-testid="audit-list"] li');
+    await shot("11-home-audit", [main()]);
+    // The urgent referral waits in the lists module's inbox, opened from the console home.
+    await tap("entry-inbox");
+    await main().waitForSelector('[data-screen="doctor-lists"] [data-testid="dl-inbox-row"]');
+    await main().screenshot({ path: await shotPath(0, "doctor-11b-inbox") });
+    await main().click('[data-screen="doctor-lists"] [data-testid="back"]');
+    await waitScreen("doctor-home", [main()]);
+    await tap("doc-sign-out");
+    await waitScreen("attract");
+    for (const p of pages) expect(await p.isVisible('[data-testid="doctor-bar"]')).toBe(false);
+    await shot("12-signed-out");
+
+    const audit = (await readFile(join(station.dataDir, "doctor/audit.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; doctorId: string });
+    expect(audit.map((e) => e.type)).toEqual([
+      "sign-in-failed",
+      "sign-in",
+      "consent-verbal",
+      "manual-id",
+      "consent-verbal",
+      "manual-reading",
+      "manual-reading",
+      "consent-verbal",
+      "danger-symptoms",
+      "follow-up",
+      "sign-out",
+    ]);
+    const text = JSON.stringify(audit);
+    for (const v of [plain, second, third]) {
+      expect(text).not.toContain(v.idNumber);
+      expect(text).not.toContain(v.name);
+    }
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
