@@ -69,6 +69,14 @@ export interface StationAppOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The embedded demo's doctor; PIN 1234 (made with `health-station hash-pin`). Never on a configured station. */
+const DEMO_DOCTOR = {
+  id: "demo-doctor",
+  name: "王医生（演示）",
+  villages: [] as string[],
+  pinHash: "scrypt$16384$8$1$tFxWDxEkUZsnc_2drN2g7Q$6t8EiJp1V64TeNn86HdnfdnG0ouT51VxdbRkJYCtizI",
+};
+
 export class StationApp {
   readonly hub = new Hub();
   #store: RecordStore | null = null;
@@ -308,8 +316,12 @@ export class StationApp {
     this.#publishInfo();
     runtime.start();
 
+    // `npm start` with no config file is the demo: it gets one demo doctor (PIN 1234, README) so
+    // a newcomer can try the console. A station with a config file has only the doctors it names.
+    const demoDoctor =
+      this.o.loaded.path === null && sim !== null && roster.synthetic && config.doctor.doctors.length === 0;
     const doctor = new DoctorConsole({
-      config: config.doctor,
+      config: demoDoctor ? { ...config.doctor, doctors: [DEMO_DOCTOR] } : config.doctor,
       station: config.station,
       dataDir: resolvePath(baseDir, config.dataDir),
       runtime,
