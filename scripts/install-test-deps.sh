@@ -10,7 +10,7 @@
 #   faketime                   libfaketime, to jump the station's clock in the soak test
 #   opus-tools + sox           decode and measure the recorded voice clips (tests/voice)
 #   espeak-ng                  only to regenerate those clips (npm run voice); the station needs none
-#   gocryptfs + fuse3          the encrypted-data-folder benchmark (tests/bench/encrypted-save)
+#   gocryptfs + fuse3          the encrypted data folder: its test and benchmark
 # Idempotent: skips apt entirely when everything is present.
 set -euo pipefail
 

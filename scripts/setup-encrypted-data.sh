@@ -6,6 +6,10 @@
 #   sudo bash scripts/setup-encrypted-data.sh --key otp [--write-otp]
 #   sudo bash scripts/setup-encrypted-data.sh --key file:/media/hs-key/station.key
 #
+# --data DIR, --user NAME: another data folder or service user (tests). --lib DIR: where the key
+# helper goes (default /usr/local/lib/health-station). --no-systemd: set up the volume and move
+# the data in, but write no units and start nothing (tests, image building).
+#
 # Where the key lives decides what happens at boot:
 #   otp        The Pi's one-time-programmable private key (rpi-otp-private-key; Pi 4, 400, CM4,
 #              5 with current firmware). Boots unattended and offline. Protects against a stolen
@@ -22,6 +26,8 @@ SVC_USER=health-station
 KEY=""
 WRITE_OTP=0
 CIPHER=auto
+LIB=/usr/local/lib/health-station
+SYSTEMD=1
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,6 +36,8 @@ while [ $# -gt 0 ]; do
     --key) KEY="$2"; shift 2 ;;
     --write-otp) WRITE_OTP=1; shift ;;
     --cipher) CIPHER="$2"; shift 2 ;;
+    --lib) LIB="$2"; shift 2 ;;
+    --no-systemd) SYSTEMD=0; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -40,7 +48,6 @@ die() { echo "setup-encrypted-data: $*" >&2; exit 1; }
 [ -n "$KEY" ] || die "--key otp or --key file:PATH is required"
 DATA="${DATA%/}"
 CIPHER_DIR="$DATA.enc"
-LIB=/usr/local/lib/health-station
 KEY_HELPER="$LIB/data-key"
 
 if ! command -v gocryptfs >/dev/null || ! command -v fusermount3 >/dev/null; then
@@ -100,7 +107,7 @@ gocryptfs -init "${init_flags[@]}" -extpass "$KEY_HELPER" "$CIPHER_DIR"
 
 # --- move existing data in ----------------------------------------------------------------------
 if [ -d "$DATA" ] && [ -n "$(ls -A "$DATA" 2>/dev/null)" ]; then
-  systemctl stop health-station.service 2>/dev/null || true
+  [ "$SYSTEMD" -eq 1 ] && { systemctl stop health-station.service 2>/dev/null || true; }
   tmp="$(mktemp -d)"
   gocryptfs -q -extpass "$KEY_HELPER" "$CIPHER_DIR" "$tmp"
   cp -a "$DATA/." "$tmp/"
@@ -118,6 +125,11 @@ chown "$SVC_USER:$SVC_USER" "$DATA"
 chmod 0700 "$DATA"
 # While nothing is mounted, the station cannot write clear text into the empty mount point.
 chattr +i "$DATA" 2>/dev/null || echo "note: chattr +i not supported here; the unit order still guards $DATA"
+
+if [ "$SYSTEMD" -eq 0 ]; then
+  echo "done: volume in $CIPHER_DIR, key helper $KEY_HELPER; no units written (--no-systemd)"
+  exit 0
+fi
 
 # --- systemd: mount before the station; the station goes down with the mount -----------------
 cat >/etc/systemd/system/health-station-data.service <<EOF

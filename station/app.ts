@@ -5,7 +5,7 @@
 
 import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { DeviceSet } from "../drivers/types.js";
 import { loadDefaultPolicy } from "./assessment/index.js";
 import { type LoadedConfig, resolvePath } from "./config/load.js";
@@ -475,6 +475,7 @@ export class StationApp {
         county: config.station.countyId,
         stationId: config.station.id,
         archiveDir: resolvePath(baseDir, up.embeddedArchiveDir),
+        fleetDir: join(dirname(resolvePath(baseDir, up.embeddedArchiveDir)), "county-fleet"),
         logger: log.child("county"),
       });
       broker = { url: this.#county.url, ...this.#county.station };

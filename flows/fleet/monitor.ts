@@ -1,8 +1,8 @@
 /**
  * The county's fleet monitor (a process of its own, or in-process): as the county's admin
  * identity it hears every station's presence, health, alarms and answers, keeps them in the
- * presence and alarm books, asks for a rebirth on a sequence gap, saves the fleet state to a file
- * (atomically, at most every few seconds) and serves it as JSON:
+ * presence and alarm books, asks for a rebirth on a sequence gap, saves the fleet state (a file,
+ * or PostgreSQL when given; at most every few seconds) and serves it as JSON:
  *   GET /fleet/summary                      counts: stations, online, alarms
  *   GET /fleet/stations?offset=0&limit=100  paged (a county has hundreds; a province far more)
  *   GET /fleet/alarms                       every alarm holding, with its acknowledgement
@@ -12,16 +12,14 @@
  * Loopback only: it is for county IT on the county's own machine.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
-import { writeDurableSync } from "../../station/fleet/durable-sync.js";
 import { Answer, COUNTY_ADMIN, FLEET_VERSION, fleetTopics } from "../../station/mqtt/fleet-contract.js";
 import { presenceTopic } from "../../station/mqtt/presence.js";
 import { AlarmBook, SeqWatch } from "./alarm-book.js";
 import { packChunks } from "./packs.js";
-import { PresenceBook, type StationPresence } from "./presence.js";
+import { PresenceBook } from "./presence.js";
+import { FileFleetStateStore, type FleetStateStore } from "./state-store.js";
 
 export interface MonitorOptions {
   county: string;
@@ -29,8 +27,10 @@ export interface MonitorOptions {
   ca?: Buffer;
   username?: string;
   password?: string;
-  /** Fleet state is saved here (fleet-state.json). */
+  /** Fleet state is saved here (fleet-state.json) unless a store is given. */
   dataDir: string;
+  /** Where the fleet state is kept (PostgresFleetStateStore); opened and closed by the monitor. */
+  store?: FleetStateStore;
   http: { host: string; port: number };
   /** A station silent this long is an "offline" alarm. Default 10 min. */
   offlineAlarmMs?: number;
@@ -49,18 +49,22 @@ export async function startMonitor(o: MonitorOptions): Promise<FleetMonitor> {
   const alarms = new AlarmBook();
   const seqs = new SeqWatch();
   const answers = new Map<string, Map<string, Answer>>(); // answer id → station → answer
-  const statePath = join(o.dataDir, "fleet-state.json");
+  const store = o.store ?? new FileFleetStateStore(o.dataDir);
+  await store.open();
   try {
-    presence.load((JSON.parse(readFileSync(statePath, "utf8")) as { stations: StationPresence[] }).stations);
+    presence.load(await store.load());
   } catch {}
   let dirty = false;
+  let saving: Promise<void> = Promise.resolve();
   const save = setInterval(() => {
     if (!dirty) return;
     dirty = false;
-    writeDurableSync(
-      statePath,
-      JSON.stringify({ savedAt: new Date().toISOString(), stations: presence.all() }),
-    );
+    // One save at a time; a failed one is retried at the next tick.
+    saving = saving
+      .then(() => store.save(presence.all()))
+      .catch(() => {
+        dirty = true;
+      });
   }, 5_000);
   save.unref();
 
@@ -69,6 +73,8 @@ export async function startMonitor(o: MonitorOptions): Promise<FleetMonitor> {
     clean: true,
     reconnectPeriod: 2_000,
     username: o.username ?? COUNTY_ADMIN,
+    // Mosquitto makes the username the client id anyway; the embedded broker requires it.
+    clientId: o.username ?? COUNTY_ADMIN,
     ...(o.password ? { password: o.password } : {}),
     ...(o.ca ? { ca: o.ca, rejectUnauthorized: true } : {}),
   });
@@ -228,10 +234,9 @@ export async function startMonitor(o: MonitorOptions): Promise<FleetMonitor> {
     answers,
     async stop() {
       clearInterval(save);
-      writeDurableSync(
-        statePath,
-        JSON.stringify({ savedAt: new Date().toISOString(), stations: presence.all() }),
-      );
+      await saving;
+      await store.save(presence.all());
+      await store.close();
       await new Promise((r) => server.close(r));
       await client.endAsync();
     },

@@ -1,8 +1,9 @@
 /**
  * The embedded county side for `npm start` and a station that runs alone: an in-process MQTT
  * broker (Aedes, MQTT 3.1.1) on loopback, and the county archive receiver (the same
- * ReceiverCore the Node-RED node runs) storing to the append-only file archive. A county runs
- * Mosquitto and `npm run county` instead (docs/county-archive.md).
+ * ReceiverCore the Node-RED node runs) storing to the append-only file archive, and the county
+ * fleet monitor (flows/fleet/monitor.ts) logged in as `county-admin`, so the demo station shows in
+ * the fleet state. A county runs Mosquitto and `npm run county` instead (docs/county-archive.md).
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
@@ -11,7 +12,9 @@ import mqtt from "mqtt";
 import { FileArchiveStore } from "../../flows/archive/file-store.js";
 import { ReceiverCore } from "../../flows/archive/receiver-core.js";
 import { loadValidators } from "../../flows/archive/schemas.js";
+import { type FleetMonitor, startMonitor } from "../../flows/fleet/monitor.js";
 import { topics } from "../mqtt/contract.js";
+import { COUNTY_ADMIN } from "../mqtt/fleet-contract.js";
 import { disableNagle } from "../mqtt/no-delay.js";
 import type { Logger } from "../util/logger.js";
 import { ARCHIVE_USER, allowed } from "./broker-acl.js";
@@ -21,6 +24,8 @@ export interface EmbeddedCounty {
   archive: FileArchiveStore;
   /** The station's credentials on this broker, made at start-up and never written anywhere. */
   station: { username: string; password: string };
+  /** The county fleet monitor, as `county-admin` on this broker; its JSON on loopback (fleet.url). */
+  fleet: FleetMonitor;
   stop(): Promise<void>;
 }
 
@@ -51,15 +56,21 @@ export async function startEmbeddedCounty(opts: {
   /** The one station this broker serves (its username and client id). */
   stationId: string;
   archiveDir: string;
+  /** Where the fleet monitor saves fleet-state.json. */
+  fleetDir: string;
+  /** Loopback port of the fleet monitor's JSON (0: any free port). */
+  fleetPort?: number;
   logger: Logger;
 }): Promise<EmbeddedCounty> {
   const log = opts.logger;
   // Fresh secrets every start: they live only in this process, so no file can leak them.
   const archivePassword = randomBytes(24).toString("base64url");
   const stationPassword = randomBytes(24).toString("base64url");
+  const adminPassword = randomBytes(24).toString("base64url");
   const users = new Map([
     [ARCHIVE_USER, Buffer.from(archivePassword)],
     [opts.stationId, Buffer.from(stationPassword)],
+    [COUNTY_ADMIN, Buffer.from(adminPassword)],
   ]);
   const userOf = new WeakMap<object, string>();
   const authenticate = authenticator(users, log);
@@ -124,13 +135,23 @@ export async function startEmbeddedCounty(opts: {
     });
   });
   await client.subscribeAsync(topics.record(opts.county, "+"), { qos: 1 });
-  log.info(`embedded county broker ${url}, archive in ${opts.archiveDir}`);
+  const fleet = await startMonitor({
+    county: opts.county,
+    url,
+    username: COUNTY_ADMIN,
+    password: adminPassword,
+    dataDir: opts.fleetDir,
+    http: { host: "127.0.0.1", port: opts.fleetPort ?? 0 },
+  });
+  log.info(`embedded county broker ${url}, archive in ${opts.archiveDir}, fleet monitor ${fleet.url}/fleet/`);
 
   return {
     url,
     archive,
     station: { username: opts.stationId, password: stationPassword },
+    fleet,
     async stop() {
+      await fleet.stop().catch((e: Error) => log.warn(`fleet monitor stop: ${e.message}`));
       await core.drain();
       await client.endAsync();
       for (const s of sockets) s.destroy();

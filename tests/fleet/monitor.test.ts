@@ -1,7 +1,7 @@
 /**
  * The county fleet monitor with `npm run fleet-sim` stations over the shipped Mosquitto: the
  * stations appear online with their births, a config rollout through the monitor is answered
- * applied by each, the fleet state survives a monitor restart, and the monitor's HTTP API is on
+ * applied by each, the fleet state is saved when the monitor stops, and the monitor's HTTP API is on
  * loopback only.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -47,7 +47,7 @@ const start = () =>
   });
 const get = async <T>(path: string): Promise<T> => (await (await fetch(`${monitor.url}${path}`)).json()) as T;
 
-it("sees simulated stations online, rolls a config out to them, and keeps the fleet state across a restart", async () => {
+it("sees simulated stations online, rolls a config out to them, and saves the fleet state when it stops", async () => {
   monitor = await start();
   await spawnUntilReady(
     process.execPath,
@@ -134,8 +134,10 @@ it("sees simulated stations online, rolls a config out to them, and keeps the fl
     stations: { stationId: string; online: boolean }[];
   };
   expect(saved.stations.map((s) => [s.stationId, s.online]).sort()).toEqual(STATIONS.map((s) => [s, true]));
+  // Reloading that state is proven where nothing else can supply it: tests/fleet/state-store.test.ts
+  // (both stores) and monitor-pg.test.ts (a birth sent without retain). Here the stations still run
+  // and their retained births would refill a monitor that had saved nothing.
   monitor = await start();
-  expect((await get<{ stations: number }>("/fleet/summary")).stations).toBe(3);
 }, 120_000);
 
 it("serves only on loopback", async () => {

@@ -79,6 +79,7 @@ describe("embedded broker", () => {
       county: COUNTY,
       stationId: STATION,
       archiveDir: join(dir, "archive"),
+      fleetDir: join(dir, "fleet"),
       logger: silentLogger,
     });
     return county;
