@@ -533,6 +533,11 @@ export class StationApp {
         helpSinceMs: () => this.#helpWaiting(),
         nowMs: () => clock.now(),
         startedAtMs: this.#startedAt,
+        // The time guard's verdict (floor, archive skew, far future) raises the clock alarm.
+        clock: () => {
+          const c = this.#timeGuard?.check();
+          return c ? { suspect: c.suspect, reason: c.reason } : { suspect: false, reason: null };
+        },
       },
     });
     this.#fleet = fleet;

@@ -33,6 +33,11 @@ export interface StationFacts {
   helpSinceMs(): number | null;
   nowMs(): number;
   startedAtMs: number;
+  /**
+   * The station's time guard (station/timekeeping): persisted floor, the archive's time, far
+   * future. Without it only the release floor is checked.
+   */
+  clock?(): { suspect: boolean; reason: string | null };
 }
 
 export interface FleetSettings {
@@ -266,7 +271,9 @@ export class FleetAgent {
       ),
       backlogOldestMs: this.#oldestMs,
       diskFreeBytes: diskFreeBytes(this.#o.dataDir),
-      clockSuspect: nowMs < CLOCK_FLOOR,
+      ...(f.clock
+        ? { clockSuspect: f.clock().suspect, clockReason: f.clock().reason }
+        : { clockSuspect: nowMs < CLOCK_FLOOR }),
       savesFailing: f.savesFailing(),
       rejectedRecords: f.rejectedCount(),
       helpSinceMs: f.helpSinceMs(),

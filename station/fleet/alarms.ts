@@ -20,6 +20,8 @@ export interface Observed {
   backlogOldestMs: number | null;
   diskFreeBytes: number | null;
   clockSuspect: boolean;
+  /** Why, when the station's time guard says (floor, archive skew, far future). */
+  clockReason?: string | null;
   savesFailing: boolean;
   rejectedRecords: number;
   /** When the oldest help request still waiting was made; null when none waits. */
@@ -57,7 +59,7 @@ export function conditions(o: Observed, l: AlarmLimits): Condition[] {
       id: "clock-suspect",
       kind: "clock-suspect",
       severity: "major",
-      detail: "clock before 2026-01-01",
+      detail: o.clockReason ? `clock suspect: ${o.clockReason}` : "clock before 2026-01-01",
     });
   if (o.savesFailing)
     out.push({

@@ -14,6 +14,8 @@ export interface BirthFacts {
   dataDir: string;
   nowMs(): number;
   startedAtMs: number;
+  /** The station's time guard, when there is one (see StationFacts.clock). */
+  clock?(): { suspect: boolean; reason: string | null };
 }
 
 export function diskFreeBytes(dir: string): number | null {
@@ -35,7 +37,7 @@ export function buildBirth(f: BirthFacts): Birth {
     backlog: { count: f.backlogCount(), oldestAt: f.oldestPendingAt() },
     diskFreeBytes: diskFreeBytes(f.dataDir),
     // Only the floor test here: "behind the last record" is judged per record (workflow/record.ts).
-    clock: { suspect: now < CLOCK_FLOOR, now: new Date(now).toISOString() },
+    clock: { suspect: f.clock ? f.clock().suspect : now < CLOCK_FLOOR, now: new Date(now).toISOString() },
     uptimeSeconds: Math.max(0, Math.round((now - f.startedAtMs) / 1000)),
   };
 }

@@ -52,6 +52,15 @@ describe("station alarm conditions", () => {
     ]);
   });
 
+  it("the clock alarm says why when the station's time guard gives a reason (archive skew, far future)", () => {
+    const skewed = conditions({ ...calm, clockSuspect: true, clockReason: "archive-skew" }, limits);
+    expect(skewed).toEqual([
+      expect.objectContaining({ id: "clock-suspect", detail: "clock suspect: archive-skew" }),
+    ]);
+    // Trusted again (the guard says so once the clock is right): the condition is gone.
+    expect(conditions({ ...calm, clockSuspect: false, clockReason: null }, limits)).toEqual([]);
+  });
+
   it("an alarm is active exactly while its condition holds, whatever the sequence (property)", () => {
     fc.assert(
       fc.property(fc.array(fc.subarray(["a", "b", "c"]), { maxLength: 30 }), (steps) => {
