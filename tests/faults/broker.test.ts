@@ -43,7 +43,9 @@ describe("broker outages", () => {
 
   it("drains a backlog across two broker restarts (clean, then killed)", async () => {
     const c = await rig.newCase();
-    const seeded = await c.seed(300);
+    // Enough that the drain is still under way at the second restart: 300 drained in well under
+    // a second once saves went through the journal, and the second wait could never be met.
+    const seeded = await c.seed(2000);
     await c.county();
     const station = await c.station();
     for (const signal of ["SIGTERM", "SIGKILL"] as const) {
