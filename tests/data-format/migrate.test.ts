@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   DATA_FORMAT,
@@ -10,6 +9,7 @@ import {
   prepareDataDir,
   writeJsonDurably,
 } from "../../station/data-format/migrate.js";
+import { treeHashes } from "../lib/tree-hash.js";
 
 let root: string;
 beforeEach(async () => {
@@ -19,19 +19,7 @@ afterEach(async () => {
   await rm(join(root, ".."), { recursive: true, force: true });
 });
 
-/** Paths and contents of the whole folder: "intact" means this is unchanged. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (lstatSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(dir);
-  return out;
-}
+const tree = treeHashes;
 
 /** A folder as the release before format versions left it. */
 async function oldFolder(): Promise<void> {

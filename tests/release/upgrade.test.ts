@@ -4,12 +4,12 @@
  * and uploads the whole backlog exactly once. A migration that fails leaves that folder exactly
  * as it was, and the previous release still starts on it.
  */
+
 import { execFileSync, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { lstatSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { symlinkSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_FORMAT, prepareDataDir } from "../../station/data-format/migrate.js";
 import type { UploadStatus } from "../../station/upload/status.js";
@@ -18,6 +18,7 @@ import { readArchive } from "../faults/lib/archive-read.js";
 import { killAll, spawnUntilReady } from "../faults/lib/children.js";
 import { readStation } from "../faults/lib/records.js";
 import { until } from "../faults/lib/wait.js";
+import { treeHashes } from "../lib/tree-hash.js";
 
 /** The last release that landed before data format versions (session 7's issue 5). */
 const PREVIOUS = "f575ff8";
@@ -25,18 +26,7 @@ const BACKLOG = 30;
 let work: string;
 let prev: string;
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (lstatSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(dir);
-  return out;
-}
+const tree = treeHashes;
 
 async function config(name: string, dataDir: string, upload: unknown): Promise<string> {
   const path = join(work, `${name}.json`);
