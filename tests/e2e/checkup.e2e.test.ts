@@ -4,6 +4,7 @@
  * screens by touch, and the record is found on disk. Screens are captured at 800×480 and
  * 1280×800 into test-results/screens/ and checked for off-screen buttons.
  */
+
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { maskIdNumber } from "../../station/domain/id-number.js";
 import type { ViewState } from "../../station/protocol.js";
 import { projectRoot } from "../../station/util/project-root.js";
+import { rawRecords } from "../lib/raw-records.js";
 import { Kiosks, launchChromium, shotPath } from "./kiosk-driver.js";
 import { walkGallery } from "./screen-gallery.js";
 import { E2E_DOCTOR, ensureUiBuilt, type RunningStation, startStation } from "./station-process.js";
@@ -43,15 +45,7 @@ async function archiveCopies(archiveDir: string, recordId: string): Promise<numb
 }
 
 async function findRecord(dataDir: string, recordId: string): Promise<Record<string, unknown> | null> {
-  const dir = join(dataDir, "records");
-  for (const file of await readdir(dir)) {
-    const shard = JSON.parse(await readFile(join(dir, file), "utf8")) as {
-      records?: Record<string, unknown>;
-    };
-    const record = shard.records?.[recordId];
-    if (record) return record as Record<string, unknown>;
-  }
-  return null;
+  return (await rawRecords(dataDir)).get(recordId) ?? null;
 }
 
 async function tap(testId: string): Promise<void> {
@@ -388,7 +382,7 @@ describe("kiosk end to end", () => {
     expect(await kiosks.main.textContent('[data-testid="result-bp"]')).toContain("两次测量的平均值");
     const recordId = (await kiosks.main.getAttribute("[data-record-id]", "data-record-id"))!;
     for (const page of kiosks.pages) {
-      const shown = (await page.innerText("main")) ?? "";
+      const shown = (await page.textContent("main")) ?? "";
       for (const word of ["收缩压", "舒张压", "≥", "级高血压", "糖尿病", recordId.slice(-12)])
         expect(shown, `result shows "${word}"`).not.toContain(word);
     }

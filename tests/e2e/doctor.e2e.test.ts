@@ -5,10 +5,12 @@
  * danger signs), records a follow-up form and signs out; the audit log on disk shows each step.
  * Both kiosk sizes share one browser context (one cookie jar), as one kiosk screen would.
  */
-import { readdir, readFile } from "node:fs/promises";
+
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RawRecord, rawRecords } from "../lib/raw-records.js";
 import { launchChromium, SIZES, shotPath } from "./kiosk-driver.js";
 import { E2E_DOCTOR, ensureUiBuilt, ROOT, type RunningStation, startStation } from "./station-process.js";
 
@@ -77,17 +79,9 @@ async function shot(name: string, which: Page[] = pages): Promise<void> {
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: records read raw from the station's disk, checked field by field
-type RawRecord = Record<string, any>;
-
 async function latestRecord(): Promise<RawRecord> {
-  const dir = join(station.dataDir, "records");
   let best: RawRecord | null = null;
-  // Day shards only: a save in flight leaves a temp file beside them.
-  for (const f of (await readdir(dir)).filter((n) => /^\d{4}-\d{2}-\d{2}\.json$/.test(n))) {
-    const shard = JSON.parse(await readFile(join(dir, f), "utf8")) as { records?: RawRecord };
-    for (const r of Object.values(shard.records ?? {})) if (!best || r.seq > best.seq) best = r;
-  }
+  for (const r of (await rawRecords(station.dataDir)).values()) if (!best || r.seq > best.seq) best = r;
   if (!best) throw new Error("no record");
   return best;
 }
