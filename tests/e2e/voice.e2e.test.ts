@@ -174,7 +174,13 @@ describe("kiosk voice without speechSynthesis", () => {
     const played = await log();
     // Every clip came from the recorded set, and nothing fell back to (absent) speechSynthesis.
     expect(played.every((p) => /^\/voice\/(zh|en)\//.test(p.src))).toBe(true);
-    expect(played.filter((p) => p.state.startsWith("rejected") || p.state === "error")).toEqual([]);
+    // No clip failed to load, decode or play. An AbortError only says a play() was cut off by the
+    // next prompt's pause (a screen that changed, or was republished, mid-prompt): not a failure.
+    expect(
+      played.filter(
+        (p) => (p.state.startsWith("rejected") && p.state !== "rejected AbortError") || p.state === "error",
+      ),
+    ).toEqual([]);
     expect(await page.evaluate("window.__voiceMaxConcurrent")).toBe(1);
   }, 150_000);
 });
