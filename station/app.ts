@@ -18,6 +18,9 @@ import { DoctorConsole } from "./doctor/console.js";
 import { consoleGate, listAudit } from "./doctor/gate.js";
 import { allowedHosts } from "./doctor/guard.js";
 import { PREFIX as DOCTOR_PREFIX, doctorRoutes } from "./doctor/routes.js";
+import { assessCorrected } from "./doctor-inbox/assess.js";
+import { DoctorInbox } from "./doctor-inbox/index.js";
+import { doctorInboxRoutes } from "./doctor-inbox/routes.js";
 import { DoctorLists } from "./doctor-lists/index.js";
 import { observeSaves } from "./doctor-lists/observe-store.js";
 import { type DoctorGate, doctorListRoutes } from "./doctor-lists/routes.js";
@@ -48,6 +51,7 @@ import type { LogRing } from "./util/log-ring.js";
 import type { Logger } from "./util/logger.js";
 import { type Notify, watchdogIntervalMs } from "./watchdog/sd-notify.js";
 import { Watchdog } from "./watchdog/watchdog.js";
+import { clockSuspect } from "./workflow/record.js";
 import { createUpdate } from "./workflow/update.js";
 
 export interface StationAppOptions {
@@ -97,6 +101,7 @@ export class StationApp {
   #timeGuard: TimeGuard | null = null;
   #pruner: RetentionPruner | null = null;
   #lists: DoctorLists | null = null;
+  #inbox: DoctorInbox | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
   #config: StationConfig;
@@ -349,15 +354,45 @@ export class StationApp {
     this.#doctor = doctor;
     let hosts: ReadonlySet<string> = new Set();
     const consoleRoutes = doctorRoutes(doctor, () => hosts);
+    // Help requests cleared by a doctor, and corrections of records the archive rejected.
+    const inbox = new DoctorInbox({
+      dataDir,
+      store: () => store,
+      help,
+      stationId: config.station.id,
+      now: () => clock.now(),
+      clockSuspect: (ms) => clockSuspect(ms, null),
+      assess: (original, readings, person) =>
+        assessCorrected(original, readings, person, {
+          pack: policy.current,
+          categories: roster.get(person.idNumber)?.categories ?? [],
+          day: localDate(Date.parse(original.createdAt), config.station.timezone),
+        }),
+      personKey: (id) => doctor.personKey(id),
+      audit: (e) => doctor.audit(e),
+      onSaved: () => uploader?.kick(),
+      logger: log.child("doctor-inbox"),
+    });
+    await inbox.start();
+    this.#inbox = inbox;
+    const gate = this.o.doctorGate ?? consoleGate(() => this.#doctor);
 
     const server = new StationServer({
       hub: this.hub,
       action: (a) => runtime.action(a),
       health: () => this.#health(),
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
+      declaredRoutes: doctorInboxRoutes(() => this.#inbox),
+      doctorSession: async (req) => {
+        try {
+          return await gate.require(req);
+        } catch {
+          return null;
+        }
+      },
       // /api/doctor/lists/ belongs to the lists; the rest of /api/doctor/ to the console.
       routes: [
-        doctorListRoutes(lists, this.o.doctorGate ?? consoleGate(() => this.#doctor), dataDir),
+        doctorListRoutes(lists, gate, dataDir),
         async (req, res, url) => {
           if (!url.pathname.startsWith(DOCTOR_PREFIX)) return false;
           await consoleRoutes(req, res, url.pathname);
@@ -574,6 +609,7 @@ export class StationApp {
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();
+    await this.#inbox?.stop();
     await this.#help?.stop();
     this.#disk?.stop();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
