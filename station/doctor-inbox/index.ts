@@ -165,7 +165,7 @@ export class DoctorInbox {
 
   async #rejectedRecord(id: string): Promise<CheckupRecord> {
     const r = await this.o.store().get(id);
-    if (!r || r.sync.status !== "rejected")
+    if (r?.sync.status !== "rejected")
       throw new StationError("not-found", "没有这条被退回的记录 / no such rejected record");
     return r;
   }
