@@ -8,7 +8,7 @@ import { AUDIT_LABELS, type DoctorTextKey } from "./texts.js";
 import { useDoctor } from "./use-doctor.js";
 
 /** Each entry opens the lists module's screen (ui/src/doctor-lists/) on its tab. */
-const LIST_TAB = { lists: "due", inbox: "inbox", coverage: "coverage" } as const;
+const LIST_TAB = { lists: "due", inbox: "inbox", rejected: "rejected", coverage: "coverage" } as const;
 
 const DAY: Array<[string | null, DoctorTextKey]> = [
   ["fasting", "fasting"],
@@ -48,7 +48,7 @@ export function HomeScreen() {
             </>
           )}
           <div class="doc-row">
-            {(["lists", "inbox", "coverage"] as const).map((k) => (
+            {(["lists", "inbox", "rejected", "coverage"] as const).map((k) => (
               <button
                 key={k}
                 type="button"
