@@ -84,3 +84,10 @@ export function correctionBody(
   if (readings.length) body.readings = readings;
   return body;
 }
+
+/** The archive writes its reasons "中文 / English[: detail]"; show the doctor's language only. */
+export function reasonText(reason: string, lang: "zh" | "en"): string {
+  const cut = reason.indexOf(" / ");
+  if (cut < 0) return reason;
+  return lang === "zh" ? reason.slice(0, cut) : reason.slice(cut + 3);
+}

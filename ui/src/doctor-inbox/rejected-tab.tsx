@@ -13,6 +13,7 @@ import {
   inboxRequest,
   type RejectedDetail,
   type RejectedRow,
+  reasonText,
 } from "./api.js";
 import { Paged } from "./paged.js";
 import { it } from "./texts.js";
@@ -39,6 +40,7 @@ export function RejectedTab(p: {
     return (
       <CorrectForm
         tr={tr}
+        reason={reasonText(detail.reason, p.lang)}
         d={detail}
         onCancel={() => setDetail(null)}
         onSend={(body) =>
@@ -75,7 +77,9 @@ export function RejectedTab(p: {
               <b>{r.nameMasked}</b> {r.idMasked}
             </span>
             <span class="dl-when">{r.supersededBy ? tr("corrected") : tr(`kind_${r.kind}`)}</span>
-            <span class="dl-what">{tr("rejectedOn", { date: r.date, reason: r.reason })}</span>
+            <span class="dl-what">
+              {tr("rejectedOn", { date: r.date, reason: reasonText(r.reason, p.lang) })}
+            </span>
           </button>
         </li>
       )}
@@ -87,6 +91,7 @@ const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "X"];
 
 function CorrectForm(p: {
   tr: Tr;
+  reason: string;
   d: RejectedDetail;
   onCancel: () => void;
   onSend: (body: Record<string, unknown>) => void;
@@ -114,7 +119,7 @@ function CorrectForm(p: {
   return (
     <div class="dl-body ib-form" data-testid="rejected-form">
       <h2 class="dl-h ib-h">
-        {tr("correctTitle")} · {d.nameMasked} · {d.reason}
+        {tr("correctTitle")} · {d.nameMasked} · {p.reason}
       </h2>
       {fields.length === 0 ? (
         <p class="ib-note" data-testid="not-fixable">
@@ -149,6 +154,7 @@ function CorrectForm(p: {
                 </button>
               ))}
             </div>
+            <small>{tr("reasonPick")}</small>
             <div class="ib-reasons">
               {CORRECTION_REASONS.map((r) => (
                 <button
