@@ -46,6 +46,7 @@ import { simRoutes } from "./server/sim-api.js";
 import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
 import { TimeGuard } from "./timekeeping/time-guard.js";
+import type { UploadStatus } from "./upload/status.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
 import type { LogRing } from "./util/log-ring.js";
 import type { Logger } from "./util/logger.js";
@@ -370,7 +371,11 @@ export class StationApp {
         }),
       personKey: (id) => doctor.personKey(id),
       audit: (e) => doctor.audit(e),
-      onSaved: () => uploader?.kick(),
+      onSaved: () => {
+        uploader?.kick();
+        // The corrected rejection leaves the status strip's count.
+        if (uploader) this.hub.publish("upload/status", this.#openRejections(uploader.status));
+      },
       logger: log.child("doctor-inbox"),
     });
     await inbox.start();
@@ -560,7 +565,8 @@ export class StationApp {
         packs: () => ({ roster: null, policy: null }),
         devices: () => (this.#devices ? this.#deviceStatus() : {}),
         backlogCount: () => this.#uploader?.status.pending ?? 0,
-        rejectedCount: () => this.#uploader?.status.rejected.length ?? 0,
+        rejectedCount: () =>
+          this.#uploader ? this.#openRejections(this.#uploader.status).rejected.length : 0,
         savesFailing: () => {
           const m = this.#runtime?.model;
           return m?.step === "saving" && m.error !== null && m.error !== undefined;
@@ -592,10 +598,10 @@ export class StationApp {
     });
     this.#uploader = uploader;
     fleet.attach(uploader);
-    uploader.on("status", (s) => this.hub.publish("upload/status", s));
+    uploader.on("status", (s) => this.hub.publish("upload/status", this.#openRejections(s)));
     uploader.on("archiveTime", ({ at }) => void this.#timeGuard?.observeArchive(at));
     await uploader.start();
-    this.hub.publish("upload/status", uploader.status);
+    this.hub.publish("upload/status", this.#openRejections(uploader.status));
     return uploader;
   }
 
@@ -617,6 +623,12 @@ export class StationApp {
     await this.#pruner?.stop();
     await this.#timeGuard?.stop().catch((e: Error) => this.o.logger.warn(`clock stop: ${e.message}`));
     await this.#store?.close();
+  }
+
+  /** Upload status without the rejections a doctor has corrected (station/doctor-inbox): the strip counts what is left to do. */
+  #openRejections(s: UploadStatus): UploadStatus {
+    const inbox = this.#inbox;
+    return inbox ? { ...s, rejected: s.rejected.filter((r) => !inbox.isSuperseded(r.id)) } : s;
   }
 
   /** The oldest help request no doctor has cleared yet (station/help), or null. */

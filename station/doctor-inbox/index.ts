@@ -105,12 +105,27 @@ export class DoctorInbox {
       logger: this.o.logger,
     });
     const data = await this.#file.read();
-    this.#superseded = new Map(Object.entries(data?.version === 1 ? data.supersededBy : {}));
+    const all = Object.entries(data?.version === 1 ? data.supersededBy : {});
+    // An intent whose record never reached the store (a power cut between the two) is dropped.
+    const kept: Array<[string, string]> = [];
+    for (const [from, to] of all) if (await this.o.store().get(to)) kept.push([from, to]);
+    this.#superseded = new Map(kept);
+    if (kept.length !== all.length) await this.#write(this.#superseded);
+  }
+
+  async #write(map: Map<string, string>): Promise<void> {
+    if (!this.#file) throw new StationError("not-ready", "doctor inbox not started");
+    await this.#file.write({ version: 1, supersededBy: Object.fromEntries(map) });
   }
 
   async stop(): Promise<void> {
     await this.#file?.read().catch(() => null);
     this.#file = null;
+  }
+
+  /** A correction was sent for this rejected record (its intent is on disk). */
+  isSuperseded(id: string): boolean {
+    return this.#superseded.has(id);
   }
 
   help(): readonly HelpRequest[] {
@@ -206,11 +221,18 @@ export class DoctorInbox {
         clockSuspect: this.o.clockSuspect(nowMs),
         assess: (readings, person) => this.o.assess(original, readings, person),
       });
-      const next = new Map(this.#superseded).set(original.id, record.id);
-      if (!this.#file) throw new StationError("not-ready", "doctor inbox not started");
-      await this.#file.write({ version: 1, supersededBy: Object.fromEntries(next) });
+      const before = this.#superseded;
+      const next = new Map(before).set(original.id, record.id);
+      await this.#write(next);
       this.#superseded = next;
-      await store.save(record);
+      try {
+        await store.save(record);
+      } catch (e) {
+        // Not saved: the record may be corrected again (a failed rollback is dropped at start).
+        this.#superseded = before;
+        await this.#write(before).catch(() => {});
+        throw e;
+      }
       this.o.onSaved(record);
       await this.o.audit({
         type: "record-corrected",

@@ -46,6 +46,10 @@ describe("a rejected record, corrected", () => {
     const rejected = await st.app.store!.get(bad.id);
     expect(rejected?.sync.rejectReason).toMatch(/^id-number: /);
 
+    type Strip = { rejected: Array<{ id: string }> };
+    const strip = () => (st!.app.hub.get("upload/status") as Strip).rejected.map((x) => x.id);
+    await expect.poll(strip, { timeout: 10_000 }).toEqual([bad.id]);
+
     const cookie = await signIn(st.port);
     const fixed = idNumber("19300101", 11);
     const r = await post(
@@ -57,6 +61,8 @@ describe("a rejected record, corrected", () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const newId = String(r.body.recordId);
     await expect.poll(() => status(newId), { timeout: 30_000, interval: 100 }).toBe("acked");
+    // The status strip counts only rejections still to be dealt with.
+    expect(strip()).toEqual([]);
 
     // The archive: the good record and the correction, each once; never the rejected original.
     const archive = st.app.embeddedCounty!.archive;
