@@ -41,7 +41,13 @@ async function rig(dir?: string, wrap: (s: RecordStore) => RecordStore = (s) => 
     logger: silentLogger,
   });
   await inbox.start();
-  open.push({ close: async () => (await inbox.stop(), await help.stop(), await store.close()) });
+  open.push({
+    close: async () => {
+      await inbox.stop();
+      await help.stop();
+      await store.close();
+    },
+  });
   return { dir: d, store, inbox, events };
 }
 

@@ -82,9 +82,12 @@ beforeAll(async () => {
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? "/", "http://station");
     // The lists' own count of open referrals: none in this rig.
-    if (url.pathname === "/api/doctor/lists/inbox") return (sendJson(res, 200, []), true);
+    if (url.pathname === "/api/doctor/lists/inbox") {
+      sendJson(res, 200, []);
+      return true;
+    }
     const route = routes.get(`${req.method} ${url.pathname}`);
-    if (!route || route.access !== "doctor") return false;
+    if (route?.access !== "doctor") return false;
     try {
       const body = req.method === "POST" ? await readJson(req) : undefined;
       const out = await route.handle({

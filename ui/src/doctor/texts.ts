@@ -197,6 +197,7 @@ export const AUDIT_LABELS: Record<string, [string, string]> = {
   "follow-up": ["随访表", "Follow-up form"],
   "person-viewed": ["查看档案", "Record viewed"],
   "record-corrected": ["更正记录", "Record corrected"],
+  "help-cleared": ["处理求助", "Help request cleared"],
   "outcome-recorded": ["记录随访结果", "Outcome recorded"],
   "coverage-printed": ["打印覆盖率", "Coverage printed"],
   "coverage-exported": ["导出覆盖率", "Coverage exported"],
