@@ -167,6 +167,7 @@ describe("doctor inbox tabs", () => {
         const h = await help.add({ step: "bp", screen: "bp:measuring", recordId: null, source: "button" });
         const page = await open(i, lang, "help");
         await page.waitForSelector('[data-testid="help-row"]');
+        await expect.poll(() => page.textContent('[data-testid="tab-help"] .dl-count')).toBe("1");
         await check(page, `help-${lang}`, i);
         await page.click('[data-testid="help-row"]');
         await page.waitForSelector('[data-testid="help-outcome"]');
@@ -175,6 +176,7 @@ describe("doctor inbox tabs", () => {
         await page.waitForSelector('[data-testid="dl-message"]');
         await expect.poll(() => help.waiting().map((r) => r.id)).not.toContain(h.id);
         await page.waitForSelector('[data-testid="help-list"] .dl-empty');
+        await page.waitForSelector('[data-testid="tab-help"] .dl-count', { state: "detached" });
         await page.context().close();
       }
     expect(audit.filter((e) => e.type === "help-cleared")).toHaveLength(SIZES.length * 2);
@@ -199,6 +201,7 @@ describe("doctor inbox tabs", () => {
         );
         const page = await open(i, lang, "rejected");
         await page.waitForSelector('[data-testid="rejected-row"]');
+        await expect.poll(() => page.textContent('[data-testid="tab-rejected"] .dl-count')).toBe("2");
         await check(page, `rejected-${lang}`, i);
         // Newest first: the reading one is on top.
         await page.click(`[data-testid="rejected-row"]:not([disabled]) >> nth=0`);
@@ -229,6 +232,7 @@ describe("doctor inbox tabs", () => {
         await expect
           .poll(async () => (await inbox.rejected()).find((r) => r.id === idRejected.id)?.supersededBy)
           .toBeTruthy();
+        await page.waitForSelector('[data-testid="tab-rejected"] .dl-count', { state: "detached" });
         await check(page, `rejected-done-${lang}`, i);
         await page.context().close();
       }

@@ -91,3 +91,14 @@ export function reasonText(reason: string, lang: "zh" | "en"): string {
   if (cut < 0) return reason;
   return lang === "zh" ? reason.slice(0, cut) : reason.slice(cut + 3);
 }
+
+/** Help requests waiting and rejections not yet corrected, for the tabs' badges. */
+export async function inboxCountsNow(
+  request: InboxRequest = inboxRequest,
+): Promise<{ help: number; rejected: number }> {
+  const [h, r] = await Promise.all([request("GET", "help"), request("GET", "rejected")]);
+  return {
+    help: (h as { waiting: unknown[] }).waiting.length,
+    rejected: (r as { rejected: RejectedRow[] }).rejected.filter((x) => !x.supersededBy).length,
+  };
+}

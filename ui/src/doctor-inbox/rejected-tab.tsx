@@ -25,6 +25,7 @@ export function RejectedTab(p: {
   lang: Lang;
   request?: InboxRequest;
   onMessage: (m: string | null) => void;
+  onChanged?: () => void;
 }) {
   const request = p.request ?? inboxRequest;
   const tr: Tr = (k, params) => it(p.lang, k, params);
@@ -48,6 +49,7 @@ export function RejectedTab(p: {
             p.onMessage(tr("sent"));
             setDetail(null);
             setVersion((v) => v + 1);
+            p.onChanged?.();
           }, fail)
         }
       />

@@ -5,6 +5,7 @@
  */
 import type { RefObject } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { inboxCountsNow } from "../doctor-inbox/api.js";
 import { HelpTab } from "../doctor-inbox/help-tab.js";
 import { RejectedTab } from "../doctor-inbox/rejected-tab.js";
 import { it as inboxText } from "../doctor-inbox/texts.js";
@@ -78,8 +79,14 @@ export function DoctorListsScreen({
   const [inboxCount, setInboxCount] = useState<number | null>(null);
   const fail = (e: unknown) => setMessage(tr("error", { msg: (e as Error).message }));
 
+  const [inboxCounts, setInboxCounts] = useState<{ help: number; rejected: number }>({
+    help: 0,
+    rejected: 0,
+  });
   useEffect(() => {
     request("GET", "inbox").then((r) => setInboxCount((r as InboxRow[]).length), fail);
+    // The badges only: a failure here shows nothing (the tab itself reports it when opened).
+    void inboxCountsNow().then(setInboxCounts, () => {});
   }, [version]);
 
   const record = async (kind: string, reason?: string) => {
@@ -111,6 +118,9 @@ export function DoctorListsScreen({
           >
             {t === "help" || t === "rejected" ? inboxText(lang, TAB_TEXT[t]) : tr(TAB_TEXT[t])}
             {t === "inbox" && inboxCount ? <span class="dl-count">{inboxCount}</span> : null}
+            {(t === "help" || t === "rejected") && inboxCounts[t] ? (
+              <span class="dl-count">{inboxCounts[t]}</span>
+            ) : null}
           </button>
         ))}
         {onClose ? (
@@ -131,9 +141,9 @@ export function DoctorListsScreen({
       ) : tab === "inbox" ? (
         <Inbox tr={tr} request={request} version={version} onPick={setPicked} onError={fail} />
       ) : tab === "help" ? (
-        <HelpTab lang={lang} onMessage={setMessage} />
+        <HelpTab lang={lang} onMessage={setMessage} onChanged={() => setVersion((v) => v + 1)} />
       ) : tab === "rejected" ? (
-        <RejectedTab lang={lang} onMessage={setMessage} />
+        <RejectedTab lang={lang} onMessage={setMessage} onChanged={() => setVersion((v) => v + 1)} />
       ) : (
         <CoveragePanel tr={tr} request={request} onMessage={setMessage} onError={fail} />
       )}
