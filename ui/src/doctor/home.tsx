@@ -18,7 +18,9 @@ const DAY: Array<[string | null, DoctorTextKey]> = [
 ];
 
 export function HomeScreen() {
-  const { doctor, d, lang } = useDoctor();
+  const { doctor, station, d, lang } = useDoctor();
+  // A villager waiting for help comes before the referrals.
+  const helpWaiting = (station.helpStatus.value?.waiting.length ?? 0) > 0;
   const assisted = doctor.session.value?.assisted;
   return (
     <Screen name="doctor-home" title={d("home")}>
@@ -54,7 +56,7 @@ export function HomeScreen() {
                 type="button"
                 class="btn btn-secondary doc-entry"
                 data-testid={`entry-${k}`}
-                onClick={() => doctor.openLists(LIST_TAB[k])}
+                onClick={() => doctor.openLists(k === "inbox" && helpWaiting ? "help" : LIST_TAB[k])}
               >
                 {d(k)}
               </button>
