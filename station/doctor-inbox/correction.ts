@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { checkBpReading } from "../assessment/bp.js";
 import { glucosePlausible } from "../assessment/glucose.js";
-import { parseIdNumber } from "../domain/id-number.js";
+import { normaliseIdNumber, parseIdNumber } from "../domain/id-number.js";
 import {
   type Assessment,
   type CheckupRecord,
@@ -131,13 +131,20 @@ export function buildCorrection(
   };
 
   let person = original.person;
-  if (req.idNumber !== undefined && req.idNumber !== person.idNumber) {
+  if (req.idNumber !== undefined && normaliseIdNumber(req.idNumber) !== person.idNumber) {
     want("idNumber");
     const p = parseIdNumber(req.idNumber, new Date(ctx.nowMs).toISOString().slice(0, 10));
     if (!p.ok) refuse("id-number-invalid", `身份证号无效（${p.error}）`, `invalid ID number (${p.error})`);
-    // Birth date and sex come from the number: a record may never disagree with it.
-    person = { ...person, idNumber: p.value.idNumber, birthDate: p.value.birthDate, sex: p.value.sex };
-    if (person.source === "card") person = { ...person, source: "manual" };
+    // Birth date and sex come from the number: a record may never disagree with it. What the
+    // card said (issuer, address) was about the old number, so it goes; the number is typed.
+    const { card: _card, ...rest } = person;
+    person = {
+      ...rest,
+      idNumber: p.value.idNumber,
+      birthDate: p.value.birthDate,
+      sex: p.value.sex,
+      source: "manual",
+    };
     changed.push("idNumber");
   }
   if (req.name !== undefined && req.name.trim() !== person.name) {

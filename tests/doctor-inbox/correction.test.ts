@@ -58,6 +58,32 @@ describe("correctableFields", () => {
 });
 
 describe("buildCorrection", () => {
+  it("drops what the card said when the number changes, and reads a lower-case x as X", () => {
+    const original = {
+      ...rejected("id-number: bad", { person: FUTURE_ID }),
+      person: {
+        ...rejected("x", { person: FUTURE_ID }).person,
+        card: { issuer: "某县公安局", address: "某村" },
+      },
+    };
+    const withX = idNumber("19310101", 49); // its check character is X
+    const r = buildCorrection(
+      original,
+      { recordId: original.id, reason: "wrong-card", idNumber: withX },
+      ctx(),
+    );
+    expect(r.person.card).toBeUndefined();
+    expect(r.person.source).toBe("manual");
+    expect(withX.endsWith("X")).toBe(true);
+    const same = { ...original, person: { ...original.person, idNumber: withX } };
+    const lower = withX.replace("X", "x");
+    expect(
+      refusal(() =>
+        buildCorrection(same, { recordId: same.id, reason: "typing-error", idNumber: lower }, ctx()),
+      ),
+    ).toBe("nothing-changed");
+  });
+
   it("makes a v3 record with a new id that supersedes the rejected one, the doctor as operator", () => {
     const original = rejected("id-number: 身份证号码无效", { person: FUTURE_ID });
     const fixed = idNumber("19300101", 11);
