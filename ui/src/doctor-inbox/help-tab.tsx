@@ -82,7 +82,7 @@ export function HelpTab(p: {
               <b>{tr("helpAt", { time: time(r.at) })}</b>
             </span>
             <span class="dl-when">{tr(`source.${r.source}`)}</span>
-            <span class="dl-what">{tr(`step.${r.step}`)}</span>
+            <span class="dl-what">{tr("during", { step: tr(`step.${r.step}`) })}</span>
           </button>
         </li>
       )}
