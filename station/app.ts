@@ -15,6 +15,7 @@ import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { DiskGuard } from "./disk/disk-guard.js";
 import { DoctorConsole } from "./doctor/console.js";
+import { DoctorList } from "./doctor/doctor-list.js";
 import { consoleGate, listAudit } from "./doctor/gate.js";
 import { allowedHosts } from "./doctor/guard.js";
 import { PREFIX as DOCTOR_PREFIX, doctorRoutes } from "./doctor/routes.js";
@@ -25,6 +26,7 @@ import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { FleetAgent } from "./fleet/agent.js";
 import type { CommandRun } from "./fleet/commands.js";
 import { withAppliedConfig } from "./fleet/config-shadow.js";
+import { doctorsPack } from "./fleet/doctors-pack.js";
 import { PolicyHolder, policyPack } from "./fleet/policy-pack.js";
 import { rosterPack } from "./fleet/roster-pack.js";
 import { HealthCardService } from "./health-card/service.js";
@@ -91,6 +93,7 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: SwappableRoster | null = null;
   #doctor: DoctorConsole | null = null;
+  #doctorList: DoctorList | null = null;
   #help: HelpStore | null = null;
   #healthCard: HealthCardService | null = null;
   #disk: DiskGuard | null = null;
@@ -170,6 +173,9 @@ export class StationApp {
     // Held, not fixed: a policy pack from the county replaces it for the next assessment.
     const policy = new PolicyHolder(loadDefaultPolicy());
     this.#policy = policy;
+    // Who may sign in: the config's doctors until a county doctors' pack replaces them.
+    const doctorList = new DoctorList(config.doctor.doctors);
+    this.#doctorList = doctorList;
     const dataDir = resolvePath(baseDir, config.dataDir);
     // (The data format was prepared at the top of start(), before the county's config was read.)
     const rawStore = createFileStore({ dir: dataDir, logger: log.child("store") });
@@ -320,8 +326,10 @@ export class StationApp {
     // a newcomer can try the console. A station with a config file has only the doctors it names.
     const demoDoctor =
       this.o.loaded.path === null && sim !== null && roster.synthetic && config.doctor.doctors.length === 0;
+    if (demoDoctor) doctorList.setConfig([DEMO_DOCTOR]);
     const doctor = new DoctorConsole({
-      config: demoDoctor ? { ...config.doctor, doctors: [DEMO_DOCTOR] } : config.doctor,
+      config: config.doctor,
+      doctors: doctorList,
       station: config.station,
       dataDir: resolvePath(baseDir, config.dataDir),
       runtime,
@@ -513,6 +521,7 @@ export class StationApp {
             }
           : {}),
         ...(this.#policy ? { policy: policyPack(this.#policy) } : {}),
+        ...(this.#doctorList ? { doctors: doctorsPack(this.#doctorList, config.station.countyId) } : {}),
       },
       config: {
         fileConfig: this.o.loaded.config,
