@@ -29,6 +29,8 @@ import { withAppliedConfig } from "./fleet/config-shadow.js";
 import { doctorsPack } from "./fleet/doctors-pack.js";
 import { PolicyHolder, policyPack } from "./fleet/policy-pack.js";
 import { rosterPack } from "./fleet/roster-pack.js";
+import { summariesPack } from "./fleet/summaries-pack.js";
+import { CountyVisits } from "./health-card/county-visits.js";
 import { HealthCardService } from "./health-card/service.js";
 import { withHealthCard } from "./health-card/workflow.js";
 import { HelpStore } from "./help/help-store.js";
@@ -94,6 +96,7 @@ export class StationApp {
   #roster: SwappableRoster | null = null;
   #doctor: DoctorConsole | null = null;
   #doctorList: DoctorList | null = null;
+  #countyVisits: { visits: CountyVisits; keyOf: (idNumber: string) => string } | null = null;
   #help: HelpStore | null = null;
   #healthCard: HealthCardService | null = null;
   #disk: DiskGuard | null = null;
@@ -218,9 +221,14 @@ export class StationApp {
       this.#pruner.start();
     }
 
+    // The county's summaries pack, keyed by the person index (never the ID number at rest).
+    const keyOf = (idNumber: string) => rawStore.personKey(idNumber);
+    const countyVisits = new CountyVisits(keyOf);
+    this.#countyVisits = { visits: countyVisits, keyOf };
     // Before the devices start: seeding the demo's history is disk-heavy, and device polls time out meanwhile.
     const healthCard = new HealthCardService({
       store,
+      countyVisits,
       pack: () => policy.current,
       roster,
       timeZone: config.station.timezone,
@@ -522,6 +530,15 @@ export class StationApp {
           : {}),
         ...(this.#policy ? { policy: policyPack(this.#policy) } : {}),
         ...(this.#doctorList ? { doctors: doctorsPack(this.#doctorList, config.station.countyId) } : {}),
+        ...(this.#countyVisits
+          ? {
+              summaries: summariesPack(this.#countyVisits.visits, {
+                county: config.station.countyId,
+                stationId: config.station.id,
+                keyOf: this.#countyVisits.keyOf,
+              }),
+            }
+          : {}),
       },
       config: {
         fileConfig: this.o.loaded.config,
