@@ -4,7 +4,7 @@
  * rest), reloaded at start only under the same secret, and merged into the health card so a
  * record the station made and uploaded appears once.
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { FileArchiveStore } from "../../flows/archive/file-store.js";
 import { PostgresArchiveStore } from "../../flows/archive/pg-store.js";
 import type { ArchivedRecord, ArchiveStore } from "../../flows/archive/store.js";
 import { packChunks } from "../../flows/fleet/packs.js";
+import { runSummariesCli } from "../../flows/fleet/summaries-cli.js";
 import { buildSummariesPacks } from "../../flows/fleet/summaries-pack.js";
 import { type PgTestServer, startPgTestServer, stopPgTestServer } from "../../scripts/pg-test-server.js";
 import { loadDefaultPolicy } from "../../station/assessment/index.js";
@@ -93,6 +94,42 @@ describe("county side: a station's pack from the archive", () => {
     expect(p.people[0]!.visits[1]!.bp).toMatchObject({ systolic: 150, diastolic: 82 });
     expect(fromFile!.visits).toBe(3);
   }, 120_000);
+
+  it("`fleet-summaries` builds a village's pack from the station's roster file, read-only beside the archive", async () => {
+    const archive = join(dir, "archive-cli");
+    const live = new FileArchiveStore({ dir: archive });
+    await live.open();
+    await live.putMany(ARCHIVE);
+    await live.close();
+    const person = (idNumber: string, village: string) => ({
+      idNumber,
+      name: "某某",
+      village,
+      categories: [],
+    });
+    const rosterFile = join(dir, "roster.json");
+    await writeFile(
+      rosterFile,
+      JSON.stringify({ version: 1, county: COUNTY, people: [person(ME, "东村"), person(NEIGHBOUR, "西村")] }),
+    );
+    const out = join(dir, "east.json");
+    const line = await runSummariesCli([
+      "--dir",
+      archive,
+      "--county",
+      COUNTY,
+      "--roster",
+      rosterFile,
+      "--village",
+      "东村",
+      "--out",
+      out,
+    ]);
+    expect(line).toMatch(/: 1 of 1 people with visits, 2 visits, \d+ bytes$/);
+    const pack = JSON.parse(await readFile(out, "utf8"));
+    expect(pack).toMatchObject({ type: "summaries", station: null });
+    expect(pack.people.map((p: { idNumber: string }) => p.idNumber)).toEqual([ME]);
+  });
 });
 
 describe("station side", () => {
