@@ -7,6 +7,7 @@
  * file store is opened read-only (safe beside a running receiver). Prints people and visits.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { PACK_MAX_BYTES } from "../../station/mqtt/fleet-contract.js";
 import { RosterFile } from "../../station/roster/roster.js";
 import { storeFromArgs } from "../archive-cli.js";
 import { buildSummariesPacks } from "./summaries-pack.js";
@@ -38,6 +39,11 @@ export async function runSummariesCli(argv: string[], env: NodeJS.ProcessEnv = p
       targets: [{ station: station ?? null, people }],
       ...(max ? { maxVisits: Number(max) } : {}),
     });
+    // A station refuses a bigger pack: say so here, not after a rollout.
+    if (built!.bytes.length > PACK_MAX_BYTES)
+      throw new Error(
+        `${built!.bytes.length} bytes is over the ${PACK_MAX_BYTES}-byte pack limit: lower --max-visits or split by --village`,
+      );
     writeFileSync(out, built!.bytes, { mode: 0o600 });
     return `${out}: ${built!.pack.people.length} of ${people.length} people with visits, ${built!.visits} visits, ${built!.bytes.length} bytes`;
   } finally {
