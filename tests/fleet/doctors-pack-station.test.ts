@@ -65,6 +65,8 @@ const cli = async (...args: string[]) => {
       broker.caFile,
       "--stations",
       ST,
+      "--audit",
+      join(dir, "county-audit.jsonl"),
       "--wait",
       "30",
     ],

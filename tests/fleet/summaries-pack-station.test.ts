@@ -110,6 +110,8 @@ async function sendPack(version: number): Promise<string[]> {
       broker.caFile,
       "--stations",
       ST,
+      "--audit",
+      join(dir, "county-audit.jsonl"),
       "--wait",
       "30",
     ],
