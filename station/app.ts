@@ -15,6 +15,7 @@ import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { DiskGuard } from "./disk/disk-guard.js";
 import { DoctorConsole } from "./doctor/console.js";
+import { DoctorList } from "./doctor/doctor-list.js";
 import { consoleGate, listAudit } from "./doctor/gate.js";
 import { allowedHosts } from "./doctor/guard.js";
 import { PREFIX as DOCTOR_PREFIX, doctorRoutes } from "./doctor/routes.js";
@@ -28,8 +29,11 @@ import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { FleetAgent } from "./fleet/agent.js";
 import type { CommandRun } from "./fleet/commands.js";
 import { withAppliedConfig } from "./fleet/config-shadow.js";
+import { doctorsPack } from "./fleet/doctors-pack.js";
 import { PolicyHolder, policyPack } from "./fleet/policy-pack.js";
 import { rosterPack } from "./fleet/roster-pack.js";
+import { summariesPack } from "./fleet/summaries-pack.js";
+import { CountyVisits } from "./health-card/county-visits.js";
 import { HealthCardService } from "./health-card/service.js";
 import { withHealthCard } from "./health-card/workflow.js";
 import { HelpStore } from "./help/help-store.js";
@@ -96,6 +100,8 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: SwappableRoster | null = null;
   #doctor: DoctorConsole | null = null;
+  #doctorList: DoctorList | null = null;
+  #countyVisits: { visits: CountyVisits; keyOf: (idNumber: string) => string } | null = null;
   #help: HelpStore | null = null;
   #healthCard: HealthCardService | null = null;
   #disk: DiskGuard | null = null;
@@ -176,6 +182,9 @@ export class StationApp {
     // Held, not fixed: a policy pack from the county replaces it for the next assessment.
     const policy = new PolicyHolder(loadDefaultPolicy());
     this.#policy = policy;
+    // Who may sign in: the config's doctors until a county doctors' pack replaces them.
+    const doctorList = new DoctorList(config.doctor.doctors);
+    this.#doctorList = doctorList;
     const dataDir = resolvePath(baseDir, config.dataDir);
     // (The data format was prepared at the top of start(), before the county's config was read.)
     const rawStore = createFileStore({ dir: dataDir, logger: log.child("store") });
@@ -218,9 +227,14 @@ export class StationApp {
       this.#pruner.start();
     }
 
+    // The county's summaries pack, keyed by the person index (never the ID number at rest).
+    const keyOf = (idNumber: string) => rawStore.personKey(idNumber);
+    const countyVisits = new CountyVisits(keyOf);
+    this.#countyVisits = { visits: countyVisits, keyOf };
     // Before the devices start: seeding the demo's history is disk-heavy, and device polls time out meanwhile.
     const healthCard = new HealthCardService({
       store,
+      countyVisits,
       pack: () => policy.current,
       roster,
       timeZone: config.station.timezone,
@@ -326,8 +340,10 @@ export class StationApp {
     // a newcomer can try the console. A station with a config file has only the doctors it names.
     const demoDoctor =
       this.o.loaded.path === null && sim !== null && roster.synthetic && config.doctor.doctors.length === 0;
+    if (demoDoctor) doctorList.setConfig([DEMO_DOCTOR]);
     const doctor = new DoctorConsole({
-      config: demoDoctor ? { ...config.doctor, doctors: [DEMO_DOCTOR] } : config.doctor,
+      config: config.doctor,
+      doctors: doctorList,
       station: config.station,
       dataDir: resolvePath(baseDir, config.dataDir),
       runtime,
@@ -553,6 +569,16 @@ export class StationApp {
             }
           : {}),
         ...(this.#policy ? { policy: policyPack(this.#policy) } : {}),
+        ...(this.#doctorList ? { doctors: doctorsPack(this.#doctorList, config.station.countyId) } : {}),
+        ...(this.#countyVisits
+          ? {
+              summaries: summariesPack(this.#countyVisits.visits, {
+                county: config.station.countyId,
+                stationId: config.station.id,
+                keyOf: this.#countyVisits.keyOf,
+              }),
+            }
+          : {}),
       },
       config: {
         fileConfig: this.o.loaded.config,
