@@ -30,6 +30,8 @@ import { rosterPack } from "./fleet/roster-pack.js";
 import { HealthCardService } from "./health-card/service.js";
 import { withHealthCard } from "./health-card/workflow.js";
 import { HelpStore } from "./help/help-store.js";
+import { personHistoryRoutes } from "./person-history/routes.js";
+import { PersonHistoryService } from "./person-history/service.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import { RetentionPruner } from "./retention/pruner.js";
 import { loadRoster } from "./roster/roster.js";
@@ -349,6 +351,25 @@ export class StationApp {
     this.#doctor = doctor;
     let hosts: ReadonlySet<string> = new Set();
     const consoleRoutes = doctorRoutes(doctor, () => hosts);
+    const gate = this.o.doctorGate ?? consoleGate(() => this.#doctor);
+    // A person's history for the doctor (issue 10 §3): declared with access "doctor".
+    const history = new PersonHistoryService({
+      lists: () => this.#lists,
+      store: () => store,
+      roster,
+      pack: () => policy.current,
+      timeZone: config.station.timezone,
+      today,
+      audited: async (e) => {
+        await doctor.audit({
+          type: "person-viewed",
+          doctorId: e.doctorId,
+          personKey: doctor.personKey(e.idNumber),
+          ...(e.recordId ? { recordId: e.recordId } : {}),
+          detail: { via: e.via },
+        });
+      },
+    });
 
     const server = new StationServer({
       hub: this.hub,
@@ -357,13 +378,21 @@ export class StationApp {
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
       // /api/doctor/lists/ belongs to the lists; the rest of /api/doctor/ to the console.
       routes: [
-        doctorListRoutes(lists, this.o.doctorGate ?? consoleGate(() => this.#doctor), dataDir),
+        doctorListRoutes(lists, gate, dataDir),
         async (req, res, url) => {
           if (!url.pathname.startsWith(DOCTOR_PREFIX)) return false;
           await consoleRoutes(req, res, url.pathname);
           return true;
         },
       ],
+      declaredRoutes: personHistoryRoutes(history),
+      doctorSession: async (req) => {
+        try {
+          return await gate.require(req);
+        } catch {
+          return null;
+        }
+      },
       simRoutes: sim
         ? simRoutes({
             sim,
