@@ -127,7 +127,7 @@ describe("person history", () => {
   });
 
   it("from a due-list entry and from a check-up's record id", async () => {
-    const due = (await getJson("/api/doctor/lists/due?pageSize=50&q=" + encodeURIComponent(person.name))) as {
+    const due = (await getJson(`/api/doctor/lists/due?pageSize=50&q=${encodeURIComponent(person.name)}`)) as {
       rows: Array<{ key: string }>;
     };
     expect(due.rows.length).toBeGreaterThan(0);
