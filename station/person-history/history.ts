@@ -20,12 +20,13 @@ function operatorOf(r: CheckupRecord): string {
   return r.operator.kind === "doctor" ? r.operator.doctorId : "self";
 }
 
-export function readingsOf(r: CheckupRecord): HistoryReading[] {
+export function readingsOf(r: CheckupRecord, localTime: (iso: string) => string): HistoryReading[] {
   const manual = r.schemaVersion === 2 ? (r.assisted?.manualReadings ?? []) : [];
   return r.readings.map((x, i) => {
     const base = {
       recordId: r.id,
       takenAt: x.takenAt,
+      localTime: localTime(x.takenAt),
       source: x.source,
       device: x.source === "manual" ? "manual" : (x.device?.model ?? ""),
       manualReason: manual.find((m) => m.readingIndex === i)?.reason ?? null,
@@ -60,12 +61,15 @@ export function outcomeOf(o: Outcome): HistoryOutcome {
   };
 }
 
-/** `records`: the person's stored records (any order; a re-saved id counts once, highest seq). */
+/**
+ * `records`: the person's stored records (any order; a re-saved id counts once, highest seq).
+ * `localTime`: an ISO time as the station's local "YYYY-MM-DD HH:mm".
+ */
 export function buildPersonHistory(
   card: HealthCard,
   records: readonly CheckupRecord[],
   outcomes: readonly Outcome[],
-  dayOf: (r: CheckupRecord) => string,
+  localTime: (iso: string) => string,
 ): PersonHistory {
   const latest = new Map<string, CheckupRecord>();
   for (const r of records) {
@@ -73,7 +77,9 @@ export function buildPersonHistory(
     if (!had || had.seq < r.seq) latest.set(r.id, r);
   }
   const recs = [...latest.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.seq - a.seq);
-  const readings = recs.flatMap(readingsOf).sort((a, b) => b.takenAt.localeCompare(a.takenAt));
+  const readings = recs
+    .flatMap((r) => readingsOf(r, localTime))
+    .sort((a, b) => b.takenAt.localeCompare(a.takenAt));
   const followUps: HistoryFollowUp[] = [];
   for (const r of recs) {
     const f = r.schemaVersion === 2 ? r.followUp : null;
@@ -102,7 +108,7 @@ export function buildPersonHistory(
       const its = all.filter((o) => stored.has(o.id));
       return {
         recordId: r.id,
-        date: dayOf(r),
+        date: localTime(r.readings[0]?.takenAt ?? r.createdAt).slice(0, 10),
         reasons: r.assessment?.referral.reasons ?? [],
         outcomes: its,
         closed: its.at(-1)?.kind === "removed",

@@ -9,7 +9,7 @@ import type { DoctorLists } from "../doctor-lists/index.js";
 import { parseIdNumber } from "../domain/id-number.js";
 import type { RosterEntry } from "../domain/schema.js";
 import { loadHealthCard } from "../health-card/records.js";
-import { localDate } from "../runtime/clock.js";
+import { localDateTime } from "../runtime/clock.js";
 import type { RecordStore } from "../storage/types.js";
 import { StationError } from "../util/errors.js";
 import { buildPersonHistory, type PersonHistory } from "./history.js";
@@ -54,8 +54,8 @@ export class PersonHistoryService {
     );
     const records = await store.byPerson(idNumber);
     const tz = this.o.timeZone;
-    const history = buildPersonHistory(card, records, lists.outcomes.forPerson(idNumber), (r) =>
-      localDate(Date.parse(r.readings[0]?.takenAt ?? r.createdAt), tz),
+    const history = buildPersonHistory(card, records, lists.outcomes.forPerson(idNumber), (iso) =>
+      localDateTime(Date.parse(iso), tz),
     );
     // Written (fsynced) before the doctor sees anything; ids only.
     await this.o.audited({

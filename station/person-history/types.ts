@@ -4,6 +4,8 @@ import type { HealthCard } from "../health-card/types.js";
 export interface HistoryReading {
   recordId: string;
   takenAt: string;
+  /** takenAt in the station's time zone, "YYYY-MM-DD HH:mm". */
+  localTime: string;
   kind: "bp" | "glucose";
   /** mmHg as recorded (unit kept), or mmol/L. */
   systolic?: number;

@@ -411,6 +411,28 @@ function CoveragePanel(p: {
         >
           ▶
         </button>
+        {/* Print and export share the scope's row: the table keeps the height at 800×480. */}
+        <button
+          type="button"
+          class="dl-chip"
+          data-testid="dl-print"
+          onClick={() => request("POST", "coverage/print").then(() => p.onMessage(tr("printed")), p.onError)}
+        >
+          {tr("print")}
+        </button>
+        <button
+          type="button"
+          class="dl-chip"
+          data-testid="dl-export"
+          onClick={() =>
+            request("GET", "export-folders").then(
+              (r) => setFolders((r as { folders: string[] }).folders),
+              p.onError,
+            )
+          }
+        >
+          {tr("exportCsv")}
+        </button>
       </div>
       <table class="dl-table">
         <thead>
@@ -440,29 +462,6 @@ function CoveragePanel(p: {
           })}
         </tbody>
       </table>
-      <div class="dl-pager">
-        <button
-          type="button"
-          class="dl-chip"
-          data-testid="dl-print"
-          onClick={() => request("POST", "coverage/print").then(() => p.onMessage(tr("printed")), p.onError)}
-        >
-          {tr("print")}
-        </button>
-        <button
-          type="button"
-          class="dl-chip"
-          data-testid="dl-export"
-          onClick={() =>
-            request("GET", "export-folders").then(
-              (r) => setFolders((r as { folders: string[] }).folders),
-              p.onError,
-            )
-          }
-        >
-          {tr("exportCsv")}
-        </button>
-      </div>
     </div>
   );
 }

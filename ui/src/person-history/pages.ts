@@ -21,9 +21,10 @@ export type HistoryPage =
   | { kind: "readings"; rows: HistoryReading[] }
   | { kind: "lines"; section: "follow-up" | "referrals" | "outcomes"; title: string; lines: Line[] };
 
-/** Rows of the readings table, and label–value lines, that fit one page at 800×480. */
-export const READINGS_PER_PAGE = 5;
-export const LINES_PER_PAGE = 5;
+/** Rows of the readings table and label–value lines a page holds: 4 at 800×480, 8 from 720 px high. */
+export function perPage(viewportHeight: number): { readings: number; lines: number } {
+  return viewportHeight >= 720 ? { readings: 8, lines: 7 } : { readings: 4, lines: 4 };
+}
 
 function chunks<T>(xs: readonly T[], n: number): T[][] {
   const out: T[][] = [];
@@ -32,12 +33,6 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
 }
 
 const mmdd = (iso: string) => iso.slice(0, 10);
-
-/** "2026-11-30T08:05:00+08:00" in station-local time as shown: the record keeps its offset. */
-export function shortTime(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
-  return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}` : iso;
-}
 
 export function readingValue(r: HistoryReading, lang: Lang): string {
   if (r.kind === "bp")
@@ -148,13 +143,17 @@ function packBlocks(blocks: Line[][], per: number): Line[][] {
   return pages;
 }
 
-export function historyPages(h: PersonHistory, lang: Lang): HistoryPage[] {
+export function historyPages(
+  h: PersonHistory,
+  lang: Lang,
+  per: { readings: number; lines: number },
+): HistoryPage[] {
   const t = (k: string, p?: Record<string, string | number>) => pt(lang, k, p);
   const pages: HistoryPage[] = cardPages(h.card, lang).map((page) => ({ kind: "card", page }));
-  const readings = chunks(h.readings, READINGS_PER_PAGE);
+  const readings = chunks(h.readings, per.readings);
   for (const rows of readings.length ? readings : [[]]) pages.push({ kind: "readings", rows });
   for (const f of h.followUps)
-    for (const lines of chunks(followUpLines(f, lang), LINES_PER_PAGE))
+    for (const lines of chunks(followUpLines(f, lang), per.lines))
       pages.push({
         kind: "lines",
         section: "follow-up",
@@ -163,7 +162,7 @@ export function historyPages(h: PersonHistory, lang: Lang): HistoryPage[] {
       });
   for (const lines of packBlocks(
     h.referrals.map((r) => referralLines(r, lang)),
-    LINES_PER_PAGE,
+    per.lines,
   ))
     pages.push({ kind: "lines", section: "referrals", title: t("referrals"), lines });
   const outcomes = h.outcomes.map(
@@ -172,7 +171,7 @@ export function historyPages(h: PersonHistory, lang: Lang): HistoryPage[] {
       outcomeText(o, lang),
     ],
   );
-  for (const lines of chunks(outcomes, LINES_PER_PAGE))
+  for (const lines of chunks(outcomes, per.lines))
     pages.push({ kind: "lines", section: "outcomes", title: t("outcomes"), lines });
   return pages;
 }

@@ -11,7 +11,7 @@ import { pickLang } from "../doctor/doctor-model.js";
 import { useDoctor } from "../doctor/use-doctor.js";
 import { PageBody } from "../health-card/page-body.js";
 import type { Lang } from "../i18n.js";
-import { type HistoryPage, historyPages, readingSource, readingValue, shortTime } from "./pages.js";
+import { type HistoryPage, historyPages, perPage, readingSource, readingValue } from "./pages.js";
 import { pt } from "./texts.js";
 import "../health-card/health-card.css";
 import "./person-history.css";
@@ -36,7 +36,7 @@ function Readings({ page, lang }: { page: Extract<HistoryPage, { kind: "readings
           <tbody>
             {page.rows.map((r) => (
               <tr key={`${r.recordId}-${r.takenAt}-${r.kind}`} data-source={r.source}>
-                <td>{shortTime(r.takenAt)}</td>
+                <td>{r.localTime}</td>
                 <td>
                   {readingValue(r, lang)}
                   {r.rejected ? <em class="ph-rejected"> {t("rejected")}</em> : null}
@@ -70,7 +70,7 @@ function Lines({ page }: { page: Extract<HistoryPage, { kind: "lines" }> }) {
 
 function Loaded({ data }: { data: PersonHistory }) {
   const { doctor, lang } = useDoctor();
-  const pages = historyPages(data, lang);
+  const pages = historyPages(data, lang, perPage(window.innerHeight));
   const [index, setIndex] = useState(0);
   const i = Math.min(index, pages.length - 1);
   const page = pages[i]!;
