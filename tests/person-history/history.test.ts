@@ -158,6 +158,15 @@ describe("the doctor model's history", () => {
 
     await doctor.openHistory({ recordId: "r2", via: "checkup" }, null);
     expect(doctor.history.value?.data).not.toBeNull();
+    // Another doctor's sign-in replaces the session: the first doctor's history goes.
+    client.emit({
+      topic: "doctor/session",
+      payload: { ...signedIn, doctor: { id: "dr-li", name: "李医生" } },
+    });
+    expect(doctor.history.value).toBeNull();
+    client.emit({ topic: "doctor/session", payload: signedIn });
+    await doctor.openHistory({ recordId: "r2", via: "checkup" }, null);
+    expect(doctor.history.value?.data).not.toBeNull();
     client.emit({
       topic: "doctor/session",
       payload: { ...signedIn, signedIn: false, doctor: null, ended: "idle" },

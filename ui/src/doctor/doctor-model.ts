@@ -73,9 +73,11 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
 
   function apply(v: DoctorSessionView): void {
     const was = session.value?.signedIn === true;
+    const who = session.value?.doctor?.id;
     batch(() => {
       session.value = v;
-      if (was && !v.signedIn) close();
+      // Signed out, or another doctor signed in: nothing of the last doctor's screens stays.
+      if (was && (!v.signedIn || v.doctor?.id !== who)) close();
       // A doctor's card on the card screen: straight to that doctor's PIN.
       if (!v.signedIn && v.card && "doctorId" in v.card && screen.value === "names") {
         pinFor.value = { id: v.card.doctorId, name: v.card.name, via: "card" };
