@@ -8,8 +8,9 @@ import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { SIZES, shotPath } from "./kiosk-driver.js";
 
-export const DOCTOR_LAYOUT = `(() => {
+export const DOCTOR_LAYOUT = (scope: string | null = null) => `(() => {
   const out = [];
+  const scope = ${JSON.stringify(scope)};
   const vw = window.innerWidth, vh = window.innerHeight;
   const doc = document.documentElement;
   if (doc.scrollWidth > vw + 0.5 || doc.scrollHeight > vh + 0.5) out.push("page is " + doc.scrollWidth + "x" + doc.scrollHeight);
@@ -18,7 +19,9 @@ export const DOCTOR_LAYOUT = `(() => {
     const name = el.getAttribute("name") ? "(" + el.getAttribute("name") + ")" : "";
     return el.tagName.toLowerCase() + id + name + " " + JSON.stringify((el.textContent || el.value || "").trim().slice(0, 24));
   };
-  for (const el of document.querySelectorAll("body *")) {
+  const root = scope ? document.querySelector(scope) : document.body;
+  if (!root) return ["no " + scope + " on screen"];
+  for (const el of root.querySelectorAll("*")) {
     if (el.closest("svg") && el.tagName.toLowerCase() !== "svg") continue;
     const cs = getComputedStyle(el);
     if (cs.display === "none" || cs.visibility === "hidden" || cs.display === "contents") continue;
@@ -41,8 +44,16 @@ export const DOCTOR_LAYOUT = `(() => {
   return out;
 })()`;
 
-/** Screenshots `page` (SIZES[sizeIndex]) as doctor-targets-<name>[-en] in zh and en, and checks each. */
-export async function checkDoctorScreen(page: Page, sizeIndex: number, name: string): Promise<void> {
+/**
+ * Screenshots `page` (SIZES[sizeIndex]) as doctor-targets-<name>[-en] in zh and en, and checks
+ * each; `scope` limits the element checks to one part (the doctor's strip over a kiosk screen).
+ */
+export async function checkDoctorScreen(
+  page: Page,
+  sizeIndex: number,
+  name: string,
+  scope: string | null = null,
+): Promise<void> {
   const size = SIZES[sizeIndex]!;
   for (const lang of ["zh", "en"] as const) {
     if (lang === "en") {
@@ -51,7 +62,7 @@ export async function checkDoctorScreen(page: Page, sizeIndex: number, name: str
     }
     const shot = `doctor-targets-${name}${lang === "en" ? "-en" : ""}`;
     await page.screenshot({ path: await shotPath(sizeIndex, shot) });
-    const problems = (await page.evaluate(DOCTOR_LAYOUT)) as string[];
+    const problems = (await page.evaluate(DOCTOR_LAYOUT(scope))) as string[];
     expect.soft(problems.join("\n"), `${shot} at ${size.width}×${size.height}`).toBe("");
   }
   await page.click('[data-testid="lang"]');

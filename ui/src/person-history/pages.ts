@@ -98,7 +98,10 @@ function followUpLines(f: HistoryFollowUp, lang: Lang): Line[] {
   return [
     [t("programmes"), `${f.programmes.map((p) => t(`programme.${p}`)).join(sep(lang))} · ${w(mode, f.mode)}`],
     [t("symptoms"), symptoms.length ? symptoms.join(sep(lang)) : t("none")],
-    [t("adherence"), `${w(adherence, f.adherence)} · ${t("adverse")}: ${f.adverseReaction ?? t("none")}`],
+    [
+      t("adherence"),
+      `${w(adherence, f.adherence)} · ${t("adverse")}${zh ? "：" : ": "}${f.adverseReaction ?? t("none")}`,
+    ],
     [
       t("medicines"),
       f.medicines.length
