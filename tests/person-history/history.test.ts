@@ -115,6 +115,11 @@ describe("buildPersonHistory", () => {
         expect(readings.flat()).toEqual(big.readings);
         const lines = pages.flatMap((p) => (p.kind === "lines" && p.section === "outcomes" ? p.lines : []));
         expect(lines).toHaveLength(outcomes.length);
+        // Summary, then the doctor's detail, then the card's family-doctor and entitlement pages.
+        const kinds = pages.map((p) => (p.kind === "card" ? p.page.kind : p.kind));
+        expect(kinds.slice(0, 2)).toEqual(["tags", "latest"]);
+        expect(kinds.indexOf("readings")).toBeLessThan(kinds.indexOf("doctor"));
+        expect(kinds.at(-1)).toBe("entitlements");
       }
     }
   });

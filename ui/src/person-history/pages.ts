@@ -1,7 +1,8 @@
 /**
  * Splits a person's history into pages that fit the doctor's screen without scrolling: the
- * health card's own pages, then the readings (a fixed number of rows a page), each follow-up
- * form, the referrals with what was done, and the list outcomes, as label–value lines.
+ * health card's summary pages, then the readings (rows per page by screen height), each
+ * follow-up form, the referrals with what was done and the list outcomes as label–value lines,
+ * and last the card's family-doctor and entitlement pages.
  */
 import type {
   HistoryFollowUp,
@@ -152,7 +153,11 @@ export function historyPages(
   per: { readings: number; lines: number },
 ): HistoryPage[] {
   const t = (k: string, p?: Record<string, string | number>) => pt(lang, k, p);
-  const pages: HistoryPage[] = cardPages(h.card, lang).map((page) => ({ kind: "card", page }));
+  // The card's own summary first; its family-doctor and entitlement pages (the villager's) last.
+  const card = cardPages(h.card, lang).map((page): HistoryPage => ({ kind: "card", page }));
+  const tail = (p: HistoryPage) =>
+    p.kind === "card" && (p.page.kind === "doctor" || p.page.kind === "entitlements");
+  const pages: HistoryPage[] = card.filter((p) => !tail(p));
   const readings = chunks(h.readings, per.readings);
   for (const rows of readings.length ? readings : [[]]) pages.push({ kind: "readings", rows });
   for (const f of h.followUps)
@@ -176,5 +181,5 @@ export function historyPages(
   );
   for (const lines of chunks(outcomes, per.lines))
     pages.push({ kind: "lines", section: "outcomes", title: t("outcomes"), lines });
-  return pages;
+  return [...pages, ...card.filter(tail)];
 }
