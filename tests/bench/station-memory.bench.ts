@@ -13,11 +13,14 @@
  *   2. Backlog: a station starting on 10,000 pending records drains them while a signed-in
  *      doctor keeps opening the list screens, once with no heap cap and once per
  *      `--max-old-space-size`: drain rate, RSS peak (VmHWM), live heap after a full GC.
+ *   3. Stored: what the data itself needs. A station on STORED acked records (no backlog), a
+ *      doctor opens the list screens 5 times, then the live heap after a full GC, per cap.
  *      Diagnostic for the cap decision (docs/adr/0008-heap-cap.md); every run must drain
  *      everything exactly once or the bench fails.
  *
  *   npm run build && npx tsx tests/bench/station-memory.bench.ts
- *   (BENCH_MEM_CAPS=0,128,96 BENCH_MEM_BACKLOG=10000; 0 = no cap)
+ *   (BENCH_MEM_CAPS=0,128,96 BENCH_MEM_BACKLOG=10000 BENCH_MEM_STORED=100000; 0 = no cap;
+ *   BENCH_MEM_CAPS= for the day only)
  */
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -31,12 +34,18 @@ import { ROOT, startStation } from "../faults/lib/station.js";
 import { runDay, simRoster, watchState } from "./lib/assisted-day.js";
 import { openScreens } from "./lib/doctor-screens.js";
 import { hwmMb, rssMb } from "./lib/proc.js";
+import { makeHistory, seedStoreFiles } from "./lib/storage-seed.js";
 import { measureDrain } from "./lib/upload-drain.js";
+import { heapAfterGcMb, inspectorUrl } from "./lib/upload-inspect.js";
 
 const BUDGET_MB = 120;
 const VILLAGERS = 60;
 const BACKLOG = Number(process.env.BENCH_MEM_BACKLOG ?? 10_000);
-const CAPS = (process.env.BENCH_MEM_CAPS ?? "0,128,96").split(",").map(Number);
+const STORED = Number(process.env.BENCH_MEM_STORED ?? 100_000);
+const CAPS = (process.env.BENCH_MEM_CAPS ?? "0,128,96")
+  .split(",")
+  .filter((c) => c !== "")
+  .map(Number);
 const COUNTY = "demo-county";
 const archiveUser = { username: "county-archive", password: "bench-archive-pw" };
 const stationPassword = "bench-station-pw";
@@ -96,6 +105,12 @@ async function day() {
     await sleep(3000); // device links up, first status pushed: the idle station
     const idleMb = rssMb(st.pid);
     const startPeakMb = hwmMb(st.pid);
+    // Where in the day the peak falls: the highest sample per phase, every 250 ms.
+    let phase = "check-ups";
+    const phasePeak: Record<string, number> = {};
+    const sampler = setInterval(() => {
+      phasePeak[phase] = Math.max(phasePeak[phase] ?? 0, rssMb(st.pid));
+    }, 250);
     const url = new URL(st.url);
     const state = await watchState(st.url);
     const cookie = await signIn(Number(url.port));
@@ -112,15 +127,28 @@ async function day() {
       { kind: "assisted", refs, cookie, waitMs: 60_000 },
     );
     const afterDayMb = rssMb(st.pid);
+    phase = "lists";
     const screens = await openScreens(st.url, cookie);
+    phase = "upload";
     for (let t = 0; (await st.upload()).pending > 0; t++) {
       if (t > 600) throw new Error(`day records not uploaded: ${JSON.stringify(await st.upload())}`);
       await sleep(100);
     }
     state.close();
+    clearInterval(sampler);
     const endMb = rssMb(st.pid);
     const peakMb = hwmMb(st.pid);
-    return { idleMb, startPeakMb, afterDayMb, endMb, peakMb, saved: d.saved, screens, dayMs: d.ms };
+    return {
+      phasePeak,
+      idleMb,
+      startPeakMb,
+      afterDayMb,
+      endMb,
+      peakMb,
+      saved: d.saved,
+      screens,
+      dayMs: d.ms,
+    };
   } finally {
     await st.stop();
   }
@@ -135,6 +163,30 @@ async function doctorWhileDraining(s: { url: string }, done: () => boolean): Pro
     await sleep(200);
   }
   return screens;
+}
+
+async function stored(cap: number) {
+  const dir = join(root, `stored${cap}`);
+  await mkdir(join(dir, "data"), { recursive: true });
+  await seedStoreFiles(join(dir, "data"), makeHistory(STORED));
+  const st = await startStation({
+    dir,
+    stationId: capId(cap),
+    county: COUNTY,
+    broker: { url: broker.url, caFile: broker.caFile, password: stationPassword },
+    nodeArgs: ["--inspect=127.0.0.1:0", ...(cap > 0 ? [`--max-old-space-size=${cap}`] : [])],
+    compiled: true,
+    config: await stationConfig(),
+  });
+  try {
+    const cookie = await signIn(Number(new URL(st.url).port));
+    let screens = 0;
+    for (let i = 0; i < 5; i++) screens += await openScreens(st.url, cookie);
+    const heapMb = await heapAfterGcMb(inspectorUrl(st.output()));
+    return { cap, screens, heapMb, rssMb: rssMb(st.pid), hwmMb: hwmMb(st.pid) };
+  } finally {
+    await st.stop();
+  }
 }
 
 try {
@@ -159,6 +211,8 @@ try {
     );
     drains.push({ cap, ...r });
   }
+  const kept = [];
+  for (const cap of STORED > 0 ? CAPS : []) kept.push(await stored(cap));
 
   const f = (x: number, n = 1) => x.toFixed(n);
   const ok = d.endMb < BUDGET_MB;
@@ -171,6 +225,8 @@ try {
   );
   console.log(`  peak (VmHWM) by idle          ${f(d.startPeakMb).padStart(6)} MB  (start-up)`);
   console.log(`  peak (VmHWM) at the end       ${f(d.peakMb).padStart(6)} MB`);
+  for (const [p, mb] of Object.entries(d.phasePeak))
+    console.log(`  highest sample during ${p.padEnd(10)} ${f(mb).padStart(6)} MB`);
   console.log(
     `${ok ? "PASS" : "FAIL"} RSS after a day of ${VILLAGERS} assisted check-ups and the lists: ${f(d.endMb)} MB (budget < ${BUDGET_MB} MB; idle ${f(d.idleMb)} MB, peak ${f(d.peakMb)} MB)`,
   );
@@ -186,6 +242,12 @@ try {
         `   ${f(r.heapStartMb)} / ${f(r.heapEndMb)} MB`.padEnd(28) +
         `${r.during}`,
     );
+  console.log(`\n${STORED} acked records stored, list screens opened 5 times:`);
+  console.log("  old space cap   live heap after GC   RSS / peak (VmHWM)   screens");
+  for (const k of kept)
+    console.log(
+      `  ${(k.cap ? `${k.cap} MB` : "none").padEnd(14)}  ${`${f(k.heapMb)} MB`.padStart(18)}   ${f(k.rssMb)} / ${f(k.hwmMb)} MB    ${k.screens}`,
+    );
   const r1 = (x: number) => Math.round(x * 10) / 10;
   console.log(
     `BENCH_RESULT ${JSON.stringify({
@@ -199,9 +261,17 @@ try {
         afterCheckupsMb: r1(d.afterDayMb),
         endMb: r1(d.endMb),
         peakMb: r1(d.peakMb),
+        phasePeakMb: Object.fromEntries(Object.entries(d.phasePeak).map(([p, mb]) => [p, r1(mb)])),
         ratioVsIdle: Math.round((d.endMb / d.idleMb) * 100) / 100,
       },
       backlog: BACKLOG,
+      stored: STORED,
+      storedRuns: kept.map((k) => ({
+        oldSpaceMb: k.cap || null,
+        heapAfterGcMb: r1(k.heapMb),
+        rssMb: r1(k.rssMb),
+        hwmMb: r1(k.hwmMb),
+      })),
       drains: drains.map((r) => ({
         oldSpaceMb: r.cap || null,
         perS: r1(r.perSecond),
