@@ -128,7 +128,7 @@ class FileStore implements InspectableRecordStore {
       loadShard: (day) => this.#loadShard(day),
       ...(this.#useJournal && {
         journal: async (day: string, changed: CheckupRecord[]) => {
-          await journal.append(day, changed);
+          await journal.append(day, changed, true);
           this.#afterAppend(day);
         },
       }),

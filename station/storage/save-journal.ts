@@ -29,6 +29,12 @@ export interface SaveJournalParts {
 
 interface Live {
   records: Map<string, CheckupRecord>;
+  /**
+   * Ids compaction must add to the person index: saved (or replayed) through this journal. An
+   * upload ack only changes the sync state of a record that is already indexed (its shard or
+   * its save's frame came first), so a drained backlog re-reads no person buckets.
+   */
+  unindexed: Set<string>;
   frames: number;
   bytes: number;
   /** An append failed part way: the file may end in a torn frame, so compact before appending again. */
@@ -64,9 +70,10 @@ export class SaveJournal {
 
   /**
    * One durable frame for `recs` (all of `day`), then the caches; the caller holds the shard's
-   * lock. Resolves only when the frame is fsynced: this is the save's commit point.
+   * lock. Resolves only when the frame is fsynced: this is the save's commit point. `syncOnly`:
+   * the records exist already and only their sync state changed (upload acks).
    */
-  async append(day: string, recs: CheckupRecord[]): Promise<void> {
+  async append(day: string, recs: CheckupRecord[], syncOnly = false): Promise<void> {
     if (this.#live.get(day)?.broken) await this.compactLocked(day);
     let live = this.#live.get(day);
     const frame = encodeFrame(recs);
@@ -74,7 +81,8 @@ export class SaveJournal {
       await this.files.append(day, frame, live === undefined);
     } catch (err) {
       if (live) live.broken = true;
-      else this.#live.set(day, { records: new Map(), frames: 0, bytes: 0, broken: true });
+      else
+        this.#live.set(day, { records: new Map(), unindexed: new Set(), frames: 0, bytes: 0, broken: true });
       // Fold the journal into the files now, so the frame that failed (torn, or whole but not
       // known to be durable) is dropped with it; if the disk refuses that too, the journal stays
       // and the next append retries it first.
@@ -84,12 +92,13 @@ export class SaveJournal {
       throw err;
     }
     if (!live) {
-      live = { records: new Map(), frames: 0, bytes: 0, broken: false };
+      live = { records: new Map(), unindexed: new Set(), frames: 0, bytes: 0, broken: false };
       this.#live.set(day, live);
     }
     const shard = await this.p.loadShard(day);
     for (const rec of recs) {
       live.records.set(rec.id, rec);
+      if (!syncOnly) live.unindexed.add(rec.id);
       this.p.apply(shard, rec, true);
       this.p.outbox.note(day, rec.id, rec.sync.status === "pending");
     }
@@ -112,8 +121,11 @@ export class SaveJournal {
     const live = this.#live.get(day);
     if (!live) return;
     const shard = await this.p.loadShard(day);
-    const entries = [...live.records.values()].map((r) => ({ idNumber: r.person.idNumber, id: r.id }));
-    await this.p.persons.addMany(day.slice(0, 4), entries);
+    const entries = [...live.unindexed].map((id) => ({
+      idNumber: live.records.get(id)!.person.idNumber,
+      id,
+    }));
+    if (entries.length > 0) await this.p.persons.addMany(day.slice(0, 4), entries);
     await this.p.outbox.persist(day);
     const data: ShardFile = { v: 1, day, records: shard.raw };
     await this.p.io.file(shard.file).write(data);
@@ -131,7 +143,14 @@ export class SaveJournal {
     if (d.damaged > 0)
       this.p.log.warn(`journal ${day}: ${d.damaged} damaged frame(s) skipped (not a crash: check the disk)`);
     if (d.tornTail) this.p.log.info(`journal ${day}: torn last frame dropped (a save cut short)`);
-    const live: Live = { records: new Map(), frames: d.frames, bytes: d.bytes, broken: true };
+    // Whether a frame was a save or an ack is not recorded: index them all (an upsert).
+    const live: Live = {
+      records: new Map(),
+      unindexed: new Set(),
+      frames: d.frames,
+      bytes: d.bytes,
+      broken: true,
+    };
     for (const raw of d.records) {
       const parsed = CheckupRecord.safeParse(raw);
       if (!parsed.success || shardDayOf(parsed.data.id, this.p.offset) !== day) {
@@ -141,6 +160,7 @@ export class SaveJournal {
         continue;
       }
       live.records.set(parsed.data.id, parsed.data);
+      live.unindexed.add(parsed.data.id);
       this.p.outbox.note(day, parsed.data.id, parsed.data.sync.status === "pending");
     }
     this.#live.set(day, live);

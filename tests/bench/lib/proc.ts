@@ -8,6 +8,13 @@ export function rssMb(pid: number): number {
   return Number(m[1]) / 1024;
 }
 
+/** The highest resident set size the process has had so far (VmHWM), in MB. */
+export function hwmMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error(`no VmHWM for ${pid}`);
+  return Number(m[1]) / 1024;
+}
+
 /** Spawns a process and resolves when a stdout line matches, with the elapsed milliseconds. */
 export function spawnUntil(
   cmd: string,

@@ -1,21 +1,21 @@
 /**
  * One measured backlog drain: the real station process starts on a seeded outbox with the
  * county broker and archive up (the moment the link returns after an outage) and uploads
- * everything. Timed from the first record seen on the broker to the moment the station's last
+ * everything. Timed from the first record in flight (the station's own upload status, polled
+ * every few ms from READY; a monitor on the broker would need the archive's credentials, and the
+ * broker's client id = username rule would then disconnect the archive) to the moment the station's last
  * outbox file is gone (the store deletes a day's outbox file only after the record's acked state
  * is fsynced). Disk bytes are the station's own /proc/<pid>/io write_bytes.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import mqtt from "mqtt";
 import { UPLOAD_WINDOW_DEFAULT } from "../../../station/config/schema.js";
-import { topics } from "../../../station/mqtt/contract.js";
 import { dayOfFileName } from "../../../station/storage/layout.js";
 import { readArchive } from "../../faults/lib/archive-read.js";
 import type { FaultBroker } from "../../faults/lib/broker.js";
 import { readStation } from "../../faults/lib/records.js";
-import { startStation, stationDataDir } from "../../faults/lib/station.js";
-import { rssMb } from "./proc.js";
+import { type StationProcess, startStation, stationDataDir } from "../../faults/lib/station.js";
+import { hwmMb, rssMb } from "./proc.js";
 import { heapAfterGcMb, inspectorUrl } from "./upload-inspect.js";
 import { makeBacklog, seedBacklog } from "./upload-seed.js";
 
@@ -35,6 +35,8 @@ export interface DrainResult {
   rssStartMb: number;
   rssEndMb: number;
   rssPeakMb: number;
+  /** The kernel's own RSS high-water mark (VmHWM) at the end: catches peaks between samples. */
+  hwmMb: number;
   /** Live JS heap after a full GC, right after READY and after the drain. */
   heapStartMb: number;
   heapEndMb: number;
@@ -42,8 +44,10 @@ export interface DrainResult {
   cpuShare: number;
   /** Station write_bytes during the drain, per record. */
   diskBytesPerRecord: number;
-  /** Record messages the broker delivered for this station, per record (1.0 = no resends). */
-  publishesPerRecord: number;
+  /** The station reported an ack timeout during the drain (records sent again). */
+  resent: boolean;
+  /** What `during` returned (e.g. doctor screens loaded while the backlog drained). */
+  during: number;
 }
 
 function writeBytes(pid: number, text = ""): number {
@@ -78,28 +82,17 @@ export async function measureDrain(
     window?: number;
     /** Extra Node flags for the station (e.g. a heap cap). */
     nodeArgs?: string[];
+    /** The compiled station (dist/), as deployed, instead of tsx. */
+    compiled?: boolean;
+    /** Config sections merged over the fault-test defaults (devices, doctors). */
+    config?: Record<string, unknown>;
+    /** Work run against the station from READY until the drain ends (`done()` turns true). */
+    during?: (s: StationProcess, done: () => boolean) => Promise<number>;
   },
 ): Promise<DrainResult> {
   const dataDir = stationDataDir(o.dir);
   const backlog = makeBacklog(o.stationId, o.records, o.perDay);
   await seedBacklog(dataDir, backlog);
-
-  // A second reader of this station's records (the archive reads them through $share).
-  const monitor = await mqtt.connectAsync(w.broker.url, {
-    protocolVersion: 4,
-    clientId: `bench-monitor-${o.stationId}`,
-    ...w.archiveUser,
-    ca: w.broker.ca,
-    rejectUnauthorized: true,
-    reconnectPeriod: 0,
-  });
-  let firstAt = 0;
-  let seen = 0;
-  monitor.on("message", () => {
-    firstAt ||= performance.now();
-    seen++;
-  });
-  await monitor.subscribeAsync(topics.record(w.county, o.stationId), { qos: 0 });
 
   const station = await startStation({
     dir: o.dir,
@@ -109,18 +102,32 @@ export async function measureDrain(
     // The station's own default, not the fault tests' smaller one (tests/faults/lib/station.ts).
     window: o.window ?? UPLOAD_WINDOW_DEFAULT,
     nodeArgs: ["--inspect=127.0.0.1:0", ...(o.nodeArgs ?? [])],
+    ...(o.compiled ? { compiled: true } : {}),
+    ...(o.config ? { config: o.config } : {}),
   });
   const inspector = inspectorUrl(station.output());
   const rssStartMb = rssMb(station.pid);
   const io0 = await procIo(station.pid);
   const cpu0 = await cpuTicks(station.pid);
   const readyAt = performance.now();
+  const deadline = performance.now() + o.timeoutMs;
+  let firstAt = 0;
+  while (firstAt === 0) {
+    const u = await station.upload();
+    if (u.inFlight > 0 || u.pending < o.records) firstAt = performance.now();
+    else if (performance.now() > deadline) throw new Error(`${o.stationId}: nothing sent`);
+    else await new Promise((r) => setTimeout(r, 2));
+  }
   const heapStartMb = await heapAfterGcMb(inspector);
   let rssPeakMb = rssStartMb;
-  const deadline = performance.now() + o.timeoutMs;
   let endAt = 0;
+  let resent = false;
+  const during = o.during?.(station, () => endAt > 0) ?? Promise.resolve(0);
+  // A failure of the side work is reported after the drain, not as an unhandled rejection.
+  during.catch(() => {});
   try {
-    for (;;) {
+    for (let i = 0; ; i++) {
+      if (i % 10 === 0) resent ||= (await station.upload()).lastError?.code === "ack-timeout";
       rssPeakMb = Math.max(rssPeakMb, rssMb(station.pid));
       if ((await outboxFiles(dataDir)) === 0) {
         endAt = performance.now();
@@ -132,12 +139,14 @@ export async function measureDrain(
         );
       await new Promise((r) => setTimeout(r, 20));
     }
+    const duringResult = await during;
     const rssEndMb = rssMb(station.pid);
+    const hwm = hwmMb(station.pid);
     const bytes = (await procIo(station.pid)) - io0;
     const cpuShare = ((await cpuTicks(station.pid)) - cpu0) / 100 / ((endAt - readyAt) / 1000);
     const heapEndMb = await heapAfterGcMb(inspector);
+    resent ||= (await station.upload()).lastError?.code === "ack-timeout";
     await station.stop();
-    await monitor.endAsync();
 
     // Exactly once, or the figures mean nothing.
     const held = await readStation(dataDir);
@@ -157,14 +166,15 @@ export async function measureDrain(
       rssStartMb,
       rssEndMb,
       rssPeakMb,
+      hwmMb: hwm,
       heapStartMb,
       heapEndMb,
       cpuShare,
       diskBytesPerRecord: bytes / o.records,
-      publishesPerRecord: seen / o.records,
+      resent,
+      during: duringResult,
     };
   } finally {
     await station.kill();
-    await monitor.endAsync(true).catch(() => {});
   }
 }

@@ -24,6 +24,8 @@ export interface StationOptions {
   env?: NodeJS.ProcessEnv;
   /** Config sections merged over the defaults below (the soak test uses real pseudo-terminals). */
   config?: Record<string, unknown>;
+  /** Run the compiled station (`node dist/station/main.js`, as deployed; `npm run build` first) instead of tsx. */
+  compiled?: boolean;
 }
 
 export interface StationProcess {
@@ -73,7 +75,12 @@ export async function startStation(o: StationOptions): Promise<StationProcess> {
   const config = await writeStationConfig(o);
   const child = await spawnUntilReady(
     process.execPath,
-    [...(o.nodeArgs ?? []), "--import", "tsx", "station/main.ts", "--config", config],
+    [
+      ...(o.nodeArgs ?? []),
+      ...(o.compiled ? ["dist/station/main.js"] : ["--import", "tsx", "station/main.ts"]),
+      "--config",
+      config,
+    ],
     // Vitest's NODE_ENV=test must not leak into the product process.
     { cwd: ROOT, env: { ...process.env, NODE_ENV: "production", ...o.env } },
     /^READY (http:\/\/\S+)$/m,
