@@ -113,15 +113,19 @@ export class CountyPusher {
     const topic = fleetTopics.pack(this.county, this.stationId, "roster");
     return this.#admin(async (c, answers) => {
       if (cut) {
-        for (const ch of chunks.slice(0, Math.ceil(chunks.length / 2)))
-          await c.publishAsync(topic, ch, { qos: 1 });
-        await until(
-          () => station.get<{ fleet: { partialPacks: Array<{ version: number }> } }>("/api/health"),
-          (h) => h.fleet.partialPacks.some((p) => p.version === version),
-          `half of roster ${version} held as partial`,
-          30_000,
-        );
-        return `roster ${version}: cut off after ${Math.ceil(chunks.length / 2)} of ${chunks.length} chunks`;
+        const half = chunks.slice(0, Math.ceil(chunks.length / 2));
+        // Resent like a whole pack below if the new process was not yet subscribed.
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          for (const ch of half) await c.publishAsync(topic, ch, { qos: 1 });
+          const held = await until(
+            () => station.get<{ fleet: { partialPacks: Array<{ version: number }> } }>("/api/health"),
+            (h) => h.fleet.partialPacks.some((p) => p.version === version),
+            `half of roster ${version} held as partial`,
+            15_000,
+          ).catch(() => null);
+          if (held) return `roster ${version}: cut off after ${half.length} of ${chunks.length} chunks`;
+        }
+        throw new Error(`roster ${version}: the station never held the half sent`);
       }
       // A chunk sent before the new process subscribed is lost; the county resends, as on a stale birth.
       for (let attempt = 1; attempt <= 3; attempt++) {
