@@ -209,7 +209,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
 
     for (let i = 1; i <= o.checkups; i++) {
       const fault: Fault | null =
-        // The first five faults go through every kind once, the rest are drawn at random.
+        // The first faults go through every kind once, the rest are drawn at random.
         random() < 1 / o.faultEvery
           ? (FAULTS.find((f) => faults[f] === 0) ?? FAULTS[Math.floor(random() * FAULTS.length)]!)
           : null;
