@@ -264,6 +264,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
             log("  disk-full: saved before the station saw the disk full");
             shownSaved.push(first.result.recordId);
             await station.post("/api/action", { type: "finish" });
+            // The check after that save may have seen the disk full: new check-ups stay stopped
+            // until the guard's next check sees it freed.
+            await until(
+              () => station.get<{ disk: { low: boolean } | null }>("/api/health"),
+              (h) => h.disk?.low !== true,
+              "the disk guard seeing the disk freed",
+              180_000,
+              500,
+            );
             break;
           }
           // The station retries by itself (every 10 s) and then shows the result.
