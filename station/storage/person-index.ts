@@ -175,7 +175,10 @@ export class PersonIndex {
     });
     // A later year has begun: earlier years' deltas will not grow much more, so fold them.
     for (const [y, old] of this.#deltas)
-      if (y < year && old.count > 0) await this.io.lock.run(old.file, () => this.#foldLocked(y, old));
+      if (y < year && old.count > 0)
+        await this.io.lock
+          .run(old.file, () => this.#foldLocked(y, old))
+          .catch((err: unknown) => this.log.warn(`person index ${y}: delta fold failed; retried later`, err));
   }
 
   /** Merges the delta into its buckets (each rewritten whole, durably), then deletes it. */
