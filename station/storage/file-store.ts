@@ -201,6 +201,7 @@ class FileStore implements InspectableRecordStore {
       await this.#compact(day).catch((err: unknown) =>
         this.#log.warn(`journal ${day}: not compacted at close; the next open replays it`, err),
       );
+    await this.#persons.idle();
     try {
       await this.#counts.persist();
     } catch (err) {

@@ -52,6 +52,7 @@ export class PersonIndex {
   readonly #deltas = new Map<string, YearDelta>();
   readonly #useDelta: boolean;
   readonly #maxDelta: number;
+  #folding: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly io: FileIo,
@@ -138,10 +139,10 @@ export class PersonIndex {
     const out: string[] = [];
     for (const year of [...this.#years].sort()) {
       const file = this.#file(year, k.slice(0, 2));
+      // The delta first: a fold finishing while the bucket loads then only moves these into it.
+      const fromDelta = [...(this.#deltas.get(year)?.entries.get(k) ?? [])];
       const people = await this.io.lock.run(file, () => this.#load(file));
-      const seen = new Set(people[k] ?? []);
-      for (const id of this.#deltas.get(year)?.entries.get(k) ?? []) seen.add(id);
-      out.push(...seen);
+      out.push(...new Set([...(people[k] ?? []), ...fromDelta]));
     }
     return out;
   }
@@ -168,10 +169,9 @@ export class PersonIndex {
       await this.#ensureYear(year);
       await d.append(pairs);
       // The entries are durable now; a fold that fails is retried at the next add.
-      if (d.count >= this.#maxDelta)
-        await this.#foldLocked(year, d).catch((err: unknown) =>
-          this.log.warn(`person index ${year}: delta fold failed; retried at the next add`, err),
-        );
+      // The entries are durable now. The fold rewrites every bucket of the year, so it runs
+      // after this compaction, not inside it (a save may be waiting on the compaction's lock).
+      if (d.count >= this.#maxDelta) this.#foldLater(year, d);
     });
     // A later year has begun: earlier years' deltas will not grow much more, so fold them.
     for (const [y, old] of this.#deltas)
@@ -179,6 +179,22 @@ export class PersonIndex {
         await this.io.lock
           .run(old.file, () => this.#foldLocked(y, old))
           .catch((err: unknown) => this.log.warn(`person index ${y}: delta fold failed; retried later`, err));
+  }
+
+  /** Resolves when folds started in the background are done (close waits for it). */
+  async idle(): Promise<void> {
+    await this.#folding;
+  }
+
+  #foldLater(year: string, d: YearDelta): void {
+    const run = this.io.lock
+      .run(d.file, async () => {
+        if (d.count >= this.#maxDelta) await this.#foldLocked(year, d);
+      })
+      .catch((err: unknown) =>
+        this.log.warn(`person index ${year}: delta fold failed; retried at the next add`, err),
+      );
+    this.#folding = Promise.all([this.#folding, run]).then(() => {});
   }
 
   /** Merges the delta into its buckets (each rewritten whole, durably), then deletes it. */
