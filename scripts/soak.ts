@@ -31,7 +31,8 @@ const ok =
   r.pendingLeft === 0 &&
   r.quarantined === 0 &&
   r.archiveCorrupt === 0 &&
-  r.unparsable.length === 0;
+  r.unparsable.length === 0 &&
+  r.fleet.consistent;
 console.log(JSON.stringify({ ...r, shownSaved: r.shownSaved.length, samples: r.samples.length }, null, 2));
 // Memory and descriptors per station process (each SIGKILL starts a new one).
 const segments = new Map<number, typeof r.samples>();
@@ -49,6 +50,6 @@ const fmt = (v: number | null, unit: string) =>
 console.log(
   `SOAK ${ok ? "PASS" : "FAIL"} seed ${seed}: ${r.checkups} check-ups, ${r.shownSaved.length} shown saved, ` +
     `faults ${JSON.stringify(r.faults)}, missing ${r.missing.length}, duplicated ${r.duplicated.length}, ` +
-    `outbox left ${r.pendingLeft}; RSS slope ${fmt(r.rssSlopeMbPer1000, "MB")}, fd slope ${fmt(r.fdSlopePer1000, "fds")}; ${r.seconds} s`,
+    `outbox left ${r.pendingLeft}; config ${r.fleet.configHealth} (pushed ${r.fleet.configPushed}), roster ${r.fleet.rosterOnDisk} (pushed ${r.fleet.rosterPushed}); RSS slope ${fmt(r.rssSlopeMbPer1000, "MB")}, fd slope ${fmt(r.fdSlopePer1000, "fds")}; ${r.seconds} s`,
 );
 process.exitCode = ok ? 0 : 1;

@@ -59,6 +59,10 @@ export interface FileStoreOptions {
   /** Compact a day's journal once it holds this many frames (default 1000) or bytes (default 4 MiB). */
   journalMaxFrames?: number;
   journalMaxBytes?: number;
+  /** Person-index entries go to an append-only delta per year (docs/adr/0008); default: `journal`. */
+  personDelta?: boolean;
+  /** Fold a year's person-index delta into its buckets at this many entries (default 4000). */
+  personDeltaMaxEntries?: number;
 }
 
 /** Folders open in this process: a second store on the same folder would overwrite the first's files. */
@@ -104,7 +108,11 @@ class FileStore implements InspectableRecordStore {
     this.#fileLock = this.#io.lock;
     this.#outbox = new Outbox(this.#io);
     this.#rejected = new RejectedIndex(this.#io);
-    this.#persons = new PersonIndex(this.#io, this.#log);
+    this.#persons = new PersonIndex(this.#io, this.#log, {
+      // `journal: false` is the earlier design as a whole, buckets rewritten on every save included.
+      delta: opts.personDelta ?? opts.journal !== false,
+      ...(opts.personDeltaMaxEntries !== undefined && { deltaMaxEntries: opts.personDeltaMaxEntries }),
+    });
     this.#summaries = new SummaryIndex(this.#io, (idNumber) => this.#persons.key(idNumber));
     this.#useJournal = opts.journal !== false;
     this.#journal = new SaveJournal({
@@ -197,6 +205,7 @@ class FileStore implements InspectableRecordStore {
       await this.#compact(day).catch((err: unknown) =>
         this.#log.warn(`journal ${day}: not compacted at close; the next open replays it`, err),
       );
+    await this.#persons.idle();
     try {
       await this.#counts.persist();
     } catch (err) {

@@ -24,9 +24,14 @@ function checksum(json: string): string {
   return createHash("sha256").update(json).digest("hex").slice(0, 16);
 }
 
-export function encodeFrame(records: readonly CheckupRecord[]): string {
-  const json = JSON.stringify({ rs: records });
+/** One frame holding `{[key]: items}`; the person-index delta (person-delta.ts) uses the same framing. */
+export function encodeItemsFrame(key: string, items: readonly unknown[]): string {
+  const json = JSON.stringify({ [key]: items });
   return `${checksum(json)} ${json}\n`;
+}
+
+export function encodeFrame(records: readonly CheckupRecord[]): string {
+  return encodeItemsFrame("rs", records);
 }
 
 export interface DecodedJournal {
@@ -46,6 +51,11 @@ export interface DecodedJournal {
  * middle cannot come from a crash; it is skipped and counted so open() can say so.
  */
 export function decodeJournal(text: string): DecodedJournal {
+  return decodeFrames(text, "rs");
+}
+
+/** decodeJournal for frames of `{[key]: [item…]}`. */
+export function decodeFrames(text: string, key: string): DecodedJournal {
   const out: DecodedJournal = { records: [], frames: 0, bytes: 0, damaged: 0, tornTail: false };
   const lines = text.split("\n");
   const last = lines.pop() ?? "";
@@ -56,7 +66,7 @@ export function decodeJournal(text: string): DecodedJournal {
     let rs: unknown = null;
     if (json !== "" && checksum(json) === line.slice(0, 16)) {
       try {
-        rs = (JSON.parse(json) as { rs?: unknown }).rs;
+        rs = (JSON.parse(json) as Record<string, unknown>)[key];
       } catch {
         rs = null;
       }

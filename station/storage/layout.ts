@@ -5,6 +5,7 @@
  *   outbox/<day>.json         {v, ids: [id]}                           pending ids of that day; deleted when empty
  *   persons/<year>/<bb>.json  {v: 2, people: {hmac: [id]}}             256 buckets per year, keyed by
  *                                                                      HMAC(station secret, ID number)
+ *   persons/<year>/delta.log  <checksum> {"e": [[hmac, id]]}\n          index entries not yet in the buckets
  *   keys/index.json           {v, key}                                 that secret (person-index.ts)
  *   meta/seq.json             {v, reserved}                            highest sequence number reserved
  *   meta/counts.json          {v, shards: {day: {sig, count, invalid}}} derived cache for count(); never on a save

@@ -3,6 +3,7 @@
  *
  *   keys/index.json              {v, key}                    per-station HMAC secret (0600; in backups)
  *   persons/<year>/<bb>.json     {v: 2, people: {hmac: [id]}} bb = first byte of the hmac
+ *   persons/<year>/delta.log     entries not yet folded into the buckets (person-delta.ts)
  *
  * The key is HMAC-SHA256(secret, ID number). Without the secret nobody can tell from the index
  * (or a file name) whether a given ID number is there, even by trying all ~10^9 valid numbers of
@@ -21,6 +22,7 @@ import type { FileIo } from "./file-io.js";
 import { errnoCode } from "./fs-layer.js";
 import { decodePeople, type PeopleFile } from "./layout.js";
 import { Lru } from "./lru.js";
+import { YearDelta } from "./person-delta.js";
 
 /** The index key of an ID number: HMAC-SHA256 under the station's secret, hex. */
 export function personKey(secret: Buffer, idNumber: string): string {
@@ -35,16 +37,31 @@ export interface KeyFile {
 
 type Entries = Map<string, Map<string, Record<string, string[]>>>; // year → bucket → people
 
+export interface PersonIndexOptions {
+  /** Append new entries to the year's delta (default) instead of rewriting their buckets. */
+  delta?: boolean;
+  /** Fold a year's delta into its buckets once it holds this many entries (default 4,000). */
+  deltaMaxEntries?: number;
+}
+
 export class PersonIndex {
   readonly #buckets = new Lru<string, Record<string, string[]>>(64);
   /** persons/<year> folders known to exist (and whose creation is fsynced). */
   #years = new Set<string>();
   #secret: Buffer | null = null;
+  readonly #deltas = new Map<string, YearDelta>();
+  readonly #useDelta: boolean;
+  readonly #maxDelta: number;
+  #folding: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly io: FileIo,
     private readonly log: Logger,
-  ) {}
+    opts: PersonIndexOptions = {},
+  ) {
+    this.#useDelta = opts.delta !== false;
+    this.#maxDelta = opts.deltaMaxEntries ?? 4000;
+  }
 
   get root(): string {
     return this.io.layout.persons;
@@ -82,11 +99,33 @@ export class PersonIndex {
     await this.io.io(this.root, () => fs.mkdir(this.root));
     this.#years = new Set(await this.io.list(this.root));
     for (const year of this.#years) await sweepTemps(this.#yearDir(year), fs);
+    // Deltas are read even by a store that writes buckets directly, so no entry is ever missed.
+    for (const year of this.#years) {
+      const d = this.#delta(year);
+      const got = await d.load();
+      if (!got?.tornTail && !got?.damaged) continue;
+      if (got.damaged) this.log.warn(`person index ${year}: ${got.damaged} damaged delta frame(s) skipped`);
+      // Never append after a torn frame: fold the whole frames now (the journal that wrote the
+      // torn one is still there and is replayed). If the disk refuses, the next add folds first.
+      await this.#foldLocked(year, d).catch((err: unknown) =>
+        this.log.warn(`person index ${year}: delta not folded at open; retried before the next add`, err),
+      );
+    }
   }
 
   clear(): void {
     this.#buckets.clear();
+    this.#deltas.clear();
     this.#secret = null;
+  }
+
+  #delta(year: string): YearDelta {
+    let d = this.#deltas.get(year);
+    if (!d) {
+      d = new YearDelta(YearDelta.path(this.#yearDir(year)), this.io.fs);
+      this.#deltas.set(year, d);
+    }
+    return d;
   }
 
   /** HMAC-SHA256 of the ID number under this station's secret, hex. */
@@ -100,8 +139,10 @@ export class PersonIndex {
     const out: string[] = [];
     for (const year of [...this.#years].sort()) {
       const file = this.#file(year, k.slice(0, 2));
+      // The delta first: a fold finishing while the bucket loads then only moves these into it.
+      const fromDelta = [...(this.#deltas.get(year)?.entries.get(k) ?? [])];
       const people = await this.io.lock.run(file, () => this.#load(file));
-      out.push(...(people[k] ?? []));
+      out.push(...new Set([...(people[k] ?? []), ...fromDelta]));
     }
     return out;
   }
@@ -110,8 +151,88 @@ export class PersonIndex {
     await this.addMany(year, [{ idNumber, id }]);
   }
 
-  /** One durable rewrite per touched bucket for the whole batch (journal compaction). */
+  /**
+   * Durable before it resolves: one fsynced delta frame for the whole batch (journal
+   * compaction), or with `delta: false` one rewrite per touched bucket.
+   */
   async addMany(year: string, entries: ReadonlyArray<{ idNumber: string; id: string }>): Promise<void> {
+    if (!this.#useDelta) return this.#addToBuckets(year, entries);
+    const d = this.#delta(year);
+    await this.io.lock.run(d.file, async () => {
+      if (d.broken) await this.#foldLocked(year, d);
+      const pairs: Array<[string, string]> = [];
+      for (const e of entries) {
+        const k = this.key(e.idNumber);
+        if (!d.has(k, e.id) && !pairs.some(([pk, pid]) => pk === k && pid === e.id)) pairs.push([k, e.id]);
+      }
+      if (pairs.length === 0) return;
+      await this.#ensureYear(year);
+      await d.append(pairs);
+      // The entries are durable now; a fold that fails is retried at the next add.
+      // The entries are durable now. The fold rewrites every bucket of the year, so it runs
+      // after this compaction, not inside it (a save may be waiting on the compaction's lock).
+      if (d.count >= this.#maxDelta) this.#foldLater(year, d);
+    });
+    // A later year has begun: earlier years' deltas will not grow much more, so fold them.
+    for (const [y, old] of this.#deltas)
+      if (y < year && old.count > 0)
+        await this.io.lock
+          .run(old.file, () => this.#foldLocked(y, old))
+          .catch((err: unknown) => this.log.warn(`person index ${y}: delta fold failed; retried later`, err));
+  }
+
+  /** Resolves when folds started in the background are done (close waits for it). */
+  async idle(): Promise<void> {
+    await this.#folding;
+  }
+
+  #foldLater(year: string, d: YearDelta): void {
+    const run = this.io.lock
+      .run(d.file, async () => {
+        if (d.count >= this.#maxDelta) await this.#foldLocked(year, d);
+      })
+      .catch((err: unknown) =>
+        this.log.warn(`person index ${year}: delta fold failed; retried at the next add`, err),
+      );
+    this.#folding = Promise.all([this.#folding, run]).then(() => {});
+  }
+
+  /** Merges the delta into its buckets (each rewritten whole, durably), then deletes it. */
+  async #foldLocked(year: string, d: YearDelta): Promise<void> {
+    const byBucket = new Map<string, Array<[string, string[]]>>();
+    for (const [k, ids] of d.entries)
+      byBucket.set(k.slice(0, 2), [...(byBucket.get(k.slice(0, 2)) ?? []), [k, ids]]);
+    if (byBucket.size > 0) await this.#ensureYear(year);
+    for (const [bucket, list] of byBucket) {
+      const file = this.#file(year, bucket);
+      await this.io.lock.run(file, async () => {
+        const next = { ...(await this.#load(file)) };
+        let changed = false;
+        for (const [k, ids] of list)
+          for (const id of ids) {
+            if (next[k]?.includes(id)) continue;
+            next[k] = [...(next[k] ?? []), id];
+            changed = true;
+          }
+        if (!changed) return;
+        await this.io.file(file).write({ v: 2, people: next } satisfies PeopleFile);
+        this.#buckets.set(file, next);
+      });
+    }
+    if (d.exists) await d.remove();
+    this.log.info(`person index ${year}: delta folded into ${byBucket.size} bucket(s)`);
+  }
+
+  async #ensureYear(year: string): Promise<void> {
+    if (this.#years.has(year)) return;
+    const dir = this.#yearDir(year);
+    await this.io.io(dir, () => this.io.fs.mkdir(dir));
+    await syncDir(this.root, this.io.fs);
+    this.#years.add(year);
+  }
+
+  /** The earlier design: one durable rewrite per touched bucket (kept for the benchmark). */
+  async #addToBuckets(year: string, entries: ReadonlyArray<{ idNumber: string; id: string }>): Promise<void> {
     const byFile = new Map<string, Array<{ k: string; id: string }>>();
     for (const e of entries) {
       const k = this.key(e.idNumber);
@@ -129,12 +250,7 @@ export class PersonIndex {
           changed = true;
         }
         if (!changed) return;
-        if (!this.#years.has(year)) {
-          const dir = this.#yearDir(year);
-          await this.io.io(dir, () => this.io.fs.mkdir(dir));
-          await syncDir(this.root, this.io.fs);
-          this.#years.add(year);
-        }
+        await this.#ensureYear(year);
         const data: PeopleFile = { v: 2, people: next };
         await this.io.file(file).write(data);
         this.#buckets.set(file, next);

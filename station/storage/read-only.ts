@@ -8,13 +8,14 @@
  * the shard read after it already holds what the journal held.
  */
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { CheckupRecord } from "../domain/schema.js";
 import { DurableJSONFile } from "./durable-adapter.js";
 import { errnoCode } from "./fs-layer.js";
 import { decodeJournal, journalDayOf } from "./journal.js";
 import { DEFAULT_DAY_OFFSET_MINUTES, newestFirst, personBucket, shardDayOf } from "./keys.js";
 import { dayOfFileName, decodePeople, decodeShard, Layout } from "./layout.js";
+import { decodeDelta, YearDelta } from "./person-delta.js";
 import { type KeyFile, personKey } from "./person-index.js";
 
 async function readJson(file: string): Promise<unknown> {
@@ -46,6 +47,17 @@ async function journalRecords(l: Layout, day: string): Promise<CheckupRecord[]> 
     if (parsed.success) out.push(parsed.data);
   }
   return out;
+}
+
+/** The ids a year's person-index delta holds for `key` (the bucket file's folder is the year). */
+async function deltaIds(bucketFile: string, key: string): Promise<string[]> {
+  try {
+    const text = await readFile(YearDelta.path(dirname(bucketFile)), "utf8");
+    return decodeDelta(text).entries.get(key) ?? [];
+  } catch (e) {
+    if (errnoCode(e) === "ENOENT") return [];
+    throw e;
+  }
 }
 
 /** A day's valid records by id: the journal's laid over the shard's. */
@@ -104,8 +116,12 @@ export async function readPersonRecords(
 ): Promise<CheckupRecord[]> {
   const l = new Layout(dataDir);
   const ids = new Set<string>();
-  for (const { file, key } of await indexFiles(l, idNumber))
+  for (const { file, key } of await indexFiles(l, idNumber)) {
+    // Entries not yet folded into the buckets (person-delta.ts), read before the bucket: a fold
+    // in between then only moves them into the bucket read next.
+    if (file.startsWith(l.persons)) for (const id of await deltaIds(file, key)) ids.add(id);
     for (const id of decodePeople(file, await readJson(file))[key] ?? []) ids.add(id);
+  }
   // Saves still in a journal are in the person index only after compaction.
   for (const name of await list(l.journal)) {
     const day = journalDayOf(name);

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFileStore } from "../../station/storage/file-store.js";
+import { decodeDelta } from "../../station/storage/person-delta.js";
 import { idNumber, makeRecord } from "../storage/fixtures/records.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures/store-v1");
@@ -118,10 +119,9 @@ describe("keyed person index", () => {
     await store.save(rec);
     await store.close();
     expect(await leaks(dir, [person])).toEqual([]);
-    const bucketFiles = (await files(join(dir, "persons"))).filter((f) => f.endsWith(".json"));
-    const keys = Object.keys(
-      (JSON.parse(await readFile(bucketFiles[0]!, "utf8")) as { people: object }).people,
-    );
+    // A compaction appends index entries to the year's delta (docs/adr/0008-person-index-delta.md).
+    const deltas = (await files(join(dir, "persons"))).filter((f) => f.endsWith("delta.log"));
+    const keys = [...decodeDelta(await readFile(deltas[0]!, "utf8")).entries.keys()];
     expect(keys).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
 
     // Restored without keys/: a new key, and the index made again from the records.

@@ -6,7 +6,9 @@
  *
  * Faults: the broker stopped and restarted (check-ups go on meanwhile); a device unplugged and
  * plugged back; the station SIGKILLed, sometimes in the middle of saving; the data disk (a small
- * tmpfs) filled and freed while a check-up is being saved; the clock jumped (libfaketime).
+ * tmpfs) filled and freed while a check-up is being saved; the clock jumped (libfaketime); the
+ * county pushing desired config (valid, invalid or stale) and roster packs (some cut off
+ * halfway) as its admin identity (soak-fleet.ts).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -15,11 +17,20 @@ import { join } from "node:path";
 import type { ViewState } from "../../station/protocol.js";
 import { duplicates, readArchive } from "../faults/lib/archive.js";
 import { checkupToGlucose, readStation, roster } from "../faults/lib/records.js";
-import { type Case, type Rig, startRig } from "../faults/lib/rig.js";
+import { type Case, COUNTY, type Rig, startRig } from "../faults/lib/rig.js";
 import type { StationProcess } from "../faults/lib/station.js";
 import { until } from "../faults/lib/wait.js";
+import { CountyPusher, type FleetEnd, SOAK_ADMIN } from "./soak-fleet.js";
 
-export const FAULTS = ["broker-restart", "device-unplug", "station-kill", "disk-full", "clock-jump"] as const;
+export const FAULTS = [
+  "broker-restart",
+  "device-unplug",
+  "station-kill",
+  "disk-full",
+  "clock-jump",
+  "config-push",
+  "pack-push",
+] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface SoakOptions {
@@ -49,6 +60,10 @@ export interface SoakReport {
   quarantined: number;
   archiveCorrupt: number;
   unparsable: string[];
+  /** Config and roster versions in force at the end against what the county pushed. */
+  fleet: FleetEnd;
+  /** What each config and pack push was and how the station answered. */
+  pushes: string[];
   samples: Sample[];
   /** Least-squares slope within the longest run of one station process, per 1,000 check-ups. */
   rssSlopeMbPer1000: number | null;
@@ -140,11 +155,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const started = Date.now();
   const log = o.log ?? (() => {});
   const random = prng(o.seed);
-  const rig: Rig = await startRig(1);
+  const rig: Rig = await startRig(1, [SOAK_ADMIN]);
   const c: Case = await rig.newCase("file");
   const faults = Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>;
   const shownSaved: string[] = [];
   const samples: Sample[] = [];
+  const pushes: string[] = [];
   const clockFile = join(c.dataDir, "..", "faketime");
   const diskFiller = join(c.dataDir, "filler");
   let mounted = false;
@@ -177,6 +193,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       });
     await c.county();
     let station = await startStation();
+    const county = new CountyPusher(rig.broker, COUNTY, c.stationId);
     const villagers = await roster(station, 50);
     const villager = () => villagers[Math.floor(random() * villagers.length)]!;
 
@@ -192,7 +209,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
 
     for (let i = 1; i <= o.checkups; i++) {
       const fault: Fault | null =
-        // The first five faults go through every kind once, the rest are drawn at random.
+        // The first faults go through every kind once, the rest are drawn at random.
         random() < 1 / o.faultEvery
           ? (FAULTS.find((f) => faults[f] === 0) ?? FAULTS[Math.floor(random() * FAULTS.length)]!)
           : null;
@@ -235,12 +252,29 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           await writeFile(diskFiller, Buffer.alloc(0));
           execFileSync("sh", ["-c", `cat /dev/zero > '${diskFiller}' 2>/dev/null || true`]);
           await station.post("/api/sim/glucose", { profile: "normal" });
-          await waitState(
+          const first = await waitState(
             station,
-            (s) => s.step === "saving" && s.error !== null,
+            (s) => (s.step === "saving" && s.error !== null) || s.step === "result",
             "the save failing on a full disk",
           );
           await rm(diskFiller);
+          if (first.step === "result") {
+            // The disk check had not yet seen the disk full and the journal frame fitted in space
+            // the file already had: a real save, shown as such. Logged, so the run says how often.
+            log("  disk-full: saved before the station saw the disk full");
+            shownSaved.push(first.result.recordId);
+            await station.post("/api/action", { type: "finish" });
+            // The check after that save may have seen the disk full: new check-ups stay stopped
+            // until the guard's next check sees it freed.
+            await until(
+              () => station.get<{ disk: { low: boolean } | null }>("/api/health"),
+              (h) => h.disk?.low !== true,
+              "the disk guard seeing the disk freed",
+              180_000,
+              500,
+            );
+            break;
+          }
           // The station retries by itself (every 10 s) and then shows the result.
           const result = await waitState(
             station,
@@ -258,6 +292,20 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           await writeFile(clockFile, "+0");
           break;
         }
+        case "config-push": {
+          const r = random();
+          pushes.push(await county.pushConfig(station, r < 0.6 ? "valid" : r < 0.8 ? "invalid" : "stale"));
+          log(`  ${pushes.at(-1)}`);
+          shownSaved.push(await checkup());
+          break;
+        }
+        case "pack-push": {
+          // The first roster push goes whole, so the end check has a version to compare.
+          pushes.push(await county.pushRoster(station, faults["pack-push"] > 1 && random() < 0.35));
+          log(`  ${pushes.at(-1)}`);
+          shownSaved.push(await checkup());
+          break;
+        }
         default:
           shownSaved.push(await checkup());
       }
@@ -272,6 +320,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     await writeFile(clockFile, "+0");
     log("draining");
     await c.drained(station, shownSaved.length, 180_000);
+    const fleet = await county.end(station, c.dataDir);
     await station.stop();
 
     const held = await readStation(c.dataDir);
@@ -288,6 +337,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       quarantined: held.quarantined,
       archiveCorrupt: archive.corrupt,
       unparsable: unparsableFiles(c.dataDir),
+      fleet,
+      pushes,
       samples,
       rssSlopeMbPer1000: rss,
       fdSlopePer1000: fds,

@@ -1,5 +1,6 @@
 /**
- * The soak's short run for CI: every fault kind at least once among 30 check-ups. The long run
+ * The soak's short run for CI: every fault kind (county config and roster pushes included) at
+ * least once among 30 check-ups. The long run
  * (`npm run soak -- --checkups 2000`) and its figures are in docs/benchmarks.md.
  */
 import { describe, expect, it } from "vitest";
@@ -18,5 +19,9 @@ describe("soak under faults (short)", () => {
     expect(r.quarantined, context).toBe(0);
     expect(r.archiveCorrupt, context).toBe(0);
     expect(r.unparsable, context).toEqual([]);
+    // The config and roster versions in force are the last good ones the county pushed.
+    expect(r.fleet.configPushed, context).not.toBeNull();
+    expect(r.fleet.rosterPushed, context).not.toBeNull();
+    expect(r.fleet, context).toMatchObject({ consistent: true });
   }, 900_000);
 });

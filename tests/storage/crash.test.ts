@@ -3,8 +3,10 @@
  * after each kill that nothing reported saved was lost. (A kill tests crash atomicity; fsync's
  * part, surviving a power cut, is shown by the call-order test in durable-adapter.test.ts.)
  * Saves go through the day journals (docs/adr/0007-save-journal.md); one lane compacts every 8
- * frames so kills land mid-compaction as well as mid-append. After each kill every JSON file
- * parses, no journal has a damaged frame (only a torn last one), and nothing is quarantined.
+ * frames and folds the person-index delta every 5 entries (docs/adr/0008-person-index-delta.md),
+ * so kills land mid-compaction and mid-fold as well as mid-append. After each kill every JSON
+ * file parses, no journal or delta has a damaged frame (only a torn last one), nothing is
+ * quarantined, and the person index names every stored record of each person.
  */
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +17,7 @@ import type { CheckupRecord } from "../../station/domain/schema.js";
 import { createFileStore } from "../../station/storage/file-store.js";
 import { decodeJournal, journalDayOf } from "../../station/storage/journal.js";
 import { shardDayOf } from "../../station/storage/keys.js";
+import { decodeDelta } from "../../station/storage/person-delta.js";
 import { runAndKill } from "./fixtures/kill.js";
 import { assertEveryJsonParses } from "./fixtures/tree.js";
 
@@ -42,12 +45,25 @@ async function journalsLeft(dir: string): Promise<{ files: number; torn: number 
   return { files, torn };
 }
 
+/** Person-index deltas left by a kill: a damaged frame fails the test; returns how many exist. */
+async function deltasLeft(dir: string): Promise<number> {
+  let n = 0;
+  for (const year of await readdir(join(dir, "persons")).catch(() => [] as string[])) {
+    const text = await readFile(join(dir, "persons", year, "delta.log"), "utf8").catch(() => null);
+    if (text === null) continue;
+    expect(decodeDelta(text).damaged, `persons/${year}/delta.log: damaged frame`).toBe(0);
+    n++;
+  }
+  return n;
+}
+
 interface LaneResult {
   kills: number;
   confirmed: number;
   withJournal: number;
   tornTails: number;
   midCompaction: number;
+  withDelta: number;
 }
 
 async function lane(dir: string, args: string[]): Promise<LaneResult> {
@@ -57,6 +73,7 @@ async function lane(dir: string, args: string[]): Promise<LaneResult> {
   let withJournal = 0;
   let tornTails = 0;
   let midCompaction = 0;
+  let withDelta = 0;
   for (let kill = 0; kill < KILLS_PER_LANE; kill++) {
     const lines = await runAndKill(worker, dir, {
       duringOpen: kill % 10 === 9,
@@ -72,6 +89,7 @@ async function lane(dir: string, args: string[]): Promise<LaneResult> {
     );
     if (left.files > 0 && temps.length > 0) midCompaction++;
     tornTails += left.torn;
+    if ((await deltasLeft(dir)) > 0) withDelta++;
     for (const line of lines) {
       const [kind, id, json] = [
         line.slice(0, line.indexOf(" ")),
@@ -113,6 +131,17 @@ async function lane(dir: string, args: string[]): Promise<LaneResult> {
       // What is stored now is the baseline for the next round.
       known.set(id, { confirmed: stored ?? e.confirmed, inflight: null });
     }
+    // The person index (buckets + delta + journal) names every stored record of its person.
+    const byPerson = new Map<string, Set<string>>();
+    for (const id of known.keys()) {
+      const rec = await store.get(id);
+      if (!rec) continue;
+      const p = rec.person.idNumber;
+      if (!byPerson.has(p)) byPerson.set(p, new Set((await store.byPerson(p)).map((r) => r.id)));
+      expect(byPerson.get(p)!.has(id), `record ${id} missing from the person index after kill ${kill}`).toBe(
+        true,
+      );
+    }
     let maxStored = 0;
     for (const day of days)
       for (const r of await store.listByDay(day)) maxStored = Math.max(maxStored, r.seq);
@@ -130,7 +159,14 @@ async function lane(dir: string, args: string[]): Promise<LaneResult> {
   expect(temps).toEqual([]);
   // A clean close leaves no journal behind.
   expect((await journalsLeft(dir)).files).toBe(0);
-  return { kills: KILLS_PER_LANE, confirmed: confirmedTotal, withJournal, tornTails, midCompaction };
+  return {
+    kills: KILLS_PER_LANE,
+    confirmed: confirmedTotal,
+    withJournal,
+    tornTails,
+    midCompaction,
+    withDelta,
+  };
 }
 
 it(`loses no saved record across ${KILLS_PER_LANE * LANES} SIGKILLs`, async () => {
@@ -138,19 +174,20 @@ it(`loses no saved record across ${KILLS_PER_LANE * LANES} SIGKILLs`, async () =
     Array.from({ length: LANES }, () => mkdtemp(join(tmpdir(), "store-crash-"))),
   );
   try {
-    const results = await Promise.all(dirs.map((d, i) => lane(d, i === 1 ? ["8"] : [])));
+    const results = await Promise.all(dirs.map((d, i) => lane(d, i === 1 ? ["8", "5"] : [])));
     const sum = (f: (r: LaneResult) => number) => results.reduce((s, r) => s + f(r), 0);
     const kills = sum((r) => r.kills);
     const confirmed = sum((r) => r.confirmed);
     console.log(
       `crash test: ${kills} kills, ${confirmed} records confirmed saved, none lost; ` +
-        `${sum((r) => r.withJournal)} kills left a journal to replay, ${sum((r) => r.tornTails)} with a torn last frame, ${sum((r) => r.midCompaction)} inside a compaction`,
+        `${sum((r) => r.withJournal)} kills left a journal to replay, ${sum((r) => r.tornTails)} with a torn last frame, ${sum((r) => r.midCompaction)} inside a compaction, ${sum((r) => r.withDelta)} with a person-index delta`,
     );
     expect(kills).toBeGreaterThanOrEqual(200);
     expect(confirmed).toBeGreaterThan(kills); // the kills really landed mid-burst
     // The kills really left journals for open() to replay (most kills land between compactions).
     expect(sum((r) => r.withJournal)).toBeGreaterThan(kills / 2);
     expect(sum((r) => r.midCompaction)).toBeGreaterThan(0);
+    expect(sum((r) => r.withDelta)).toBeGreaterThan(0);
   } finally {
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   }

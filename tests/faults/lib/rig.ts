@@ -46,11 +46,19 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(stations = 4): Promise<Rig> {
+/** `extraUsers`: more broker logins (the soak's county admin). */
+export async function startRig(
+  stations = 4,
+  extraUsers: ReadonlyArray<{ username: string; password: string }> = [],
+): Promise<Rig> {
   const ids = Array.from({ length: stations }, (_, i) => `st-fault-${i + 1}`);
   const [built, broker] = await Promise.all([
     buildDist(),
-    startFaultBroker([ARCHIVE_USER, ...ids.map((username) => ({ username, password: STATION_PASSWORD }))]),
+    startFaultBroker([
+      ARCHIVE_USER,
+      ...extraUsers,
+      ...ids.map((username) => ({ username, password: STATION_PASSWORD })),
+    ]),
   ]);
   const root = await mkdtemp(join(tmpdir(), "hs-faults-"));
   const countyBase = {
