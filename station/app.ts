@@ -476,6 +476,8 @@ export class StationApp {
         stationId: config.station.id,
         archiveDir: resolvePath(baseDir, up.embeddedArchiveDir),
         fleetDir: join(dirname(resolvePath(baseDir, up.embeddedArchiveDir)), "county-fleet"),
+        // The county's fleet dashboard beside the station (docs/fleet.md); not for port 0 (tests).
+        ...(config.server.port ? { dashboardPort: config.server.port + 1 } : {}),
         logger: log.child("county"),
       });
       broker = { url: this.#county.url, ...this.#county.station };
