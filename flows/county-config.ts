@@ -42,7 +42,7 @@ export const CountyConfig = z.object({
       editor: z.boolean().optional(),
       /**
        * The county login for the editor and the dashboard (and anything else under /api).
-       * passwordHash: bcrypt (`node-red admin hash-pw`, or scripts/county-user.ts).
+       * passwordHash: bcrypt (docs/county-archive.md shows how to make one).
        */
       users: z
         .array(
