@@ -20,6 +20,8 @@ export interface CountyUser {
 type Req = { headers: Record<string, string | string[] | undefined> };
 type Res = { statusCode: number; setHeader(k: string, v: string): void; end(body?: string): void };
 interface IoSocket {
+  id: string;
+  on(event: "disconnect", cb: () => void): void;
   request: Req & { url?: string };
   handshake: { xdomain: boolean };
   client: { conn: { close(): void } };
@@ -28,6 +30,8 @@ interface IoSocket {
 export function countyLogin(users: CountyUser[]) {
   // A verified Authorization header, so bcrypt (~100 ms) runs once per login, not per request.
   const verified = new Map<string, string>();
+  // Dashboard socket id → who logged in on it, so an acknowledgement or a rollout names its person.
+  const sockets = new Map<string, string>();
   async function userOf(header: string | string[] | undefined): Promise<string | null> {
     if (typeof header !== "string" || !header.startsWith("Basic ")) return null;
     const known = verified.get(header);
@@ -43,6 +47,8 @@ export function countyLogin(users: CountyUser[]) {
   }
   return {
     userOf,
+    /** Who is behind a dashboard connection (msg._client.socketId); undefined when unknown. */
+    userOfSocket: (socketId: unknown) => (typeof socketId === "string" ? sockets.get(socketId) : undefined),
     /** Node-RED's adminAuth: the editor's own login form, with the same users. */
     adminAuth: users.length
       ? {
@@ -81,7 +87,12 @@ export function countyLogin(users: CountyUser[]) {
         return;
       }
       userOf(socket.request.headers.authorization).then(
-        (u) => next(u ? undefined : new Error("login required")),
+        (u) => {
+          if (!u) return next(new Error("login required"));
+          sockets.set(socket.id, u);
+          socket.on("disconnect", () => sockets.delete(socket.id));
+          next();
+        },
         () => next(new Error("login check failed")),
       );
     },

@@ -156,7 +156,7 @@ export async function startCounty(
       dashboard: { ioMiddleware: login.ioMiddleware },
       nodesDir: [prepareNodesDir(config.dataDir)],
       healthArchive: { store, deadLetterFile: join(config.dataDir, "dead-letter.jsonl") },
-      healthFleet: host,
+      healthFleet: { whoIs: login.userOfSocket, ...host },
       logging: { console: { level: "warn", metrics: false, audit: false } },
       editorTheme: { tours: false },
       // A health archive never phones home.

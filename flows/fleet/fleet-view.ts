@@ -80,7 +80,9 @@ export function alarmRows(list: CountyAlarm[]): AlarmRow[] {
       severity: a.severity,
       raisedAt: a.raisedAt,
       detail: a.detail,
-      acked: a.acked ? `已确认 acknowledged ${shortTime(a.acked.at)}` : "未确认 not acknowledged",
+      acked: a.acked
+        ? `已确认 acknowledged ${a.acked.by} ${shortTime(a.acked.at)}`
+        : "未确认 not acknowledged",
       ack: a.acked ? "再次确认 Ack again" : "确认 Acknowledge",
     }));
 }

@@ -9,7 +9,8 @@
  *   fleet-alarms    the alarm list; a table's button_click acknowledges (the command goes out)
  *   fleet-rollout   a config rollout from a `ui-form`; each station's progress for a table
  */
-import { join } from "node:path";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { FleetState, type Outgoing } from "../fleet/fleet-state.js";
 import {
   alarmRows,
@@ -26,11 +27,16 @@ import type { NodeMessage, NodeRedApi, RedNode } from "./red-types.js";
 /** What a host process may hand the nodes through Node-RED settings (flows/county.ts). */
 export interface FleetHost {
   store?: FleetStateStore;
+  /** The county user behind a dashboard connection (flows/county-auth.ts). */
+  whoIs?: (socketId: unknown) => string | undefined;
 }
 
 interface StateNode extends RedNode {
   fleet: FleetState;
   ready: Promise<void>;
+  /** The county's audit log of what the view sent, and who asked for it. */
+  audit(line: object): void;
+  whoIs(msg: NodeMessage): string;
 }
 
 const MAX_ALARM_ROWS = 200;
@@ -52,6 +58,17 @@ export default function register(RED: NodeRedApi): void {
         ? new PostgresFleetStateStore({ url: pg })
         : new FileFleetStateStore(join(RED.settings.userDir ?? ".", "fleet")));
     const saver = FleetSaver.open(this.fleet, store);
+    const auditFile = join(RED.settings.userDir ?? ".", "fleet", "audit.jsonl");
+    this.audit = (line) => {
+      try {
+        mkdirSync(dirname(auditFile), { recursive: true });
+        appendFileSync(auditFile, `${JSON.stringify({ at: new Date().toISOString(), ...line })}\n`);
+      } catch (err) {
+        this.error(`fleet audit not written: ${err}`);
+      }
+    };
+    this.whoIs = (msg) =>
+      host?.whoIs?.((msg._client as { socketId?: unknown } | undefined)?.socketId) ?? "unknown";
     this.ready = saver.then(() => {});
     saver.catch((err: unknown) => this.error(`fleet state store unavailable: ${err}`));
     this.on("close", (_removed, done) => {
@@ -141,12 +158,21 @@ export default function register(RED: NodeRedApi): void {
           typeof row.raisedAt !== "string"
         )
           return done(new Error("acknowledge: the row has no stationId, alarmId and raisedAt"));
+        const by = s.whoIs(msg);
         out = s.fleet.acknowledge(
           { stationId: row.stationId, id: row.alarmId, raisedAt: row.raisedAt },
-          "county-it",
+          by,
           now,
         );
-        this.log(`alarm ${row.alarmId} of ${row.stationId} acknowledged`);
+        s.audit({
+          kind: "ack",
+          by,
+          station: row.stationId,
+          alarm: row.alarmId,
+          raisedAt: row.raisedAt,
+          command: out[0] ? (JSON.parse(out[0].payload) as { id: string }).id : null,
+        });
+        this.log(`alarm ${row.alarmId} of ${row.stationId} acknowledged by ${by}`);
       }
       const list = s.fleet.alarmList(now);
       // The most severe first, and no more than a table can show; the status has the full count.
@@ -179,6 +205,13 @@ export default function register(RED: NodeRedApi): void {
         } else {
           const r = s.fleet.configRollout(form.stations, form.version, form.settings, now);
           out = r.messages;
+          s.audit({
+            kind: "config",
+            by: s.whoIs(msg),
+            version: form.version,
+            stations: form.stations,
+            settings: form.settings,
+          });
           note = "";
           this.log(`config version ${form.version} sent to ${form.stations.length} station(s)`);
         }

@@ -25,7 +25,7 @@ import { type Built, buildDist } from "../flows/helpers/dist-build.js";
 const COUNTY = "demo-county";
 const PW = "dash-pw-0123";
 const ROOT = join(import.meta.dirname, "../..");
-const IT = { username: "county-it", password: "县信息科-secret" };
+const IT = { username: "it-wang", password: "县信息科-secret" };
 const N = 25;
 const ids = Array.from({ length: N }, (_, i) => `dash-${i}`);
 const SHOTS = process.env.HS_SCREENSHOT_DIR ?? join(tmpdir(), "hs-fleet-dashboard-shots");
@@ -194,7 +194,9 @@ it("lists and pages the stations, shows a killed one offline, a rollout's progre
   await alarmRow.waitFor({ timeout: 60_000 });
   expect(await alarmRow.textContent()).toContain("未确认 not acknowledged");
   await alarmRow.getByRole("button", { name: /确认 Acknowledge/ }).click();
-  await alarmRow.getByText(/已确认 acknowledged/).waitFor({ timeout: 30_000 });
+  await alarmRow
+    .getByText(`已确认 acknowledged ${IT.username}`, { exact: false })
+    .waitFor({ timeout: 30_000 });
   const audit = await until(
     () => readFile(join(dir, "sim", "dash-0", "fleet", "audit.jsonl"), "utf8").catch(() => ""),
     (t) => t.includes('"name":"ack-alarm"'),
@@ -202,6 +204,15 @@ it("lists and pages the stations, shows a killed one offline, a rollout's progre
     30_000,
   );
   expect(audit).toMatch(/"name":"ack-alarm","status":"done"/);
+  // The county's own audit names the person logged in to the dashboard, for both actions.
+  const countyAudit = (await readFile(join(dir, "county", "fleet", "audit.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { kind: string; by: string; station?: string; version?: number });
+  expect(countyAudit.map((l) => [l.kind, l.by, l.station ?? l.version])).toEqual([
+    ["config", IT.username, 3],
+    ["ack", IT.username, "dash-0"],
+  ]);
   // Only dash-0 was acknowledged.
   const others = page
     .locator(".hs-alarms-table tbody tr", { hasText: "dash-1" })
