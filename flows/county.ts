@@ -35,7 +35,7 @@ export interface CountyHandle {
   url: string;
   /** The fleet dashboard's page (county login required); null without a fleet section. */
   dashboardUrl: string | null;
-  /** True once the MQTT connection is up. */
+  /** True once every MQTT connection (the archive's, the fleet view's) is up. */
   connected(): boolean;
   /** Counts since start from the receiver node (null before the flow runs). */
   totals(): ReceiverTotals | null;
@@ -195,7 +195,11 @@ export async function startCounty(
       deploymentType: "full",
     });
     const port = (srv.address() as { port: number }).port;
-    const connected = () => RED.nodes.getNode(NODE_IDS.broker)?.connected === true;
+    const brokers = [config.archive && NODE_IDS.broker, config.fleet && FLEET_IDS.broker].filter(
+      (id): id is string => typeof id === "string",
+    );
+    const connected = () =>
+      brokers.length > 0 && brokers.every((id) => RED.nodes.getNode(id)?.connected === true);
     return {
       config,
       store,

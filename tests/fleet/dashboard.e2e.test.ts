@@ -82,6 +82,8 @@ beforeAll(async () => {
     http: { port: 0, users: [{ username: IT.username, passwordHash: bcrypt.hashSync(IT.password, 8) }] },
     credentialSecret: "dash-secret-0123456789",
   });
+  // archive: false, so connected() is the fleet view's own county-admin connection.
+  await until(() => county.connected(), Boolean, "the fleet view connected", 30_000);
   browser = await launchChromium();
 }, 240_000);
 
