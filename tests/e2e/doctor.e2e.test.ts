@@ -226,6 +226,7 @@ describe("the village doctor's console in Chromium", () => {
 
     await tap("doc-follow-up");
     await waitScreen("doctor-follow-up", [main()]);
+    await tap("fu-next"); // page 2 of 3: adherence, adverse reaction, referral, next visit
     await main().click('[data-value="intermittent"]');
     await main().click('[data-value="referral"]');
     await main().fill('input[name="referral-reason"]', "危险症状");

@@ -5,6 +5,10 @@
  */
 import type { RefObject } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { inboxCountsNow } from "../doctor-inbox/api.js";
+import { HelpTab } from "../doctor-inbox/help-tab.js";
+import { RejectedTab } from "../doctor-inbox/rejected-tab.js";
+import { it as inboxText } from "../doctor-inbox/texts.js";
 import type { Lang } from "../i18n.js";
 import {
   type Coverage,
@@ -27,11 +31,21 @@ export interface DoctorListsScreenProps {
   request?: ListsRequest;
   onClose?: () => void;
   /** The tab to open on (the console home has one button per tab). */
-  initialTab?: "due" | "inbox" | "coverage";
+  initialTab?: Tab;
+  /** Opens the picked person's history (ui/src/person-history/); no button without it. */
+  onHistory?: (entryKey: string, via: "list" | "inbox") => void;
 }
 
-type Tab = "due" | "inbox" | "coverage";
-type Picked = { key: string; name: string; what: string };
+/** help and rejected are the doctor's inbox (ui/src/doctor-inbox/, routes /api/doctor/inbox/). */
+type Tab = "due" | "inbox" | "help" | "rejected" | "coverage";
+const TAB_TEXT: Record<Tab, string> = {
+  due: "tabDue",
+  inbox: "tabInbox",
+  help: "tabHelp",
+  rejected: "tabRejected",
+  coverage: "tabCoverage",
+};
+type Picked = { key: string; name: string; what: string; via: "list" | "inbox" };
 
 function remPx(): number {
   return Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
@@ -58,6 +72,7 @@ export function DoctorListsScreen({
   request = fetchRequest,
   onClose,
   initialTab,
+  onHistory,
 }: DoctorListsScreenProps) {
   const tr = (k: string, p?: Record<string, string | number>) => lt(lang, k, p);
   const [tab, setTab] = useState<Tab>(initialTab ?? "due");
@@ -67,8 +82,14 @@ export function DoctorListsScreen({
   const [inboxCount, setInboxCount] = useState<number | null>(null);
   const fail = (e: unknown) => setMessage(tr("error", { msg: (e as Error).message }));
 
+  const [inboxCounts, setInboxCounts] = useState<{ help: number; rejected: number }>({
+    help: 0,
+    rejected: 0,
+  });
   useEffect(() => {
     request("GET", "inbox").then((r) => setInboxCount((r as InboxRow[]).length), fail);
+    // The badges only: a failure here shows nothing (the tab itself reports it when opened).
+    void inboxCountsNow().then(setInboxCounts, () => {});
   }, [version]);
 
   const record = async (kind: string, reason?: string) => {
@@ -86,7 +107,7 @@ export function DoctorListsScreen({
   return (
     <section class="dl" data-screen="doctor-lists" lang={lang === "zh" ? "zh-CN" : "en"}>
       <nav class="dl-tabs">
-        {(["due", "inbox", "coverage"] as const).map((t) => (
+        {(["due", "inbox", "help", "rejected", "coverage"] as const).map((t) => (
           <button
             type="button"
             key={t}
@@ -98,8 +119,11 @@ export function DoctorListsScreen({
               setMessage(null);
             }}
           >
-            {tr(t === "due" ? "tabDue" : t === "inbox" ? "tabInbox" : "tabCoverage")}
+            {t === "help" || t === "rejected" ? inboxText(lang, TAB_TEXT[t]) : tr(TAB_TEXT[t])}
             {t === "inbox" && inboxCount ? <span class="dl-count">{inboxCount}</span> : null}
+            {(t === "help" || t === "rejected") && inboxCounts[t] ? (
+              <span class="dl-count">{inboxCounts[t]}</span>
+            ) : null}
           </button>
         ))}
         {onClose ? (
@@ -114,11 +138,21 @@ export function DoctorListsScreen({
         </p>
       ) : null}
       {picked ? (
-        <OutcomePanel tr={tr} picked={picked} onRecord={record} onCancel={() => setPicked(null)} />
+        <OutcomePanel
+          tr={tr}
+          picked={picked}
+          onRecord={record}
+          onCancel={() => setPicked(null)}
+          {...(onHistory ? { onHistory: () => onHistory(picked.key, picked.via) } : {})}
+        />
       ) : tab === "due" ? (
         <DueList tr={tr} request={request} version={version} onPick={setPicked} onError={fail} />
       ) : tab === "inbox" ? (
         <Inbox tr={tr} request={request} version={version} onPick={setPicked} onError={fail} />
+      ) : tab === "help" ? (
+        <HelpTab lang={lang} onMessage={setMessage} onChanged={() => setVersion((v) => v + 1)} />
+      ) : tab === "rejected" ? (
+        <RejectedTab lang={lang} onMessage={setMessage} onChanged={() => setVersion((v) => v + 1)} />
       ) : (
         <CoveragePanel tr={tr} request={request} onMessage={setMessage} onError={fail} />
       )}
@@ -190,7 +224,9 @@ function DueList({ tr, request, version, onPick, onError }: ListProps) {
               type="button"
               class={`dl-row${r.highRisk ? " dl-row-high" : r.overdueDays > 0 ? " dl-row-late" : ""}`}
               data-testid="dl-row"
-              onClick={() => onPick({ key: r.key, name: r.name, what: tr(`programme.${r.programme}`) })}
+              onClick={() =>
+                onPick({ key: r.key, name: r.name, what: tr(`programme.${r.programme}`), via: "list" })
+              }
             >
               <span class="dl-who">
                 <b>{r.name}</b> {r.village}
@@ -261,7 +297,9 @@ function Inbox({ tr, request, version, onPick, onError }: ListProps) {
               type="button"
               class="dl-row dl-row-high"
               data-testid="dl-inbox-row"
-              onClick={() => onPick({ key: r.key, name: r.name, what: tr("programme.referral") })}
+              onClick={() =>
+                onPick({ key: r.key, name: r.name, what: tr("programme.referral"), via: "inbox" })
+              }
             >
               <span class="dl-who">
                 <b>{r.name}</b> {r.village}
@@ -290,6 +328,7 @@ function OutcomePanel(p: {
   picked: Picked;
   onRecord: (k: string, r?: string) => void;
   onCancel: () => void;
+  onHistory?: () => void;
 }) {
   const [removing, setRemoving] = useState(false);
   const { tr } = p;
@@ -323,9 +362,16 @@ function OutcomePanel(p: {
               </button>
             ))}
       </div>
-      <button type="button" class="dl-chip dl-cancel" data-testid="cancel" onClick={p.onCancel}>
-        {tr("cancel")}
-      </button>
+      <div class="dl-pager">
+        <button type="button" class="dl-chip dl-cancel" data-testid="cancel" onClick={p.onCancel}>
+          {tr("cancel")}
+        </button>
+        {p.onHistory ? (
+          <button type="button" class="dl-chip" data-testid="dl-history" onClick={p.onHistory}>
+            {tr("history")}
+          </button>
+        ) : null}
+      </div>
     </div>
   );
 }
@@ -390,6 +436,28 @@ function CoveragePanel(p: {
         >
           ▶
         </button>
+        {/* Print and export share the scope's row: the table keeps the height at 800×480. */}
+        <button
+          type="button"
+          class="dl-chip"
+          data-testid="dl-print"
+          onClick={() => request("POST", "coverage/print").then(() => p.onMessage(tr("printed")), p.onError)}
+        >
+          {tr("print")}
+        </button>
+        <button
+          type="button"
+          class="dl-chip"
+          data-testid="dl-export"
+          onClick={() =>
+            request("GET", "export-folders").then(
+              (r) => setFolders((r as { folders: string[] }).folders),
+              p.onError,
+            )
+          }
+        >
+          {tr("exportCsv")}
+        </button>
       </div>
       <table class="dl-table">
         <thead>
@@ -419,29 +487,6 @@ function CoveragePanel(p: {
           })}
         </tbody>
       </table>
-      <div class="dl-pager">
-        <button
-          type="button"
-          class="dl-chip"
-          data-testid="dl-print"
-          onClick={() => request("POST", "coverage/print").then(() => p.onMessage(tr("printed")), p.onError)}
-        >
-          {tr("print")}
-        </button>
-        <button
-          type="button"
-          class="dl-chip"
-          data-testid="dl-export"
-          onClick={() =>
-            request("GET", "export-folders").then(
-              (r) => setFolders((r as { folders: string[] }).folders),
-              p.onError,
-            )
-          }
-        >
-          {tr("exportCsv")}
-        </button>
-      </div>
     </div>
   );
 }
