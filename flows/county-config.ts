@@ -2,7 +2,7 @@
  * The county archive's config file, validated once at start-up (one zod source for the type
  * and the check). Relative paths are resolved against the config file's folder. Secrets may
  * come from the environment instead of the file: HS_CREDENTIAL_SECRET, HS_MQTT_USERNAME,
- * HS_MQTT_PASSWORD, HS_ARCHIVE_PG_URL.
+ * HS_MQTT_PASSWORD, HS_ARCHIVE_PG_URL, HS_FLEET_MQTT_PASSWORD.
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
@@ -38,10 +38,30 @@ export const CountyConfig = z.object({
     .object({
       host: z.string().default("127.0.0.1"),
       port: z.number().int().min(0).max(65535).default(1880),
-      /** The flow editor; off in production unless adminAuth is set up. */
-      editor: z.boolean().default(true),
+      /** The flow editor; on by default when there are users to log in, never without. */
+      editor: z.boolean().optional(),
+      /**
+       * The county login for the editor and the dashboard (and anything else under /api).
+       * passwordHash: bcrypt (docs/county-archive.md shows how to make one).
+       */
+      users: z
+        .array(
+          z.object({ username: z.string().min(1).max(64), passwordHash: z.string().regex(/^\$2[aby]\$/) }),
+        )
+        .default([]),
     })
-    .default({ host: "127.0.0.1", port: 1880, editor: true }),
+    .default({ host: "127.0.0.1", port: 1880, users: [] }),
+  /** The fleet view (docs/fleet.md): the county's admin MQTT login and the dashboard. */
+  fleet: z
+    .object({
+      username: z.string().default("county-admin"),
+      password: z.string().optional(),
+      offlineAlarmSeconds: z.number().int().min(10).default(600),
+      pageSize: z.number().int().min(5).max(200).default(20),
+    })
+    .optional(),
+  /** false: no archive receiver in this county process (the embedded demo has its own). */
+  archive: z.boolean().default(true),
   credentialSecret: z.string().min(16).optional(),
   batchMs: z.number().int().min(1).max(1000).default(10),
   maxBatch: z.number().int().min(1).max(5000).default(500),
@@ -69,7 +89,10 @@ export function resolveConfig(
   c.broker.username = env.HS_MQTT_USERNAME ?? c.broker.username;
   c.broker.password = env.HS_MQTT_PASSWORD ?? c.broker.password;
   if (c.store.kind === "postgres") c.store.url = env.HS_ARCHIVE_PG_URL ?? c.store.url;
+  if (c.fleet) c.fleet.password = env.HS_FLEET_MQTT_PASSWORD ?? c.fleet.password;
   const problems: string[] = [];
+  if (c.http.editor && c.http.users.length === 0)
+    problems.push("http.editor: the editor needs http.users (the county login); it is never open to anyone");
   const credentialSecret = env.HS_CREDENTIAL_SECRET ?? c.credentialSecret;
   if (!credentialSecret || credentialSecret.length < 16)
     problems.push(

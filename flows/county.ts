@@ -14,8 +14,17 @@ import { PostgresArchiveStore } from "./archive/pg-store.js";
 import type { ReceiverTotals } from "./archive/receiver-core.js";
 import { findUp } from "./archive/schemas.js";
 import type { ArchiveStore } from "./archive/store.js";
+import { countyLogin } from "./county-auth.js";
 import { type CountyConfig, type CountyConfigInput, loadConfigFile, resolveConfig } from "./county-config.js";
 import { buildCountyFlow, type FlowNode, mergeFlows, NODE_IDS } from "./county-flow.js";
+import {
+  buildFleetFlow,
+  FLEET_DASHBOARD_PATH,
+  FLEET_IDS,
+  FLEET_PAGE_PATH,
+  mergeFleetFlow,
+} from "./fleet/fleet-flow.js";
+import type { FleetHost } from "./nodes/fleet-nodes.js";
 
 const require = createRequire(import.meta.url);
 
@@ -24,7 +33,9 @@ export interface CountyHandle {
   store: ArchiveStore;
   /** Editor / admin API base URL. */
   url: string;
-  /** True once the MQTT connection is up. */
+  /** The fleet dashboard's page (county login required); null without a fleet section. */
+  dashboardUrl: string | null;
+  /** True once every MQTT connection (the archive's, the fleet view's) is up. */
   connected(): boolean;
   /** Counts since start from the receiver node (null before the flow runs). */
   totals(): ReceiverTotals | null;
@@ -48,9 +59,11 @@ function prepareNodesDir(dataDir: string): string {
   const dir = join(dataDir, "nodes");
   mkdirSync(dir, { recursive: true });
   const ext = import.meta.filename.endsWith(".ts") ? ".cts" : ".cjs";
-  const entry = join(import.meta.dirname, "nodes", `archive-receiver${ext}`);
-  writeFileSync(join(dir, "archive-receiver.cjs"), `module.exports = require(${JSON.stringify(entry)});\n`);
-  copyFileSync(asset(join("nodes", "archive-receiver.html")), join(dir, "archive-receiver.html"));
+  for (const name of ["archive-receiver", "fleet-nodes"]) {
+    const entry = join(import.meta.dirname, "nodes", `${name}${ext}`);
+    writeFileSync(join(dir, `${name}.cjs`), `module.exports = require(${JSON.stringify(entry)});\n`);
+    copyFileSync(asset(join("nodes", `${name}.html`)), join(dir, `${name}.html`));
+  }
   return dir;
 }
 
@@ -70,6 +83,8 @@ async function waitFor(test: () => boolean, ms: number): Promise<boolean> {
 export async function startCounty(
   input: CountyConfigInput | CountyConfig,
   baseDir?: string,
+  /** Given by a host process: where the fleet nodes keep the fleet state (else file or HS_FLEET_PG_URL). */
+  host: FleetHost = {},
 ): Promise<CountyHandle> {
   const config = resolveConfig(input, baseDir);
   if (running)
@@ -83,13 +98,43 @@ export async function startCounty(
     const flowFile = join(config.dataDir, "flows.json");
     const template = JSON.parse(readFileSync(asset("county-archive.json"), "utf8")) as FlowNode[];
     const generated = buildCountyFlow(template, config);
+    const tls = generated.flows.some((n) => n.id === NODE_IDS.tls);
+    // Without the archive only the TLS node (shared with the fleet connection) stays.
+    const archiveNodes = config.archive
+      ? generated.flows
+      : generated.flows.filter((n) => n.id === NODE_IDS.tls && config.fleet);
     const existing = existsSync(flowFile) ? (JSON.parse(readFileSync(flowFile, "utf8")) as FlowNode[]) : [];
-    const flows = mergeFlows(existing, generated.flows);
+    let flows = mergeFlows(existing, archiveNodes);
+    if (!config.archive) {
+      const archiveIds = new Set(template.map((n) => n.id).filter((id) => id !== NODE_IDS.tls));
+      flows = flows.filter((n) => !archiveIds.has(n.id));
+    }
+    if (config.fleet) {
+      flows = mergeFleetFlow(
+        flows,
+        buildFleetFlow({
+          county: config.county,
+          brokerUrl: config.broker.url,
+          tls: tls ? NODE_IDS.tls : null,
+          username: config.fleet.username,
+          offlineAlarmSeconds: config.fleet.offlineAlarmSeconds,
+          pageSize: config.fleet.pageSize,
+        }),
+      );
+      generated.credentials[FLEET_IDS.broker] = {
+        user: config.fleet.username,
+        ...(config.fleet.password ? { password: config.fleet.password } : {}),
+      };
+    }
+    const editor = config.http.editor ?? config.http.users.length > 0;
+    const login = countyLogin(config.http.users);
     // Start without connecting: credentials are only in place after the deploy below.
     writeFileSync(
       flowFile,
       JSON.stringify(
-        flows.map((n) => (n.id === NODE_IDS.broker ? { ...n, autoConnect: false } : n)),
+        flows.map((n) =>
+          n.id === NODE_IDS.broker || n.id === FLEET_IDS.broker ? { ...n, autoConnect: false } : n,
+        ),
         null,
         2,
       ),
@@ -104,10 +149,14 @@ export async function startCounty(
       flowFile: "flows.json",
       flowFilePretty: true,
       credentialSecret: config.credentialSecret,
-      httpAdminRoot: config.http.editor ? "/" : false,
+      httpAdminRoot: editor ? "/" : false,
       httpNodeRoot: "/api",
+      ...(login.adminAuth ? { adminAuth: login.adminAuth } : {}),
+      // Dashboard 2.0's settings: its socket.io needs the same login.
+      dashboard: { ioMiddleware: login.ioMiddleware },
       nodesDir: [prepareNodesDir(config.dataDir)],
       healthArchive: { store, deadLetterFile: join(config.dataDir, "dead-letter.jsonl") },
+      healthFleet: { whoIs: login.userOfSocket, ...host },
       logging: { console: { level: "warn", metrics: false, audit: false } },
       editorTheme: { tours: false },
       // A health archive never phones home.
@@ -115,8 +164,13 @@ export async function startCounty(
       externalModules: { autoInstall: false, palette: { allowInstall: false } },
     };
     RED.init(server, settings);
-    if (config.http.editor) app.use("/", RED.httpAdmin);
-    app.use("/api", RED.httpNode);
+    if (editor) app.use("/", RED.httpAdmin);
+    // red.js, not the embedded runtime, applies httpNodeAuth; here the host does it.
+    app.use("/api", login.httpNodeMiddleware, RED.httpNode);
+    // Dashboard 2.0 asks for its icon at /dashboard/, ignoring httpNodeRoot.
+    app.get("/dashboard/favicon.svg", (_req: unknown, res: { redirect(to: string): void }) =>
+      res.redirect("/api/dashboard/favicon.svg"),
+    );
     const srv = server;
     await new Promise<void>((resolve, reject) => {
       srv.once("error", reject);
@@ -141,11 +195,18 @@ export async function startCounty(
       deploymentType: "full",
     });
     const port = (srv.address() as { port: number }).port;
-    const connected = () => RED.nodes.getNode(NODE_IDS.broker)?.connected === true;
+    const brokers = [config.archive && NODE_IDS.broker, config.fleet && FLEET_IDS.broker].filter(
+      (id): id is string => typeof id === "string",
+    );
+    const connected = () =>
+      brokers.length > 0 && brokers.every((id) => RED.nodes.getNode(id)?.connected === true);
     return {
       config,
       store,
       url: `http://${config.http.host}:${port}/`,
+      dashboardUrl: config.fleet
+        ? `http://${config.http.host}:${port}/api${FLEET_DASHBOARD_PATH}${FLEET_PAGE_PATH}`
+        : null,
       connected,
       totals: () => RED.nodes.getNode(NODE_IDS.receiver)?.archiveTotals ?? null,
       stop: async () => {
@@ -177,7 +238,7 @@ async function main(argv: string[]): Promise<void> {
   const c = county.config;
   const store = c.store.kind === "file" ? `file:${c.store.dir}` : "postgres";
   console.log(
-    `READY county=${c.county} editor=${c.http.editor ? county.url : "off"} store=${store} broker=${c.broker.url} mqtt=${up ? "connected" : "connecting"}`,
+    `READY county=${c.county} editor=${(c.http.editor ?? c.http.users.length > 0) ? county.url : "off"} dashboard=${county.dashboardUrl ?? "off"} store=${store} broker=${c.broker.url} mqtt=${up ? "connected" : "connecting"}`,
   );
   const shutdown = () => {
     const t = county.totals();

@@ -82,6 +82,8 @@ for (let i = 0; i < n; i++) {
       appliedVersion: null,
       applyLive: (c) => {
         running = c;
+        // As the station does (station/app.ts): county-set health and alarm limits take effect at once.
+        agent.updateSettings(c.fleet);
       },
     },
     facts: {

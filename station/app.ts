@@ -552,6 +552,7 @@ export class StationApp {
         stationId: config.station.id,
         archiveDir: resolvePath(baseDir, up.embeddedArchiveDir),
         fleetDir: join(dirname(resolvePath(baseDir, up.embeddedArchiveDir)), "county-fleet"),
+        ...embeddedDashboardPort(config.server.port, process.env.HS_COUNTY_DASHBOARD_PORT),
         logger: log.child("county"),
       });
       broker = { url: this.#county.url, ...this.#county.station };
@@ -716,4 +717,14 @@ export class StationApp {
       disk: this.#disk?.status ?? null,
     };
   }
+}
+
+/**
+ * The demo county's fleet dashboard (docs/fleet.md): on the station's port + 1, or the port in
+ * HS_COUNTY_DASHBOARD_PORT (0: any free one; "off": none). None for a station on port 0 (tests).
+ */
+function embeddedDashboardPort(serverPort: number, env: string | undefined): { dashboardPort?: number } {
+  if (env === "off") return {};
+  if (env !== undefined && /^\d+$/.test(env) && Number(env) <= 65535) return { dashboardPort: Number(env) };
+  return serverPort ? { dashboardPort: serverPort + 1 } : {};
 }

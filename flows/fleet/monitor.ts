@@ -11,15 +11,13 @@
  *   POST /fleet/pack {stations, name, version, base64}  publishes a data pack's chunks to each
  * Loopback only: it is for county IT on the county's own machine.
  */
-import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import mqtt, { type MqttClient } from "mqtt";
-import { Answer, COUNTY_ADMIN, FLEET_VERSION, fleetTopics } from "../../station/mqtt/fleet-contract.js";
-import { presenceTopic } from "../../station/mqtt/presence.js";
-import { AlarmBook, SeqWatch } from "./alarm-book.js";
-import { packChunks } from "./packs.js";
-import { PresenceBook } from "./presence.js";
-import { FileFleetStateStore, type FleetStateStore } from "./state-store.js";
+import { type Answer, COUNTY_ADMIN } from "../../station/mqtt/fleet-contract.js";
+import type { AlarmBook } from "./alarm-book.js";
+import { FleetState, type Outgoing } from "./fleet-state.js";
+import type { PresenceBook } from "./presence.js";
+import { FileFleetStateStore, FleetSaver, type FleetStateStore } from "./state-store.js";
 
 export interface MonitorOptions {
   county: string;
@@ -38,6 +36,7 @@ export interface MonitorOptions {
 
 export interface FleetMonitor {
   url: string;
+  fleet: FleetState;
   presence: PresenceBook;
   alarms: AlarmBook;
   answers: Map<string, Map<string, Answer>>;
@@ -45,28 +44,9 @@ export interface FleetMonitor {
 }
 
 export async function startMonitor(o: MonitorOptions): Promise<FleetMonitor> {
-  const presence = new PresenceBook();
-  const alarms = new AlarmBook();
-  const seqs = new SeqWatch();
-  const answers = new Map<string, Map<string, Answer>>(); // answer id → station → answer
+  const fleet = new FleetState(o.county, o.offlineAlarmMs ?? 600_000, o.username ?? COUNTY_ADMIN);
   const store = o.store ?? new FileFleetStateStore(o.dataDir);
-  await store.open();
-  try {
-    presence.load(await store.load());
-  } catch {}
-  let dirty = false;
-  let saving: Promise<void> = Promise.resolve();
-  const save = setInterval(() => {
-    if (!dirty) return;
-    dirty = false;
-    // One save at a time; a failed one is retried at the next tick.
-    saving = saving
-      .then(() => store.save(presence.all()))
-      .catch(() => {
-        dirty = true;
-      });
-  }, 5_000);
-  save.unref();
+  const saver = await FleetSaver.open(fleet, store);
 
   const client: MqttClient = await mqtt.connectAsync(o.url, {
     protocolVersion: 4,
@@ -78,149 +58,67 @@ export async function startMonitor(o: MonitorOptions): Promise<FleetMonitor> {
     ...(o.password ? { password: o.password } : {}),
     ...(o.ca ? { ca: o.ca, rejectUnauthorized: true } : {}),
   });
-  const rebirth = (station: string) =>
-    client.publish(
-      fleetTopics.cmd(o.county, station),
-      JSON.stringify({
-        v: FLEET_VERSION,
-        type: "command",
-        id: randomUUID(),
-        name: "rebirth",
-        args: {},
-        expiresAt: new Date(Date.now() + 60_000).toISOString(),
-      }),
-      { qos: 1 },
-    );
+  const sendAll = (msgs: Outgoing[]) =>
+    Promise.all(msgs.map((m) => client.publishAsync(m.topic, m.payload, { qos: m.qos, retain: m.retain })));
   client.on("message", (topic, payload) => {
-    const [, , , station, kind] = topic.split("/");
-    if (!station) return;
-    const now = Date.now();
-    dirty = true;
-    if (kind === "status") {
-      const r = presence.apply(station, payload, now);
-      if (r.kind === "birth" || r.kind === "rebirth") seqs.birth(station, r.station.bdSeq);
-      return;
-    }
-    presence.seen(station, now);
-    if (kind === "alarms") alarms.apply(station, payload);
-    if (kind === "health" || kind === "alarms") {
-      try {
-        const m = JSON.parse(payload.toString()) as { bdSeq?: number; seq?: number };
-        if (
-          typeof m.bdSeq === "number" &&
-          typeof m.seq === "number" &&
-          seqs.see(station, m.bdSeq, m.seq) === "gap"
-        )
-          rebirth(station);
-      } catch {}
-    }
-    if (kind === "answer") {
-      const a = Answer.safeParse(JSON.parse(payload.toString()));
-      if (!a.success) return;
-      let byStation = answers.get(a.data.id);
-      if (!byStation) {
-        byStation = new Map();
-        answers.set(a.data.id, byStation);
-      }
-      byStation.set(station, a.data);
-    }
+    const out = fleet.hear(topic, payload, Date.now());
+    if (out.length) sendAll(out).catch(() => {});
   });
-  await client.subscribeAsync(
-    [
-      presenceTopic(o.county, "+"),
-      fleetTopics.health(o.county, "+"),
-      fleetTopics.alarms(o.county, "+"),
-      fleetTopics.answer(o.county, "+"),
-    ],
-    { qos: 1 },
-  );
+  await client.subscribeAsync(fleet.subscriptions(), { qos: 1 });
 
-  const offlineMs = o.offlineAlarmMs ?? 600_000;
-  // The monitor is the county's one admin login (client id = username), so rollouts go through it.
-  const rollout = async (body: {
-    stations: string[];
-    version: number;
-    settings: Record<string, unknown>;
-  }) => {
-    const msg = JSON.stringify({
-      v: FLEET_VERSION,
-      type: "config-desired",
-      version: body.version,
-      settings: body.settings,
-      issuedAt: new Date().toISOString(),
-      issuedBy: o.username ?? COUNTY_ADMIN,
-    });
-    await Promise.all(
-      body.stations.map((s) =>
-        client.publishAsync(fleetTopics.config(o.county, s), msg, { qos: 1, retain: true }),
-      ),
-    );
-    return { sent: body.stations.length, id: `config:${body.version}` };
-  };
   const server: Server = createServer((req, res) => {
     const u = new URL(req.url ?? "/", "http://x");
     const send = (body: unknown, status = 200) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    if (req.method === "POST" && u.pathname === "/fleet/pack") {
+    if (req.method === "POST" && (u.pathname === "/fleet/pack" || u.pathname === "/fleet/config")) {
       readBody(req)
         .then(async (text) => {
-          const b = JSON.parse(text) as { stations: string[]; name: string; version: number; base64: string };
-          if (
-            !Array.isArray(b.stations) ||
-            !b.name ||
-            !Number.isInteger(b.version) ||
-            typeof b.base64 !== "string"
-          )
-            return send({ error: "stations[], name, version and base64 required" }, 400);
-          const chunks = packChunks(b.name, b.version, Buffer.from(b.base64, "base64"));
-          for (const s of b.stations)
-            await Promise.all(
-              chunks.map((c) => client.publishAsync(fleetTopics.pack(o.county, s, b.name), c, { qos: 1 })),
+          const b = JSON.parse(text) as {
+            stations: string[];
+            version: number;
+            name?: string;
+            base64?: string;
+            settings?: Record<string, unknown>;
+          };
+          if (u.pathname === "/fleet/pack") {
+            if (
+              !Array.isArray(b.stations) ||
+              !b.name ||
+              !Number.isInteger(b.version) ||
+              typeof b.base64 !== "string"
+            )
+              return send({ error: "stations[], name, version and base64 required" }, 400);
+            const r = fleet.packRollout(
+              b.stations,
+              b.name,
+              b.version,
+              Buffer.from(b.base64, "base64"),
+              Date.now(),
             );
-          send({ sent: b.stations.length, chunks: chunks.length, id: `pack:${b.name}:${b.version}` });
+            await sendAll(r.messages);
+            return send({ sent: b.stations.length, chunks: r.chunks, id: r.id });
+          }
+          if (!Array.isArray(b.stations) || !Number.isInteger(b.version) || typeof b.settings !== "object")
+            return send({ error: "stations[], version and settings required" }, 400);
+          const r = fleet.configRollout(b.stations, b.version, b.settings, Date.now());
+          await sendAll(r.messages);
+          send({ sent: b.stations.length, id: r.id });
         })
         .catch((e: Error) => send({ error: e.message }, 400));
       return;
     }
-    if (req.method === "POST" && u.pathname === "/fleet/config") {
-      let text = "";
-      req.on("data", (d) => {
-        text += d;
-      });
-      req.on("end", () => {
-        try {
-          const b = JSON.parse(text) as {
-            stations: string[];
-            version: number;
-            settings: Record<string, unknown>;
-          };
-          if (!Array.isArray(b.stations) || !Number.isInteger(b.version) || typeof b.settings !== "object")
-            return send({ error: "stations[], version and settings required" }, 400);
-          rollout(b).then(send, (e: Error) => send({ error: e.message }, 500));
-        } catch (e) {
-          send({ error: (e as Error).message }, 400);
-        }
-      });
-      return;
-    }
-    const all = presence.all();
-    if (u.pathname === "/fleet/summary")
-      return send({
-        stations: all.length,
-        online: all.filter((s) => s.online).length,
-        alarms: alarms.list(all, offlineMs, Date.now()).length,
-      });
+    const now = Date.now();
+    if (u.pathname === "/fleet/summary") return send(fleet.summary(now));
     if (u.pathname === "/fleet/stations") {
       const offset = Math.max(0, Number(u.searchParams.get("offset") ?? 0) || 0);
       const limit = Math.min(500, Math.max(1, Number(u.searchParams.get("limit") ?? 100) || 100));
-      const sorted = all.sort((a, b) => a.stationId.localeCompare(b.stationId));
-      return send({ total: sorted.length, stations: sorted.slice(offset, offset + limit) });
+      return send(fleet.page(offset, limit));
     }
-    if (u.pathname === "/fleet/alarms") return send(alarms.list(all, offlineMs, Date.now()));
+    if (u.pathname === "/fleet/alarms") return send(fleet.alarmList(now));
     if (u.pathname === "/fleet/answers") {
-      const byStation = answers.get(u.searchParams.get("id") ?? "");
+      const byStation = fleet.answers.get(u.searchParams.get("id") ?? "");
       return send(Object.fromEntries(byStation ?? []));
     }
     res.writeHead(404).end();
@@ -229,14 +127,12 @@ export async function startMonitor(o: MonitorOptions): Promise<FleetMonitor> {
   const { port } = server.address() as { port: number };
   return {
     url: `http://${o.http.host}:${port}`,
-    presence,
-    alarms,
-    answers,
+    fleet,
+    presence: fleet.presence,
+    alarms: fleet.alarms,
+    answers: fleet.answers,
     async stop() {
-      clearInterval(save);
-      await saving;
-      await store.save(presence.all());
-      await store.close();
+      await saver.stop();
       await new Promise((r) => server.close(r));
       await client.endAsync();
     },

@@ -37,3 +37,49 @@ export class FileFleetStateStore implements FleetStateStore {
   }
   async close(): Promise<void> {}
 }
+
+/**
+ * Loads the fleet state from a store, then saves it whenever it changed (at most every `everyMs`)
+ * and once more at stop. Shared by the monitor and the Node-RED fleet-state node.
+ */
+export class FleetSaver {
+  #saving: Promise<void> = Promise.resolve();
+  readonly #timer: NodeJS.Timeout;
+
+  private constructor(
+    private readonly fleet: { dirty: boolean; presence: { all(): StationPresence[] } },
+    private readonly store: FleetStateStore,
+    everyMs: number,
+  ) {
+    this.#timer = setInterval(() => {
+      if (!fleet.dirty) return;
+      fleet.dirty = false;
+      // One save at a time; a failed one is retried at the next tick.
+      this.#saving = this.#saving
+        .then(() => store.save(fleet.presence.all()))
+        .catch(() => {
+          fleet.dirty = true;
+        });
+    }, everyMs);
+    this.#timer.unref();
+  }
+
+  static async open(
+    fleet: { dirty: boolean; presence: { all(): StationPresence[]; load(s: StationPresence[]): void } },
+    store: FleetStateStore,
+    everyMs = 5_000,
+  ): Promise<FleetSaver> {
+    await store.open();
+    try {
+      fleet.presence.load(await store.load());
+    } catch {}
+    return new FleetSaver(fleet, store, everyMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#saving;
+    await this.store.save(this.fleet.presence.all());
+    await this.store.close();
+  }
+}

@@ -2,17 +2,25 @@
  * The embedded county side for `npm start` and a station that runs alone: an in-process MQTT
  * broker (Aedes, MQTT 3.1.1) on loopback, and the county archive receiver (the same
  * ReceiverCore the Node-RED node runs) storing to the append-only file archive, and the county
- * fleet monitor (flows/fleet/monitor.ts) logged in as `county-admin`, so the demo station shows in
- * the fleet state. A county runs Mosquitto and `npm run county` instead (docs/county-archive.md).
+ * fleet view logged in as `county-admin`, so the demo station shows in the fleet state: with
+ * `dashboard`, the county's own Node-RED fleet flow and dashboard (flows/county.ts, archive off:
+ * the receiver above stores the records), else the JSON fleet monitor (flows/fleet/monitor.ts).
+ * Both keep the state in flows/fleet/fleet-state.ts. A county runs Mosquitto and `npm run county`
+ * instead (docs/county-archive.md, docs/fleet.md).
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer, type Server, type Socket } from "node:net";
+import { join } from "node:path";
 import { Aedes } from "aedes";
 import mqtt from "mqtt";
 import { FileArchiveStore } from "../../flows/archive/file-store.js";
 import { ReceiverCore } from "../../flows/archive/receiver-core.js";
 import { loadValidators } from "../../flows/archive/schemas.js";
+import { startCounty } from "../../flows/county.js";
 import { type FleetMonitor, startMonitor } from "../../flows/fleet/monitor.js";
+import { FileFleetStateStore } from "../../flows/fleet/state-store.js";
 import { topics } from "../mqtt/contract.js";
 import { COUNTY_ADMIN } from "../mqtt/fleet-contract.js";
 import { disableNagle } from "../mqtt/no-delay.js";
@@ -24,8 +32,10 @@ export interface EmbeddedCounty {
   archive: FileArchiveStore;
   /** The station's credentials on this broker, made at start-up and never written anywhere. */
   station: { username: string; password: string };
-  /** The county fleet monitor, as `county-admin` on this broker; its JSON on loopback (fleet.url). */
-  fleet: FleetMonitor;
+  /** The JSON fleet monitor, as `county-admin` on this broker (fleet.url); null with the dashboard. */
+  fleet: FleetMonitor | null;
+  /** The Node-RED fleet dashboard and the file holding its login; null without it. */
+  dashboard: { url: string; loginFile: string } | null;
   stop(): Promise<void>;
 }
 
@@ -60,6 +70,8 @@ export async function startEmbeddedCounty(opts: {
   fleetDir: string;
   /** Loopback port of the fleet monitor's JSON (0: any free port). */
   fleetPort?: number;
+  /** Run the Node-RED fleet view with its dashboard on this loopback port instead of the monitor. */
+  dashboardPort?: number;
   logger: Logger;
 }): Promise<EmbeddedCounty> {
   const log = opts.logger;
@@ -135,23 +147,41 @@ export async function startEmbeddedCounty(opts: {
     });
   });
   await client.subscribeAsync(topics.record(opts.county, "+"), { qos: 1 });
-  const fleet = await startMonitor({
-    county: opts.county,
-    url,
-    username: COUNTY_ADMIN,
-    password: adminPassword,
-    dataDir: opts.fleetDir,
-    http: { host: "127.0.0.1", port: opts.fleetPort ?? 0 },
-  });
-  log.info(`embedded county broker ${url}, archive in ${opts.archiveDir}, fleet monitor ${fleet.url}/fleet/`);
+  let dashboard: (EmbeddedCounty["dashboard"] & { stop(): Promise<void> }) | null = null;
+  if (opts.dashboardPort !== undefined) {
+    try {
+      dashboard = await startDashboard(opts.county, url, adminPassword, opts.fleetDir, opts.dashboardPort);
+    } catch (e) {
+      // The demo dashboard is a convenience: the station runs on without it, with the JSON monitor.
+      log.warn(`county fleet dashboard not started (${(e as Error).message}); using the JSON fleet monitor`);
+    }
+  }
+  const fleet = dashboard
+    ? null
+    : await startMonitor({
+        county: opts.county,
+        url,
+        username: COUNTY_ADMIN,
+        password: adminPassword,
+        dataDir: opts.fleetDir,
+        http: { host: "127.0.0.1", port: opts.fleetPort ?? 0 },
+      });
+  log.info(
+    `embedded county broker ${url}, archive in ${opts.archiveDir}, ${
+      dashboard
+        ? `fleet dashboard ${dashboard.url} (login in ${dashboard.loginFile})`
+        : `fleet monitor ${fleet!.url}/fleet/`
+    }`,
+  );
 
   return {
     url,
     archive,
     station: { username: opts.stationId, password: stationPassword },
     fleet,
+    dashboard: dashboard ? { url: dashboard.url, loginFile: dashboard.loginFile } : null,
     async stop() {
-      await fleet.stop().catch((e: Error) => log.warn(`fleet monitor stop: ${e.message}`));
+      await (fleet ?? dashboard)?.stop().catch((e: Error) => log.warn(`fleet view stop: ${e.message}`));
       await core.drain();
       await client.endAsync();
       for (const s of sockets) s.destroy();
@@ -160,4 +190,45 @@ export async function startEmbeddedCounty(opts: {
       await archive.close();
     },
   };
+}
+
+/**
+ * The county's Node-RED fleet flow and dashboard in this process, on the embedded broker. Its login
+ * (user `county-it`) is made here and written only to `{fleetDir}/dashboard-login.txt` (mode 0600):
+ * the dashboard is never open to whoever reaches the port.
+ */
+async function startDashboard(
+  county: string,
+  url: string,
+  adminPassword: string,
+  fleetDir: string,
+  port: number,
+) {
+  const password = randomBytes(12).toString("base64url");
+  const bcrypt = createRequire(createRequire(import.meta.url).resolve("node-red"))("bcryptjs") as {
+    hash(p: string, rounds: number): Promise<string>;
+  };
+  const c = await startCounty(
+    {
+      county,
+      dataDir: join(fleetDir, "node-red"),
+      broker: { url, sharedSubscription: false },
+      // The flow has no archive receiver (archive: false); the store is opened and stays empty.
+      store: { kind: "file", dir: join(fleetDir, "node-red", "no-archive") },
+      archive: false,
+      fleet: { password: adminPassword },
+      http: {
+        host: "127.0.0.1",
+        port,
+        users: [{ username: "county-it", passwordHash: await bcrypt.hash(password, 10) }],
+      },
+      credentialSecret: randomBytes(24).toString("base64url"),
+    },
+    undefined,
+    { store: new FileFleetStateStore(fleetDir) },
+  );
+  mkdirSync(fleetDir, { recursive: true });
+  const loginFile = join(fleetDir, "dashboard-login.txt");
+  writeFileSync(loginFile, `county-it ${password}\n`, { mode: 0o600 });
+  return { url: c.dashboardUrl!, loginFile, stop: () => c.stop() };
 }

@@ -121,6 +121,15 @@ export class FleetAgent {
         this.#afterBirth();
         return { status: "done" };
       },
+      // The county acknowledged an alarm (county IT saw it): noted in the audit log by the handler;
+      // the answer says whether the occurrence still holds here.
+      "ack-alarm": (args) => {
+        const held = this.#alarms.active.some((a) => a.id === args.alarmId && a.raisedAt === args.raisedAt);
+        o.logger.info(
+          `county acknowledged alarm ${String(args.alarmId).slice(0, 80)}${held ? "" : " (no longer held)"}`,
+        );
+        return { status: "done", result: { alarmId: args.alarmId, held } };
+      },
       "retry-uploads": () => {
         this.#link?.kick();
         return { status: "done", result: { pending: o.facts.backlogCount() } };

@@ -36,7 +36,7 @@ export function parseFleetTopic(
   return { county: p[2]!, station: p[3]!, kind: p[4]!, ...(p[5] === undefined ? {} : { sub: p[5] }) };
 }
 
-export const COMMAND_NAMES = ["rebirth", "retry-uploads", "logs", "restart"] as const;
+export const COMMAND_NAMES = ["rebirth", "retry-uploads", "logs", "restart", "ack-alarm"] as const;
 
 export const Command = z.object({
   v: z.literal(FLEET_VERSION),

@@ -50,7 +50,7 @@ it("the station's birth shows in the embedded fleet monitor", async () => {
   });
   type Page = { total: number; stations: { stationId: string; online: boolean; bdSeq: number }[] };
   const body = await until(
-    async () => (await (await fetch(`${county.fleet.url}/fleet/stations`)).json()) as Page,
+    async () => (await (await fetch(`${county.fleet!.url}/fleet/stations`)).json()) as Page,
     (b) => b.total === 1,
     "the station in the fleet state",
     10_000,

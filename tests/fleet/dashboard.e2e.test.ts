@@ -1,0 +1,231 @@
+/**
+ * The county fleet dashboard in `npm run county` (built output, in-process), against the shipped
+ * Mosquitto and `npm run fleet-sim` stations, in Debian's Chromium: the login is required (page,
+ * socket.io and editor API), the stations are listed one server-side page at a time, a station
+ * killed with SIGKILL shows offline, a config rollout shows applied and pending per station, and
+ * an alarm it raises is acknowledged from the table and the acknowledgement reaches the station.
+ * Nothing is loaded from anywhere but the county's own server.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { CountyHandle, startCounty as StartCounty } from "../../flows/county.js";
+import { COUNTY_ADMIN } from "../../station/mqtt/fleet-contract.js";
+import { launchChromium } from "../e2e/kiosk-driver.js";
+import { type FaultBroker, startFaultBroker } from "../faults/lib/broker.js";
+import { until } from "../faults/lib/wait.js";
+import { type Built, buildDist } from "../flows/helpers/dist-build.js";
+
+const COUNTY = "demo-county";
+const PW = "dash-pw-0123";
+const ROOT = join(import.meta.dirname, "../..");
+const IT = { username: "it-wang", password: "县信息科-secret" };
+const N = 25;
+const ids = Array.from({ length: N }, (_, i) => `dash-${i}`);
+const SHOTS = process.env.HS_SCREENSHOT_DIR ?? join(tmpdir(), "hs-fleet-dashboard-shots");
+
+let broker: FaultBroker;
+let built: Built;
+let dir: string;
+let county: CountyHandle;
+let browser: Browser;
+const sims: ChildProcess[] = [];
+
+function sim(count: number, offset: number): Promise<ChildProcess> {
+  const p = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "scripts/fleet-sim.ts",
+      ...["--stations", String(count), "--id-offset", String(offset), "--prefix", "dash-"],
+      ...["--county", COUNTY, "--url", broker.url, "--ca", broker.caFile, "--dir", join(dir, "sim")],
+      ...["--keepalive", "5"],
+    ],
+    { cwd: ROOT, env: { ...process.env, HS_MQTT_PASSWORD: PW }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  sims.push(p);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    p.stdout!.on("data", (d) => {
+      out += d;
+      if (out.includes(`READY ${count}`)) resolve(p);
+    });
+    p.once("exit", (c) => reject(new Error(`fleet-sim exited ${c}: ${out}`)));
+  });
+}
+
+beforeAll(async () => {
+  [broker, built] = await Promise.all([
+    startFaultBroker([COUNTY_ADMIN, ...ids].map((username) => ({ username, password: PW }))),
+    buildDist(),
+  ]);
+  dir = await mkdtemp(join(tmpdir(), "hs-fleet-dash-"));
+  mkdirSync(SHOTS, { recursive: true });
+  const bcrypt = createRequire(createRequire(import.meta.url).resolve("node-red"))("bcryptjs") as {
+    hashSync(p: string, rounds: number): string;
+  };
+  const mod = (await import(pathToFileURL(built.countyJs).href)) as { startCounty: typeof StartCounty };
+  county = await mod.startCounty({
+    county: COUNTY,
+    dataDir: join(dir, "county"),
+    broker: { url: broker.url, caFile: broker.caFile },
+    store: { kind: "file", dir: join(dir, "store") },
+    archive: false,
+    fleet: { password: PW, pageSize: 10, offlineAlarmSeconds: 600 },
+    http: { port: 0, users: [{ username: IT.username, passwordHash: bcrypt.hashSync(IT.password, 8) }] },
+    credentialSecret: "dash-secret-0123456789",
+  });
+  // archive: false, so connected() is the fleet view's own county-admin connection.
+  await until(() => county.connected(), Boolean, "the fleet view connected", 30_000);
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const p of sims) p.kill("SIGKILL");
+  await county?.stop();
+  await broker?.close();
+  await built?.cleanup();
+  await rm(dir, { recursive: true, force: true });
+});
+
+it("refuses every request without the county login: page, socket.io, editor API", async () => {
+  const url = county.dashboardUrl!;
+  expect((await fetch(url)).status).toBe(401);
+  const wrong = `Basic ${Buffer.from(`${IT.username}:nope`).toString("base64")}`;
+  expect((await fetch(url, { headers: { authorization: wrong } })).status).toBe(401);
+  const good = `Basic ${Buffer.from(`${IT.username}:${IT.password}`).toString("base64")}`;
+  expect((await fetch(url, { headers: { authorization: good } })).status).toBe(200);
+  // The editor's admin API needs its own token (adminAuth), not just reaching the port.
+  expect((await fetch(`${county.url}flows`)).status).toBe(401);
+
+  // socket.io on the HTTP server itself: the handshake is answered, the namespace refused.
+  const sio = `${new URL(url).origin}/api/dashboard/socket.io/?EIO=4&transport=polling`;
+  // The socket.io protocol over plain polling (the dashboard bundles its client; none is installed):
+  // open an engine.io session, ask to join the namespace, read the answer.
+  const tryConnect = async (headers: Record<string, string>) => {
+    const open = await (await fetch(sio, { headers })).text();
+    const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+    await fetch(`${sio}&sid=${sid}`, { method: "POST", headers, body: "40" });
+    const reply = await (await fetch(`${sio}&sid=${sid}`, { headers })).text();
+    if (reply.startsWith("40")) return "connected";
+    const err = /^44(.*)$/.exec(reply);
+    return err ? `refused: ${(JSON.parse(err[1]!) as { message: string }).message}` : `? ${reply}`;
+  };
+  expect(await tryConnect({})).toBe("refused: login required");
+  expect(await tryConnect({ authorization: wrong })).toBe("refused: login required");
+  expect(await tryConnect({ authorization: good })).toBe("connected");
+}, 60_000);
+
+it("lists and pages the stations, shows a killed one offline, a rollout's progress, and acknowledges an alarm", async () => {
+  await sim(N - 1, 0);
+  const doomed = await sim(1, N - 1);
+  const sorted = [...ids].sort((a, b) => a.localeCompare(b));
+  const ctx = await browser.newContext({
+    httpCredentials: IT,
+    viewport: { width: 1280, height: 800 },
+    locale: "zh-CN",
+  });
+  const external: string[] = [];
+  await ctx.route("**/*", (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname !== "127.0.0.1") {
+      external.push(u.href);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+  const firstCells = async (table: string) =>
+    (await page.locator(`.${table} tbody tr td:first-child`).allInnerTexts()).map((t) => t.trim());
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  await page.goto(county.dashboardUrl!);
+  // Stations listed, one server-side page of 10 at a time.
+  await page.getByText(/第 1\/3 页 · 共 25 站 · 在线 25/).waitFor({ timeout: 90_000 });
+  await until(
+    () => firstCells("hs-stations-table"),
+    (c) => c.join() === sorted.slice(0, 10).join(),
+    "page 1",
+    30_000,
+  );
+  await page.getByRole("button", { name: /下一页 Next/ }).click();
+  await page.getByText(/第 2\/3 页/).waitFor({ timeout: 30_000 });
+  await until(
+    () => firstCells("hs-stations-table"),
+    (c) => c.join() === sorted.slice(10, 20).join(),
+    "page 2",
+    30_000,
+  );
+  expect(sorted.slice(10, 20)).toContain("dash-24");
+
+  // A station killed outright: the broker's Will (keepalive 5 s) shows it offline, lost.
+  doomed.kill("SIGKILL");
+  const row24 = page.locator(".hs-stations-table tbody tr", { hasText: "dash-24" });
+  await row24.getByText("离线 offline (失联 lost)").waitFor({ timeout: 60_000 });
+  await page.getByText(/共 25 站 · 在线 24/).waitFor({ timeout: 30_000 });
+  await shot("fleet-stations-page2-offline");
+
+  // A config rollout to every station: 24 apply it, the dead one stays pending. The new limit
+  // (disk below 1 TB is "low") makes each live station raise a disk-low alarm.
+  const settings = { fleet: { checkSeconds: 2, alarms: { diskLowMegabytes: 1_000_000 } } };
+  await page.getByLabel(/版本 Version/).fill("3");
+  await page.getByLabel(/设置 Settings/).fill(JSON.stringify(settings));
+  await page.getByRole("button", { name: /下发 Send/ }).click();
+  await page
+    .getByText("config:3: 已应用 applied 24 · 已拒绝 rejected 0 · 待定 pending 1")
+    .waitFor({ timeout: 60_000 });
+  const pendingRow = page.locator(".hs-rollout-table tbody tr", { hasText: "dash-24" });
+  await pendingRow.getByText("待定 pending").waitFor({ timeout: 10_000 });
+  expect(await page.locator(".hs-rollout-table tbody tr", { hasText: "已应用 applied" }).count()).toBe(24);
+
+  // The alarm list, and an acknowledgement that reaches the station.
+  const alarmRow = page
+    .locator(".hs-alarms-table tbody tr", { hasText: "dash-0" })
+    .filter({ hasText: "disk-low" });
+  await alarmRow.waitFor({ timeout: 60_000 });
+  expect(await alarmRow.textContent()).toContain("未确认 not acknowledged");
+  await alarmRow.getByRole("button", { name: /确认 Acknowledge/ }).click();
+  await alarmRow
+    .getByText(`已确认 acknowledged ${IT.username}`, { exact: false })
+    .waitFor({ timeout: 30_000 });
+  const audit = await until(
+    () => readFile(join(dir, "sim", "dash-0", "fleet", "audit.jsonl"), "utf8").catch(() => ""),
+    (t) => t.includes('"name":"ack-alarm"'),
+    "ack-alarm in dash-0's audit log",
+    30_000,
+  );
+  expect(audit).toMatch(/"name":"ack-alarm","status":"done"/);
+  // The county's own audit names the person logged in to the dashboard, for both actions.
+  const countyAudit = (await readFile(join(dir, "county", "fleet", "audit.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { kind: string; by: string; station?: string; version?: number });
+  expect(countyAudit.map((l) => [l.kind, l.by, l.station ?? l.version])).toEqual([
+    ["config", IT.username, 3],
+    ["ack", IT.username, "dash-0"],
+  ]);
+  // Only dash-0 was acknowledged.
+  const others = page
+    .locator(".hs-alarms-table tbody tr", { hasText: "dash-1" })
+    .filter({ hasText: "disk-low" });
+  expect(await others.first().textContent()).toContain("未确认 not acknowledged");
+  await shot("fleet-rollout-alarms");
+
+  // No horizontal overflow at 1280 px (a string: the test's tsconfig has no DOM types).
+  const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+  expect(overflow).toBeLessThanOrEqual(0);
+  expect(external).toEqual([]);
+  expect(errors).toEqual([]);
+  await ctx.close();
+}, 300_000);
