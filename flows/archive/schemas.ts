@@ -20,6 +20,10 @@ export interface Validators {
   /** record-message.v2.json: v2 adds the doctor's assisted check-up and follow-up form. */
   recordV2: ValidateFunction;
   ack: ValidateFunction;
+  /** audit-message.v1.json: the doctor's audit log. */
+  audit: ValidateFunction;
+  /** outcome-message.v1.json: the doctor's list outcomes. */
+  outcome: ValidateFunction;
 }
 
 /** Walks up from `from` until `rel` exists below a directory; null at the filesystem root. */
@@ -48,6 +52,8 @@ export function loadValidators(dir = schemaDir()): Validators {
     record: ajv.compile(read("record-message.v1.json")),
     recordV2: ajv.compile(read("record-message.v2.json")),
     ack: ajv.compile(read("ack-message.v1.json")),
+    audit: ajv.compile(read("audit-message.v1.json")),
+    outcome: ajv.compile(read("outcome-message.v1.json")),
   };
 }
 
