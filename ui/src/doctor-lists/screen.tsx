@@ -375,6 +375,7 @@ function CoveragePanel(p: {
     );
   return (
     <div class="dl-body" data-testid="dl-coverage">
+      {/* Print and export share the scope row: at 800×480 the stage has no height for another. */}
       <div class="dl-bar">
         <button type="button" class="dl-chip" disabled={scope === 0} onClick={() => setScope(scope - 1)}>
           ◀
@@ -389,6 +390,27 @@ function CoveragePanel(p: {
           onClick={() => setScope(scope + 1)}
         >
           ▶
+        </button>
+        <button
+          type="button"
+          class="dl-chip"
+          data-testid="dl-print"
+          onClick={() => request("POST", "coverage/print").then(() => p.onMessage(tr("printed")), p.onError)}
+        >
+          {tr("print")}
+        </button>
+        <button
+          type="button"
+          class="dl-chip"
+          data-testid="dl-export"
+          onClick={() =>
+            request("GET", "export-folders").then(
+              (r) => setFolders((r as { folders: string[] }).folders),
+              p.onError,
+            )
+          }
+        >
+          {tr("exportCsv")}
         </button>
       </div>
       <table class="dl-table">
@@ -419,29 +441,6 @@ function CoveragePanel(p: {
           })}
         </tbody>
       </table>
-      <div class="dl-pager">
-        <button
-          type="button"
-          class="dl-chip"
-          data-testid="dl-print"
-          onClick={() => request("POST", "coverage/print").then(() => p.onMessage(tr("printed")), p.onError)}
-        >
-          {tr("print")}
-        </button>
-        <button
-          type="button"
-          class="dl-chip"
-          data-testid="dl-export"
-          onClick={() =>
-            request("GET", "export-folders").then(
-              (r) => setFolders((r as { folders: string[] }).folders),
-              p.onError,
-            )
-          }
-        >
-          {tr("exportCsv")}
-        </button>
-      </div>
     </div>
   );
 }
