@@ -148,7 +148,9 @@ describe("county archive from dist/", () => {
     await doctor.endAsync();
     const log = await county.stop();
     expectExactlyOnceAcks(r);
-    expect(log).toMatch(/STOPPED county=demo-county stored=80 duplicates=\d+ rejected=0 dropped=1/);
+    expect(log).toMatch(
+      /STOPPED county=demo-county stored=80 duplicates=\d+ rejected=0 dropped=1 failedBatches=0 events=2 eventDuplicates=0 eventsRejected=0/,
+    );
 
     const store = new FileArchiveStore({ dir: join(dir, "store") });
     await store.open();
