@@ -6,7 +6,7 @@ import type { Lang } from "./i18n.js";
 
 const WEEKDAYS_ZH = ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"];
 const WEEKDAYS_EN = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS_EN = [
+export const MONTHS_EN = [
   "January",
   "February",
   "March",

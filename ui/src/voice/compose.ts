@@ -8,6 +8,7 @@
  */
 
 import type { VoiceParam } from "../../../station/protocol.js";
+import { MONTHS_EN } from "../format.js";
 
 export type { VoiceParam };
 export type VoiceLang = "zh" | "en";
@@ -49,20 +50,6 @@ const EN_ONES = [
   "nineteen",
 ];
 const EN_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-const EN_MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 const EN_ORDINAL_ONES = [
   "",
   "first",
@@ -138,7 +125,7 @@ function buildPartTexts(): Record<string, Record<VoiceLang, string>> {
   parts["u-day"] = { zh: "天", en: "day" };
   for (const [unit, text] of Object.entries(UNITS)) parts[`u-${unit}`] = text;
   for (const [verdict, text] of Object.entries(VERDICTS)) parts[`v-${verdict}`] = text;
-  for (let m = 1; m <= 12; m++) parts[`m-${m}`] = { zh: `${zhUnder100(m)}月`, en: EN_MONTHS[m - 1]! };
+  for (let m = 1; m <= 12; m++) parts[`m-${m}`] = { zh: `${zhUnder100(m)}月`, en: MONTHS_EN[m - 1]! };
   for (let d = 1; d <= 31; d++) parts[`d-${d}`] = { zh: `${zhUnder100(d)}号`, en: enOrdinal(d) };
   return parts;
 }
