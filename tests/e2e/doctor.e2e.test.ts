@@ -322,6 +322,10 @@ describe("the village doctor's console in Chromium", () => {
     // Back to the home, then one tap signs out and the kiosk is the villager's again.
     await main().click(`${lists} [data-testid="back"]`);
     await waitScreen("doctor-home", [main()]);
+    // The console home's audit list shows the outcome and the export as they were written.
+    await main().waitForSelector('[data-testid="audit-list"] li:has-text("导出覆盖率")');
+    expect(await main().textContent('[data-testid="audit-list"]')).toContain("记录随访结果");
+    await shot("11f-home-audit-after", [main()]);
     await tap("doc-sign-out");
     await waitScreen("attract");
     for (const p of pages) expect(await p.isVisible('[data-testid="doctor-bar"]')).toBe(false);
