@@ -46,13 +46,18 @@ export const OutcomeMessage = z.strictObject({
 });
 export type OutcomeMessage = z.infer<typeof OutcomeMessage>;
 
-/** The wire form of a stored outcome. The stored entry key is `<hmac>|<programme>|<nextDue>` or `referral|<recordId>`. */
+/**
+ * The wire form of a stored outcome. The stored entry key is `<hmac>|<programme>|<nextDue>` (due
+ * list) or `referral|<recordId>` (inbox); any other key (a kind a later module adds) goes as its
+ * first field only. Never throws on a key it does not know: one odd outcome must not stop the queue.
+ */
 export function toOutcomeEvent(o: Outcome): OutcomeEvent {
   const parts = o.entryKey.split("|");
-  const entry =
-    parts[0] === "referral"
-      ? { programme: "referral", recordId: parts[1] ?? "" }
-      : { programme: parts[1] ?? "unknown", nextDue: parts[2] ?? "" };
+  const first = parts[0] ?? "";
+  const programme = (/^[0-9a-f]{64}$/.test(first) ? parts[1] : first)?.slice(0, 32) || "unknown";
+  const entry: { programme: string; nextDue?: string; recordId?: string } = { programme };
+  if (/^[0-9a-f]{64}$/.test(first) && /^\d{4}-\d{2}-\d{2}$/.test(parts[2] ?? "")) entry.nextDue = parts[2]!;
+  if (first === "referral" && UUID.test(parts[1] ?? "")) entry.recordId = parts[1]!;
   return {
     v: 1,
     id: o.id,
