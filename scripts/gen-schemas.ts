@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { AuditMessage } from "../station/doctor/audit-message.js";
 import { OutcomeMessage } from "../station/doctor-lists/outcome-message.js";
-import { AckMessage, RecordMessageV1, RecordMessageV2 } from "../station/mqtt/contract.js";
+import { AckMessage, RecordMessageV1, RecordMessageV2, RecordMessageV3 } from "../station/mqtt/contract.js";
 import { Answer, Command, ConfigDesired, PackChunk } from "../station/mqtt/fleet-contract.js";
 import { AlarmsMessage, HealthMessage } from "../station/mqtt/fleet-reports.js";
 import { PresenceMessage, PresenceMessageV1 } from "../station/mqtt/presence.js";
@@ -21,6 +21,10 @@ const schemas = {
     schema: RecordMessageV2,
     title:
       "Check-up record v2 (adds the doctor's assisted check-up and follow-up form), station → county archive",
+  },
+  "record-message.v3.json": {
+    schema: RecordMessageV3,
+    title: "Check-up record v3 (a doctor's correction of a rejected record), station → county archive",
   },
   "ack-message.v1.json": { schema: AckMessage, title: "Archive acknowledgement, county archive → station" },
   "audit-message.v1.json": {

@@ -15,9 +15,13 @@ import { buildDevices } from "./devices/index.js";
 import type { SimControl } from "./devices/sim-devices.js";
 import { DiskGuard } from "./disk/disk-guard.js";
 import { DoctorConsole } from "./doctor/console.js";
+import { DoctorList } from "./doctor/doctor-list.js";
 import { consoleGate, listAudit } from "./doctor/gate.js";
 import { allowedHosts } from "./doctor/guard.js";
 import { PREFIX as DOCTOR_PREFIX, doctorRoutes } from "./doctor/routes.js";
+import { assessCorrected } from "./doctor-inbox/assess.js";
+import { DoctorInbox } from "./doctor-inbox/index.js";
+import { doctorInboxRoutes } from "./doctor-inbox/routes.js";
 import { DoctorLists } from "./doctor-lists/index.js";
 import { observeSaves } from "./doctor-lists/observe-store.js";
 import { type DoctorGate, doctorListRoutes } from "./doctor-lists/routes.js";
@@ -25,8 +29,11 @@ import { type EmbeddedCounty, startEmbeddedCounty } from "./embedded/county.js";
 import { FleetAgent } from "./fleet/agent.js";
 import type { CommandRun } from "./fleet/commands.js";
 import { withAppliedConfig } from "./fleet/config-shadow.js";
+import { doctorsPack } from "./fleet/doctors-pack.js";
 import { PolicyHolder, policyPack } from "./fleet/policy-pack.js";
 import { rosterPack } from "./fleet/roster-pack.js";
+import { summariesPack } from "./fleet/summaries-pack.js";
+import { CountyVisits } from "./health-card/county-visits.js";
 import { HealthCardService } from "./health-card/service.js";
 import { withHealthCard } from "./health-card/workflow.js";
 import { HelpStore } from "./help/help-store.js";
@@ -43,11 +50,13 @@ import { simRoutes } from "./server/sim-api.js";
 import { createFileStore } from "./storage/file-store.js";
 import type { RecordStore } from "./storage/types.js";
 import { TimeGuard } from "./timekeeping/time-guard.js";
+import type { UploadStatus } from "./upload/status.js";
 import { Uploader, type UploaderOptions } from "./upload/uploader.js";
 import type { LogRing } from "./util/log-ring.js";
 import type { Logger } from "./util/logger.js";
 import { type Notify, watchdogIntervalMs } from "./watchdog/sd-notify.js";
 import { Watchdog } from "./watchdog/watchdog.js";
+import { clockSuspect } from "./workflow/record.js";
 import { createUpdate } from "./workflow/update.js";
 
 export interface StationAppOptions {
@@ -91,12 +100,15 @@ export class StationApp {
   #county: EmbeddedCounty | null = null;
   #roster: SwappableRoster | null = null;
   #doctor: DoctorConsole | null = null;
+  #doctorList: DoctorList | null = null;
+  #countyVisits: { visits: CountyVisits; keyOf: (idNumber: string) => string } | null = null;
   #help: HelpStore | null = null;
   #healthCard: HealthCardService | null = null;
   #disk: DiskGuard | null = null;
   #timeGuard: TimeGuard | null = null;
   #pruner: RetentionPruner | null = null;
   #lists: DoctorLists | null = null;
+  #inbox: DoctorInbox | null = null;
   #watchdog: Watchdog | null = null;
   #startedAt = 0;
   #config: StationConfig;
@@ -170,6 +182,9 @@ export class StationApp {
     // Held, not fixed: a policy pack from the county replaces it for the next assessment.
     const policy = new PolicyHolder(loadDefaultPolicy());
     this.#policy = policy;
+    // Who may sign in: the config's doctors until a county doctors' pack replaces them.
+    const doctorList = new DoctorList(config.doctor.doctors);
+    this.#doctorList = doctorList;
     const dataDir = resolvePath(baseDir, config.dataDir);
     // (The data format was prepared at the top of start(), before the county's config was read.)
     const rawStore = createFileStore({ dir: dataDir, logger: log.child("store") });
@@ -213,9 +228,14 @@ export class StationApp {
       this.#pruner.start();
     }
 
+    // The county's summaries pack, keyed by the person index (never the ID number at rest).
+    const keyOf = (idNumber: string) => rawStore.personKey(idNumber);
+    const countyVisits = new CountyVisits(keyOf);
+    this.#countyVisits = { visits: countyVisits, keyOf };
     // Before the devices start: seeding the demo's history is disk-heavy, and device polls time out meanwhile.
     const healthCard = new HealthCardService({
       store,
+      countyVisits,
       pack: () => policy.current,
       roster,
       timeZone: config.station.timezone,
@@ -335,8 +355,10 @@ export class StationApp {
       : null;
     // The lists' outcomes go to the county beside the audit log, on the same link.
     if (upstream) lists.startUpload(upstream);
+    if (demoDoctor) doctorList.setConfig([DEMO_DOCTOR]);
     const doctor = new DoctorConsole({
-      config: demoDoctor ? { ...config.doctor, doctors: [DEMO_DOCTOR] } : config.doctor,
+      config: config.doctor,
+      doctors: doctorList,
       station: config.station,
       dataDir: resolvePath(baseDir, config.dataDir),
       runtime,
@@ -351,15 +373,49 @@ export class StationApp {
     this.#doctor = doctor;
     let hosts: ReadonlySet<string> = new Set();
     const consoleRoutes = doctorRoutes(doctor, () => hosts);
+    // Help requests cleared by a doctor, and corrections of records the archive rejected.
+    const inbox = new DoctorInbox({
+      dataDir,
+      store: () => store,
+      help,
+      stationId: config.station.id,
+      now: () => clock.now(),
+      clockSuspect: (ms) => clockSuspect(ms, null),
+      assess: (original, readings, person) =>
+        assessCorrected(original, readings, person, {
+          pack: policy.current,
+          categories: roster.get(person.idNumber)?.categories ?? [],
+          day: localDate(Date.parse(original.createdAt), config.station.timezone),
+        }),
+      personKey: (id) => doctor.personKey(id),
+      audit: (e) => doctor.audit(e),
+      onSaved: () => {
+        uploader?.kick();
+        // The corrected rejection leaves the status strip's count.
+        if (uploader) this.hub.publish("upload/status", this.#openRejections(uploader.status));
+      },
+      logger: log.child("doctor-inbox"),
+    });
+    await inbox.start();
+    this.#inbox = inbox;
+    const gate = this.o.doctorGate ?? consoleGate(() => this.#doctor);
 
     const server = new StationServer({
       hub: this.hub,
       action: (a) => runtime.action(a),
       health: () => this.#health(),
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
+      declaredRoutes: doctorInboxRoutes(() => this.#inbox),
+      doctorSession: async (req) => {
+        try {
+          return await gate.require(req);
+        } catch {
+          return null;
+        }
+      },
       // /api/doctor/lists/ belongs to the lists; the rest of /api/doctor/ to the console.
       routes: [
-        doctorListRoutes(lists, this.o.doctorGate ?? consoleGate(() => this.#doctor), dataDir),
+        doctorListRoutes(lists, gate, dataDir),
         async (req, res, url) => {
           if (!url.pathname.startsWith(DOCTOR_PREFIX)) return false;
           await consoleRoutes(req, res, url.pathname);
@@ -515,6 +571,16 @@ export class StationApp {
             }
           : {}),
         ...(this.#policy ? { policy: policyPack(this.#policy) } : {}),
+        ...(this.#doctorList ? { doctors: doctorsPack(this.#doctorList, config.station.countyId) } : {}),
+        ...(this.#countyVisits
+          ? {
+              summaries: summariesPack(this.#countyVisits.visits, {
+                county: config.station.countyId,
+                stationId: config.station.id,
+                keyOf: this.#countyVisits.keyOf,
+              }),
+            }
+          : {}),
       },
       config: {
         fileConfig: this.o.loaded.config,
@@ -527,7 +593,8 @@ export class StationApp {
         packs: () => ({ roster: null, policy: null }),
         devices: () => (this.#devices ? this.#deviceStatus() : {}),
         backlogCount: () => this.#uploader?.status.pending ?? 0,
-        rejectedCount: () => this.#uploader?.status.rejected.length ?? 0,
+        rejectedCount: () =>
+          this.#uploader ? this.#openRejections(this.#uploader.status).rejected.length : 0,
         savesFailing: () => {
           const m = this.#runtime?.model;
           return m?.step === "saving" && m.error !== null && m.error !== undefined;
@@ -559,10 +626,10 @@ export class StationApp {
     });
     this.#uploader = uploader;
     fleet.attach(uploader);
-    uploader.on("status", (s) => this.hub.publish("upload/status", s));
+    uploader.on("status", (s) => this.hub.publish("upload/status", this.#openRejections(s)));
     uploader.on("archiveTime", ({ at }) => void this.#timeGuard?.observeArchive(at));
     await uploader.start();
-    this.hub.publish("upload/status", uploader.status);
+    this.hub.publish("upload/status", this.#openRejections(uploader.status));
     return uploader;
   }
 
@@ -576,6 +643,7 @@ export class StationApp {
     await this.#uploader?.stop().catch((e: Error) => this.o.logger.warn(`upload stop: ${e.message}`));
     await this.#county?.stop().catch((e: Error) => this.o.logger.warn(`embedded county stop: ${e.message}`));
     await this.#server?.close();
+    await this.#inbox?.stop();
     await this.#help?.stop();
     this.#disk?.stop();
     for (const d of Object.values(this.#devices ?? {})) await d.stop().catch(() => {});
@@ -583,6 +651,12 @@ export class StationApp {
     await this.#pruner?.stop();
     await this.#timeGuard?.stop().catch((e: Error) => this.o.logger.warn(`clock stop: ${e.message}`));
     await this.#store?.close();
+  }
+
+  /** Upload status without the rejections a doctor has corrected (station/doctor-inbox): the strip counts what is left to do. */
+  #openRejections(s: UploadStatus): UploadStatus {
+    const inbox = this.#inbox;
+    return inbox ? { ...s, rejected: s.rejected.filter((r) => !inbox.isSuperseded(r.id)) } : s;
   }
 
   /** The oldest help request no doctor has cleared yet (station/help), or null. */

@@ -202,7 +202,7 @@ export interface DoctorSessionView {
   signedIn: boolean;
   doctor: { id: string; name: string } | null;
   /** Why the last session ended; the kiosk leaves the doctor's screens at once. */
-  ended: "sign-out" | "idle" | "replaced" | "stopped" | null;
+  ended: "sign-out" | "idle" | "replaced" | "stopped" | "removed" | null;
   assisted: { sampleType: string | null } | null;
   /** A doctor's own card was tapped on the card sign-in screen. */
   card: { doctorId: string; name: string } | { unknown: true } | null;

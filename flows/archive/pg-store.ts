@@ -244,7 +244,7 @@ export class PostgresArchiveStore implements ArchiveStore {
 }
 
 function fromRow(row: Row): ArchivedRecord {
-  // The record's own version says which message carried it (v1 and v2 are stored alike).
+  // The record's own version says which message carried it (every version is stored alike).
   const rest = {
     type: "checkup-record" as const,
     county: row.county,
@@ -253,10 +253,22 @@ function fromRow(row: Row): ArchivedRecord {
     observations: row.observations,
   };
   return {
-    message:
-      row.record.schemaVersion === 2
-        ? { ...rest, v: 2, record: row.record }
-        : { ...rest, v: 1, record: row.record },
+    message: messageOf(rest, row.record),
     receivedAt: row.received_at.toISOString(),
   };
+}
+
+/** The message version always follows the record's (docs/mqtt-api.md "Record versions"). */
+function messageOf(
+  rest: Omit<RecordMessage, "v" | "record">,
+  record: RecordMessage["record"],
+): RecordMessage {
+  switch (record.schemaVersion) {
+    case 3:
+      return { ...rest, v: 3, record };
+    case 2:
+      return { ...rest, v: 2, record };
+    default:
+      return { ...rest, v: 1, record };
+  }
 }

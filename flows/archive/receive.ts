@@ -131,7 +131,9 @@ function decideUnsafe(topic: string, payload: unknown, ctx: DecideContext): Deci
   const id = idOf(json);
   if (!id) return drop("payload has no record.id");
   // Each message version has its own published schema; an unknown version fails v1's `v` const.
-  const validate = (json as { v?: unknown }).v === 2 ? ctx.validators.recordV2 : ctx.validators.record;
+  const v = (json as { v?: unknown }).v;
+  const validate =
+    v === 2 ? ctx.validators.recordV2 : v === 3 ? ctx.validators.recordV3 : ctx.validators.record;
   if (!validate(json)) return reject(id, "schema", formatAjvErrors(validate.errors));
 
   const msg = json as {

@@ -19,6 +19,8 @@ export interface Validators {
   record: ValidateFunction;
   /** record-message.v2.json: v2 adds the doctor's assisted check-up and follow-up form. */
   recordV2: ValidateFunction;
+  /** record-message.v3.json: v3 is a doctor's correction naming the record it supersedes. */
+  recordV3: ValidateFunction;
   ack: ValidateFunction;
   /** audit-message.v1.json: the doctor's audit log. */
   audit: ValidateFunction;
@@ -51,6 +53,7 @@ export function loadValidators(dir = schemaDir()): Validators {
   return {
     record: ajv.compile(read("record-message.v1.json")),
     recordV2: ajv.compile(read("record-message.v2.json")),
+    recordV3: ajv.compile(read("record-message.v3.json")),
     ack: ajv.compile(read("ack-message.v1.json")),
     audit: ajv.compile(read("audit-message.v1.json")),
     outcome: ajv.compile(read("outcome-message.v1.json")),

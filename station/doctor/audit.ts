@@ -27,6 +27,7 @@ export const AUDIT_TYPES = [
   "follow-up",
   "person-viewed",
   "record-corrected",
+  "help-cleared",
   // From the lists module (station/doctor-lists), through app.doctor.audit():
   "outcome-recorded",
   "coverage-printed",

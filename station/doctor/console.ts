@@ -14,6 +14,7 @@ import type { RecordStore } from "../storage/types.js";
 import type { Logger } from "../util/logger.js";
 import { type AuditInput, AuditLog, personKey } from "./audit.js";
 import { AuditUpload } from "./audit-upload.js";
+import { DoctorList } from "./doctor-list.js";
 import { Lockout } from "./lockout.js";
 import { type DoctorSession, SignIn } from "./sign-in.js";
 
@@ -24,6 +25,8 @@ export type CheckupControl = Pick<
 
 export interface DoctorConsoleOptions {
   config: StationConfig["doctor"];
+  /** Who may sign in: config or the county's pack (doctor-list.ts); by default the config's doctors. */
+  doctors?: DoctorList;
   station: { id: string; countyId: string; timezone: string };
   /** The station's data folder: the lockout and audit files live under doctor/. */
   dataDir: string;
@@ -50,8 +53,11 @@ export class DoctorConsole {
   #signIn: SignIn | null = null;
   #view: DoctorSessionView;
   #cardTimer: NodeJS.Timeout | null = null;
+  readonly doctors: DoctorList;
+  #unlisten: (() => void) | null = null;
 
   constructor(readonly o: DoctorConsoleOptions) {
+    this.doctors = o.doctors ?? new DoctorList(o.config.doctors);
     this.#view = {
       signedIn: false,
       doctor: null,
@@ -90,18 +96,30 @@ export class DoctorConsole {
       this.#auditUpload = u;
     }
     this.#signIn = new SignIn({
-      doctors: this.o.config.doctors,
+      doctors: () => this.doctors.all(),
       lockout,
       audit,
       now: this.o.now,
       idleMs: this.o.config.idleSeconds * 1000,
       onChange: (s, why) => this.#onSession(s, why),
     });
+    this.#unlisten = this.doctors.onChange(() => {
+      this.#logDoctors();
+      this.#signIn?.doctorsChanged();
+    });
     this.#publish({});
-    this.o.logger.info(`doctor console: ${this.o.config.doctors.length} doctor(s) configured`);
+    this.#logDoctors();
+  }
+
+  #logDoctors(): void {
+    const src = this.doctors.source;
+    const from = src.kind === "pack" ? `county pack ${src.version}` : "config";
+    this.o.logger.info(`doctor console: ${this.doctors.all().length} doctor(s) from ${from}`);
   }
 
   stop(): void {
+    this.#unlisten?.();
+    this.#unlisten = null;
     this.cardWait(false);
     this.#signIn?.stop();
     this.#auditUpload?.stop();

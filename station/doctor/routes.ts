@@ -56,7 +56,7 @@ export function doctorRoutes(c: DoctorConsole, hosts: () => ReadonlySet<string>)
   const today = () => localDate(c.o.now(), c.o.station.timezone);
 
   const open: Record<string, (body: unknown, res: ServerResponse) => Promise<unknown> | unknown> = {
-    doctors: () => c.o.config.doctors.map((d) => ({ id: d.id, name: d.name, card: Boolean(d.idNumberHash) })),
+    doctors: () => c.doctors.all().map((d) => ({ id: d.id, name: d.name, card: Boolean(d.idNumberHash) })),
     "card-wait": (b) => {
       c.cardWait(parse(CardWaitRequest, b).on);
       return { ok: true };

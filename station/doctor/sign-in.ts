@@ -20,10 +20,12 @@ export interface DoctorSession {
   lastSeen: number;
 }
 
-export type SessionEnd = "sign-out" | "idle" | "replaced" | "stopped";
+/** `removed`: the county's doctors' list pack no longer names the signed-in doctor. */
+export type SessionEnd = "sign-out" | "idle" | "replaced" | "stopped" | "removed";
 
 export interface SignInOptions {
-  doctors: readonly DoctorConfig[];
+  /** The doctors in force now (config, or the county's pack: doctor-list.ts). */
+  doctors: () => readonly DoctorConfig[];
   lockout: Lockout;
   audit: AuditLog;
   now: () => number;
@@ -42,12 +44,18 @@ export class SignIn {
   }
 
   doctor(id: string): DoctorConfig | undefined {
-    return this.o.doctors.find((d) => d.id === id);
+    return this.o.doctors().find((d) => d.id === id);
+  }
+
+  /** After the list changed: a session whose doctor is gone from it ends now. */
+  doctorsChanged(): void {
+    const s = this.#session;
+    if (s && !this.doctor(s.doctorId)) this.#end("removed");
   }
 
   /** The doctor whose ID-number hash matches a card, or null. */
   async doctorForCard(idNumber: string): Promise<DoctorConfig | null> {
-    for (const d of this.o.doctors)
+    for (const d of this.o.doctors())
       if (d.idNumberHash && (await verifySecret(idNumber, d.idNumberHash))) return d;
     return null;
   }

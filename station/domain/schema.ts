@@ -186,7 +186,30 @@ export const CheckupRecordV2 = z.object({
   assisted: AssistedInfo.nullable().default(null),
   followUp: FollowUpForm.nullable().default(null),
 });
-export const CheckupRecord = z.discriminatedUnion("schemaVersion", [CheckupRecordV1, CheckupRecordV2]);
+/** Why a doctor corrected a record the archive rejected (v3). */
+export const CORRECTION_REASONS = ["typing-error", "wrong-card", "device-error", "other"] as const;
+/** What a correction changed: "idNumber", "name", or "readings.<index>". */
+export const CorrectionInfo = z.object({
+  /** The rejected record this one replaces; it stays on the station, marked superseded. */
+  supersedes: z.string().regex(UUID_V7, "expected a UUIDv7"),
+  doctorId: z.string().min(1).max(64),
+  reason: openEnum(CORRECTION_REASONS),
+  /** The archive's rejection code of the superseded record (null when it gave none). */
+  rejectCode: z.string().max(64).nullable(),
+  changed: z.array(z.string().max(32)).min(1).max(16),
+});
+export type CorrectionInfo = z.infer<typeof CorrectionInfo>;
+/** v3 is a doctor's correction of a rejected record: a new record naming the one it supersedes. */
+export const CheckupRecordV3 = z.object({
+  ...CheckupRecordV2.shape,
+  schemaVersion: z.literal(3),
+  correction: CorrectionInfo,
+});
+export const CheckupRecord = z.discriminatedUnion("schemaVersion", [
+  CheckupRecordV1,
+  CheckupRecordV2,
+  CheckupRecordV3,
+]);
 export type CheckupRecord = z.infer<typeof CheckupRecord>;
 export const RECORD_SCHEMA_VERSION = 2;
 

@@ -18,6 +18,11 @@ export interface PackKind<T = unknown> {
   check(bytes: Buffer): PackCheck<T>;
   /** Puts a valid pack into effect (after it is installed on disk). */
   apply(value: T, version: number): void;
+  /**
+   * What to keep on disk instead of the bytes as sent, and how to read it back at start: a pack
+   * that carries ID numbers on the wire keeps them only as person-index keys at rest.
+   */
+  atRest?: { encode(value: T): Buffer; read(bytes: Buffer): PackCheck<T> };
 }
 
 interface Staging {
@@ -53,7 +58,7 @@ export class PackReceiver {
     for (const [name, kind] of Object.entries(this.o.kinds)) {
       const k = kind as PackKind<unknown>;
       const got = this.#store.load(name, (b) => {
-        const c = k.check(b);
+        const c = k.atRest ? k.atRest.read(b) : k.check(b);
         return c.ok ? c.value : null;
       });
       if (got) {
@@ -171,7 +176,8 @@ export class PackReceiver {
     const checked = kind.check(bytes);
     if (!checked.ok) return this.#refuse(name, s.version, checked.errors);
     try {
-      this.#store.install(name, s.version, s.sha256, bytes);
+      const stored = kind.atRest ? kind.atRest.encode(checked.value) : bytes;
+      this.#store.install(name, s.version, kind.atRest ? sha256Hex(stored) : s.sha256, stored);
     } catch (err) {
       return this.#refuse(name, s.version, [`not saved: ${(err as Error).message}`], "failed");
     }

@@ -95,7 +95,7 @@ export interface LoadHealthCardOptions {
   pack: PolicyPack;
   timeZone: string;
   today: string;
-  /** More visits from elsewhere (county summaries, a later issue). */
+  /** More visits from elsewhere (the county's summaries pack: county-visits.ts). */
   extraVisits?: readonly VisitSummary[];
 }
 

@@ -1,7 +1,8 @@
 /**
  * The health card module: loads a person's card from this station's records (through the person
- * index), lays out its slip, and seeds the embedded demo's synthetic history. start()/stop() are
- * called from the composition root (station/app.ts).
+ * index) and the county's summaries pack (county-visits.ts), lays out its slip, and seeds the
+ * embedded demo's synthetic history. start()/stop() are called from the composition root
+ * (station/app.ts).
  */
 import type { Slip } from "../../drivers/types.js";
 import type { PolicyPack } from "../assessment/policy-schema.js";
@@ -9,6 +10,7 @@ import type { RosterEntry } from "../domain/schema.js";
 import type { RecordStore } from "../storage/types.js";
 import type { Logger } from "../util/logger.js";
 import type { Session } from "../workflow/types.js";
+import type { CountyVisits } from "./county-visits.js";
 import { seedDemoHistory } from "./demo-history.js";
 import { loadHealthCard } from "./records.js";
 import { buildHealthCardSlip } from "./slip.js";
@@ -25,6 +27,8 @@ export interface HealthCardServiceOptions {
   now: () => number;
   /** Seed the synthetic demo villagers' history into an empty store (embedded demo only). */
   seedDemo: boolean;
+  /** Visits from the county archive (the summaries pack), merged with the station's own. */
+  countyVisits?: CountyVisits;
 }
 
 export class HealthCardService {
@@ -55,6 +59,7 @@ export class HealthCardService {
       pack: this.o.pack(),
       timeZone: this.o.timeZone,
       today,
+      extraVisits: this.o.countyVisits?.forPerson(session.person.idNumber, this.o.timeZone) ?? [],
     });
   }
 

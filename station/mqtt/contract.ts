@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import { openEnum } from "../domain/open-enum.js";
-import { CheckupRecordV1, CheckupRecordV2 } from "../domain/schema.js";
+import { CheckupRecordV1, CheckupRecordV2, CheckupRecordV3 } from "../domain/schema.js";
 
 export const TOPIC_ROOT = "hs/v1";
 export const MESSAGE_VERSION = 1;
@@ -77,10 +77,12 @@ function recordMessage<V extends number, R extends z.ZodType>(v: V, record: R) {
     observations: z.array(Observation),
   });
 }
-/** v1 carries a v1 record; v2 a v2 record (the doctor's additions). Receivers accept both. */
+/** v1 carries a v1 record; v2 a v2 record (the doctor's additions). Receivers accept all versions here. */
 export const RecordMessageV1 = recordMessage(MESSAGE_VERSION, CheckupRecordV1);
 export const RecordMessageV2 = recordMessage(2, CheckupRecordV2);
-export const RecordMessage = z.discriminatedUnion("v", [RecordMessageV1, RecordMessageV2]);
+/** v3: a doctor's correction of a rejected record (record.correction names the one it supersedes). */
+export const RecordMessageV3 = recordMessage(3, CheckupRecordV3);
+export const RecordMessage = z.discriminatedUnion("v", [RecordMessageV1, RecordMessageV2, RecordMessageV3]);
 export type RecordMessage = z.infer<typeof RecordMessage>;
 
 export const ACK_STATUSES = ["stored", "duplicate", "rejected"] as const;

@@ -141,6 +141,10 @@ class FileStore implements InspectableRecordStore {
     );
   }
 
+  personKey(idNumber: string): string {
+    return this.#persons.key(idNumber);
+  }
+
   async open(): Promise<void> {
     const l = this.#layout;
     const key = resolve(l.root);

@@ -2,6 +2,7 @@
  * In-memory RecordStore with the same semantics as the file store (same contract suite): for
  * tests, demos and the UI's fake station. Data lives as long as the object, across close/open.
  */
+import { randomBytes } from "node:crypto";
 import { CheckupRecord, formatIssues, SyncState } from "../domain/schema.js";
 import { StationError } from "../util/errors.js";
 import {
@@ -12,6 +13,7 @@ import {
   oldestFirst,
   shardDayOf,
 } from "./keys.js";
+import { personKey } from "./person-index.js";
 import { type RecordSummary, summaryOf } from "./summaries.js";
 import type { InspectableRecordStore, QuarantinedRecord } from "./types.js";
 
@@ -42,7 +44,11 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): InspectableRec
   /** By ID number (memory has no disk to keep it off). */
   const summaries = new Map<string, RecordSummary[]>();
 
+  // A per-object secret, as the file store's is per station folder.
+  const secret = randomBytes(32);
+
   return {
+    personKey: (idNumber: string) => personKey(secret, idNumber),
     async open() {
       if (!seeded) {
         for (const raw of opts.initial ?? []) {

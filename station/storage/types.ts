@@ -64,6 +64,11 @@ export interface QuarantinedRecord {
 }
 
 export interface InspectableRecordStore extends RecordStore {
+  /**
+   * The person index's key of an ID number (HMAC under this station's secret): for data kept
+   * per person outside the store (the county's summaries pack), never the number itself.
+   */
+  personKey(idNumber: string): string;
   /** Every stored record that failed validation (scans all shards on first call). */
   quarantined(): Promise<QuarantinedRecord[]>;
 }

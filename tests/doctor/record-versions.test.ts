@@ -64,7 +64,7 @@ describe("record contract versions", () => {
     const m = v2Message();
     for (const bad of [
       { ...m, v: 1 },
-      { ...m, v: 3 },
+      { ...m, v: 4 },
       { ...makeMessage({ n: 8 }), v: 2 },
     ]) {
       const d = decide(recordTopic(), Buffer.from(JSON.stringify(bad)), ctx);

@@ -138,7 +138,9 @@ it("a roster pack from the county changes who is entitled on the station's scree
   expect((await cli("pack", "--name", "policy", "--file", policyFile, "--version", "1")).code).toBe(0);
 
   const status = await cli("status");
-  expect(status.lines.join("\n")).toMatch(/packs=\{"roster":"2","policy":"1"\}/);
+  expect(status.lines.join("\n")).toMatch(
+    /packs=\{"roster":"2","policy":"1","doctors":null,"summaries":null\}/,
+  );
 
   await station.stop();
   station = await start();

@@ -38,6 +38,38 @@ export function archiveStoreContract(name: string, factory: () => Promise<StoreH
       expect(await store.get("not-a-uuid")).toBeNull();
     });
 
+    it("keeps a correction (record v3) beside the record it supersedes, and returns it as v3", async () => {
+      const store = await start();
+      const original = archived(1);
+      const base = archived(2).message;
+      const correction = {
+        message: {
+          ...base,
+          v: 3 as const,
+          record: {
+            ...base.record,
+            schemaVersion: 3 as const,
+            assisted: null,
+            followUp: null,
+            operator: { kind: "doctor" as const, doctorId: "dr-wang" },
+            correction: {
+              supersedes: recordId(1),
+              doctorId: "dr-wang",
+              reason: "typing-error",
+              rejectCode: "id-number",
+              changed: ["idNumber"],
+            },
+          },
+        },
+        receivedAt: original.receivedAt,
+      };
+      await store.putMany([original]);
+      expect(await store.putMany([correction])).toEqual([{ id: recordId(2), status: "stored" }]);
+      expect(await store.count()).toBe(2);
+      expect(await store.get(recordId(2))).toEqual(correction);
+      expect(await store.get(recordId(1))).toEqual(original);
+    });
+
     it("is idempotent by record id: a re-sent record is a duplicate and is not changed", async () => {
       const store = await start();
       await store.putMany([archived(1)]);

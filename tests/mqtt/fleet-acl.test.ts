@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PACK_NAMES } from "../../station/mqtt/fleet-contract.js";
 import { MAX_PACKET_BYTES } from "../../station/mqtt/limits.js";
 import { connect, inbox, subscribeCodes } from "./clients.js";
 import { type RunningMosquitto, startMosquitto } from "./mosquitto.js";
@@ -102,6 +103,9 @@ describe("packet size limit", () => {
   });
 });
 
+/** Every data pack the station takes (roster, policy, doctors, summaries). */
+const PACKS = PACK_NAMES.map((n) => `pack/${n}`);
+
 describe("ACL: a station reads only its own config, packs and commands", () => {
   it.each([
     ["own topics", null],
@@ -111,24 +115,27 @@ describe("ACL: a station reads only its own config, packs and commands", () => {
     const a = await as(A);
     const seen = inbox(a);
     if (filter) await subscribeCodes(a, filter);
-    for (const k of ["config", "pack/roster", "cmd"]) expect(await subscribeCodes(a, t(A, k))).toEqual([1]);
+    for (const k of ["config", ...PACKS, "cmd"]) expect(await subscribeCodes(a, t(A, k))).toEqual([1]);
     const admin = await as(ADMIN);
-    for (const k of ["config", "pack/roster", "cmd"])
-      await admin.publishAsync(t(B, k), `{"to":"B"}`, { qos: 1 });
-    for (const k of ["config", "pack/roster"]) await admin.publishAsync(t(A, k), `{"to":"A"}`, { qos: 1 });
+    for (const k of ["config", ...PACKS, "cmd"]) await admin.publishAsync(t(B, k), `{"to":"B"}`, { qos: 1 });
+    for (const k of ["config", ...PACKS]) await admin.publishAsync(t(A, k), `{"to":"A"}`, { qos: 1 });
     await admin.publishAsync(t(A, "cmd"), `{"to":"A"}`, { qos: 1 });
     await seen.waitFor(t(A, "cmd"));
-    expect(seen.messages.map((m) => m.topic)).toEqual([t(A, "config"), t(A, "pack/roster"), t(A, "cmd")]);
+    expect(seen.messages.map((m) => m.topic)).toEqual([
+      t(A, "config"),
+      ...PACKS.map((k) => t(A, k)),
+      t(A, "cmd"),
+    ]);
   });
 
   it("only the admin identity writes config, packs and commands: stations and the archive are dropped", async () => {
     const a = await as(A);
     const seen = inbox(a);
-    for (const k of ["config", "pack/roster", "cmd"]) expect(await subscribeCodes(a, t(A, k))).toEqual([1]);
+    for (const k of ["config", ...PACKS, "cmd"]) expect(await subscribeCodes(a, t(A, k))).toEqual([1]);
     const b = await as(B);
     const archive = await as(ARCHIVE);
     for (const forger of [a, b, archive])
-      for (const k of ["config", "pack/roster", "cmd"])
+      for (const k of ["config", ...PACKS, "cmd"])
         await forger.publishAsync(t(A, k), '{"forged":1}', { qos: 1 });
     const admin = await as(ADMIN);
     await admin.publishAsync(t(A, "cmd"), '{"real":1}', { qos: 1 });

@@ -92,7 +92,7 @@ function UploadItem({ upload }: { upload: Upload }) {
   );
 }
 
-/** Help requests waiting for a doctor, until the doctor's console can list and clear them. */
+/** Help requests waiting for a doctor; the doctor clears them in the console's 求助 tab. */
 function HelpItem() {
   const { station } = useModels();
   const { tr } = useT();

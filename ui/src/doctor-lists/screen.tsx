@@ -5,6 +5,10 @@
  */
 import type { RefObject } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { inboxCountsNow } from "../doctor-inbox/api.js";
+import { HelpTab } from "../doctor-inbox/help-tab.js";
+import { RejectedTab } from "../doctor-inbox/rejected-tab.js";
+import { it as inboxText } from "../doctor-inbox/texts.js";
 import type { Lang } from "../i18n.js";
 import {
   type Coverage,
@@ -27,10 +31,18 @@ export interface DoctorListsScreenProps {
   request?: ListsRequest;
   onClose?: () => void;
   /** The tab to open on (the console home has one button per tab). */
-  initialTab?: "due" | "inbox" | "coverage";
+  initialTab?: Tab;
 }
 
-type Tab = "due" | "inbox" | "coverage";
+/** help and rejected are the doctor's inbox (ui/src/doctor-inbox/, routes /api/doctor/inbox/). */
+type Tab = "due" | "inbox" | "help" | "rejected" | "coverage";
+const TAB_TEXT: Record<Tab, string> = {
+  due: "tabDue",
+  inbox: "tabInbox",
+  help: "tabHelp",
+  rejected: "tabRejected",
+  coverage: "tabCoverage",
+};
 type Picked = { key: string; name: string; what: string };
 
 function remPx(): number {
@@ -67,8 +79,14 @@ export function DoctorListsScreen({
   const [inboxCount, setInboxCount] = useState<number | null>(null);
   const fail = (e: unknown) => setMessage(tr("error", { msg: (e as Error).message }));
 
+  const [inboxCounts, setInboxCounts] = useState<{ help: number; rejected: number }>({
+    help: 0,
+    rejected: 0,
+  });
   useEffect(() => {
     request("GET", "inbox").then((r) => setInboxCount((r as InboxRow[]).length), fail);
+    // The badges only: a failure here shows nothing (the tab itself reports it when opened).
+    void inboxCountsNow().then(setInboxCounts, () => {});
   }, [version]);
 
   const record = async (kind: string, reason?: string) => {
@@ -86,7 +104,7 @@ export function DoctorListsScreen({
   return (
     <section class="dl" data-screen="doctor-lists" lang={lang === "zh" ? "zh-CN" : "en"}>
       <nav class="dl-tabs">
-        {(["due", "inbox", "coverage"] as const).map((t) => (
+        {(["due", "inbox", "help", "rejected", "coverage"] as const).map((t) => (
           <button
             type="button"
             key={t}
@@ -98,8 +116,11 @@ export function DoctorListsScreen({
               setMessage(null);
             }}
           >
-            {tr(t === "due" ? "tabDue" : t === "inbox" ? "tabInbox" : "tabCoverage")}
+            {t === "help" || t === "rejected" ? inboxText(lang, TAB_TEXT[t]) : tr(TAB_TEXT[t])}
             {t === "inbox" && inboxCount ? <span class="dl-count">{inboxCount}</span> : null}
+            {(t === "help" || t === "rejected") && inboxCounts[t] ? (
+              <span class="dl-count">{inboxCounts[t]}</span>
+            ) : null}
           </button>
         ))}
         {onClose ? (
@@ -119,6 +140,10 @@ export function DoctorListsScreen({
         <DueList tr={tr} request={request} version={version} onPick={setPicked} onError={fail} />
       ) : tab === "inbox" ? (
         <Inbox tr={tr} request={request} version={version} onPick={setPicked} onError={fail} />
+      ) : tab === "help" ? (
+        <HelpTab lang={lang} onMessage={setMessage} onChanged={() => setVersion((v) => v + 1)} />
+      ) : tab === "rejected" ? (
+        <RejectedTab lang={lang} onMessage={setMessage} onChanged={() => setVersion((v) => v + 1)} />
       ) : (
         <CoveragePanel tr={tr} request={request} onMessage={setMessage} onError={fail} />
       )}

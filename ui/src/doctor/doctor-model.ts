@@ -53,7 +53,7 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
   const busy = signal(false);
   const idReason = signal<"card-forgotten" | "card-broken">("card-forgotten");
   const audit = signal<AuditRow[]>([]);
-  const listsTab = signal<"due" | "inbox" | "coverage">("due");
+  const listsTab = signal<"due" | "inbox" | "help" | "rejected" | "coverage">("due");
   const signedIn = computed(() => session.value?.signedIn === true);
   let lastTouch = Number.NEGATIVE_INFINITY;
 
@@ -195,7 +195,7 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
     return r;
   }
 
-  function openLists(tab: "due" | "inbox" | "coverage"): void {
+  function openLists(tab: "due" | "inbox" | "help" | "rejected" | "coverage"): void {
     listsTab.value = tab;
     open("lists");
   }
@@ -217,7 +217,7 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
     error: error as ReadonlySignal<string | null>,
     busy: busy as ReadonlySignal<boolean>,
     audit: audit as ReadonlySignal<AuditRow[]>,
-    listsTab: listsTab as ReadonlySignal<"due" | "inbox" | "coverage">,
+    listsTab: listsTab as ReadonlySignal<"due" | "inbox" | "help" | "rejected" | "coverage">,
     openLists,
     signedIn,
     call,

@@ -8,7 +8,7 @@ import { AUDIT_LABELS, type DoctorTextKey } from "./texts.js";
 import { useDoctor } from "./use-doctor.js";
 
 /** Each entry opens the lists module's screen (ui/src/doctor-lists/) on its tab. */
-const LIST_TAB = { lists: "due", inbox: "inbox", coverage: "coverage" } as const;
+const LIST_TAB = { lists: "due", inbox: "inbox", rejected: "rejected", coverage: "coverage" } as const;
 
 const DAY: Array<[string | null, DoctorTextKey]> = [
   ["fasting", "fasting"],
@@ -18,7 +18,9 @@ const DAY: Array<[string | null, DoctorTextKey]> = [
 ];
 
 export function HomeScreen() {
-  const { doctor, d, lang } = useDoctor();
+  const { doctor, station, d, lang } = useDoctor();
+  // A villager waiting for help comes before the referrals.
+  const helpWaiting = (station.helpStatus.value?.waiting.length ?? 0) > 0;
   const assisted = doctor.session.value?.assisted;
   return (
     <Screen name="doctor-home" title={d("home")}>
@@ -48,13 +50,13 @@ export function HomeScreen() {
             </>
           )}
           <div class="doc-row">
-            {(["lists", "inbox", "coverage"] as const).map((k) => (
+            {(["lists", "inbox", "rejected", "coverage"] as const).map((k) => (
               <button
                 key={k}
                 type="button"
                 class="btn btn-secondary doc-entry"
                 data-testid={`entry-${k}`}
-                onClick={() => doctor.openLists(LIST_TAB[k])}
+                onClick={() => doctor.openLists(k === "inbox" && helpWaiting ? "help" : LIST_TAB[k])}
               >
                 {d(k)}
               </button>
