@@ -37,6 +37,8 @@ import { CountyVisits } from "./health-card/county-visits.js";
 import { HealthCardService } from "./health-card/service.js";
 import { withHealthCard } from "./health-card/workflow.js";
 import { HelpStore } from "./help/help-store.js";
+import { personHistoryRoutes } from "./person-history/routes.js";
+import { PersonHistoryService } from "./person-history/service.js";
 import type { DeviceName, DeviceStatusView } from "./protocol.js";
 import { RetentionPruner } from "./retention/pruner.js";
 import { loadRoster } from "./roster/roster.js";
@@ -399,13 +401,31 @@ export class StationApp {
     await inbox.start();
     this.#inbox = inbox;
     const gate = this.o.doctorGate ?? consoleGate(() => this.#doctor);
+    // A person's history for the doctor (issue 10 §3): declared with access "doctor".
+    const history = new PersonHistoryService({
+      lists: () => this.#lists,
+      store: () => store,
+      roster,
+      pack: () => policy.current,
+      timeZone: config.station.timezone,
+      today,
+      audited: async (e) => {
+        await doctor.audit({
+          type: "person-viewed",
+          doctorId: e.doctorId,
+          personKey: doctor.personKey(e.idNumber),
+          ...(e.recordId ? { recordId: e.recordId } : {}),
+          detail: { via: e.via },
+        });
+      },
+    });
 
     const server = new StationServer({
       hub: this.hub,
       action: (a) => runtime.action(a),
       health: () => this.#health(),
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
-      declaredRoutes: doctorInboxRoutes(() => this.#inbox),
+      declaredRoutes: [...doctorInboxRoutes(() => this.#inbox), ...personHistoryRoutes(history)],
       doctorSession: async (req) => {
         try {
           return await gate.require(req);

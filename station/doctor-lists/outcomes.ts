@@ -195,6 +195,12 @@ export class OutcomeLog {
     return o.hideUntil !== undefined && day < o.hideUntil;
   }
 
+  /** Every outcome about one person (matched by the person's hash), in the order recorded. */
+  forPerson(idNumber: string): Outcome[] {
+    const h = this.#person(idNumber);
+    return this.all().filter((o) => o.person === h);
+  }
+
   all(): readonly Outcome[] {
     return this.#db?.data.outcomes ?? [];
   }

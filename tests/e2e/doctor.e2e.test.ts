@@ -231,6 +231,7 @@ describe("the village doctor's console in Chromium", () => {
 
     await tap("doc-follow-up");
     await waitScreen("doctor-follow-up", [main()]);
+    await tap("fu-next"); // page 2 of 3: adherence, adverse reaction, referral, next visit
     await main().click('[data-value="intermittent"]');
     await main().click('[data-value="referral"]');
     await main().fill('input[name="referral-reason"]', "危险症状");
@@ -281,6 +282,12 @@ describe("the village doctor's console in Chromium", () => {
     await row.waitFor();
     await main().screenshot({ path: await shotPath(0, "doctor-11b-inbox") });
     expect(await main().evaluate(LAYOUT), "inbox at 800×480").toEqual([]);
+    // The doctor looks at the person's history first (audited as person-viewed), then comes back.
+    await row.click();
+    await tap("dl-history");
+    await main().waitForSelector('[data-screen="doctor-history"] [data-testid="ph-body"]');
+    await main().screenshot({ path: await shotPath(0, "doctor-11bb-history-from-inbox") });
+    await tap("ph-back");
     await row.click();
     await main().waitForSelector(`${lists} [data-testid="dl-outcome"]`);
     await shot("11c-outcome", [main()]);
@@ -347,6 +354,7 @@ describe("the village doctor's console in Chromium", () => {
       "consent-verbal",
       "danger-symptoms",
       "follow-up",
+      "person-viewed",
       "outcome-recorded",
       "coverage-exported",
       "sign-out",

@@ -50,7 +50,7 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
  * Runs in the page (a string, because the test project has no DOM types). Lists everything a
  * villager could not see or use: a page that scrolls; any visible element whose content is taller
  * or wider than its box (clipped, or needing a scroll); anything visible outside the viewport;
- * a button under 48 px; text under 16 px.
+ * a button, input or select under 48 px; text under 16 px.
  */
 const LAYOUT_CHECK = `(() => {
   const out = [];
@@ -84,7 +84,8 @@ const LAYOUT_CHECK = `(() => {
     }
     const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
     if (ownText && parseFloat(cs.fontSize) < 15.9) out.push(label(el) + " text is " + cs.fontSize);
-    if (el.tagName === "BUTTON" && (r.height < 47.5 || r.width < 47.5))
+    const control = el.tagName === "BUTTON" || el.tagName === "SELECT" || el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type !== "hidden");
+    if (control && (r.height < 47.5 || r.width < 47.5))
       out.push(label(el) + " target is " + Math.round(r.width) + "x" + Math.round(r.height));
   }
   return out;

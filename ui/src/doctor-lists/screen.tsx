@@ -32,6 +32,8 @@ export interface DoctorListsScreenProps {
   onClose?: () => void;
   /** The tab to open on (the console home has one button per tab). */
   initialTab?: Tab;
+  /** Opens the picked person's history (ui/src/person-history/); no button without it. */
+  onHistory?: (entryKey: string, via: "list" | "inbox") => void;
 }
 
 /** help and rejected are the doctor's inbox (ui/src/doctor-inbox/, routes /api/doctor/inbox/). */
@@ -43,7 +45,7 @@ const TAB_TEXT: Record<Tab, string> = {
   rejected: "tabRejected",
   coverage: "tabCoverage",
 };
-type Picked = { key: string; name: string; what: string };
+type Picked = { key: string; name: string; what: string; via: "list" | "inbox" };
 
 function remPx(): number {
   return Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
@@ -70,6 +72,7 @@ export function DoctorListsScreen({
   request = fetchRequest,
   onClose,
   initialTab,
+  onHistory,
 }: DoctorListsScreenProps) {
   const tr = (k: string, p?: Record<string, string | number>) => lt(lang, k, p);
   const [tab, setTab] = useState<Tab>(initialTab ?? "due");
@@ -135,7 +138,13 @@ export function DoctorListsScreen({
         </p>
       ) : null}
       {picked ? (
-        <OutcomePanel tr={tr} picked={picked} onRecord={record} onCancel={() => setPicked(null)} />
+        <OutcomePanel
+          tr={tr}
+          picked={picked}
+          onRecord={record}
+          onCancel={() => setPicked(null)}
+          {...(onHistory ? { onHistory: () => onHistory(picked.key, picked.via) } : {})}
+        />
       ) : tab === "due" ? (
         <DueList tr={tr} request={request} version={version} onPick={setPicked} onError={fail} />
       ) : tab === "inbox" ? (
@@ -215,7 +224,9 @@ function DueList({ tr, request, version, onPick, onError }: ListProps) {
               type="button"
               class={`dl-row${r.highRisk ? " dl-row-high" : r.overdueDays > 0 ? " dl-row-late" : ""}`}
               data-testid="dl-row"
-              onClick={() => onPick({ key: r.key, name: r.name, what: tr(`programme.${r.programme}`) })}
+              onClick={() =>
+                onPick({ key: r.key, name: r.name, what: tr(`programme.${r.programme}`), via: "list" })
+              }
             >
               <span class="dl-who">
                 <b>{r.name}</b> {r.village}
@@ -286,7 +297,9 @@ function Inbox({ tr, request, version, onPick, onError }: ListProps) {
               type="button"
               class="dl-row dl-row-high"
               data-testid="dl-inbox-row"
-              onClick={() => onPick({ key: r.key, name: r.name, what: tr("programme.referral") })}
+              onClick={() =>
+                onPick({ key: r.key, name: r.name, what: tr("programme.referral"), via: "inbox" })
+              }
             >
               <span class="dl-who">
                 <b>{r.name}</b> {r.village}
@@ -315,6 +328,7 @@ function OutcomePanel(p: {
   picked: Picked;
   onRecord: (k: string, r?: string) => void;
   onCancel: () => void;
+  onHistory?: () => void;
 }) {
   const [removing, setRemoving] = useState(false);
   const { tr } = p;
@@ -348,9 +362,16 @@ function OutcomePanel(p: {
               </button>
             ))}
       </div>
-      <button type="button" class="dl-chip dl-cancel" data-testid="cancel" onClick={p.onCancel}>
-        {tr("cancel")}
-      </button>
+      <div class="dl-pager">
+        <button type="button" class="dl-chip dl-cancel" data-testid="cancel" onClick={p.onCancel}>
+          {tr("cancel")}
+        </button>
+        {p.onHistory ? (
+          <button type="button" class="dl-chip" data-testid="dl-history" onClick={p.onHistory}>
+            {tr("history")}
+          </button>
+        ) : null}
+      </div>
     </div>
   );
 }
@@ -400,7 +421,6 @@ function CoveragePanel(p: {
     );
   return (
     <div class="dl-body" data-testid="dl-coverage">
-      {/* Print and export share the scope row: at 800×480 the stage has no height for another. */}
       <div class="dl-bar">
         <button type="button" class="dl-chip" disabled={scope === 0} onClick={() => setScope(scope - 1)}>
           ◀
@@ -416,6 +436,7 @@ function CoveragePanel(p: {
         >
           ▶
         </button>
+        {/* Print and export share the scope's row: the table keeps the height at 800×480. */}
         <button
           type="button"
           class="dl-chip"

@@ -74,6 +74,12 @@ function stepButtons(
             <Button label={d("followUp")} testId="doc-follow-up" onPress={() => doctor.open("follow-up")} />
           ) : null}
           <Button
+            label={d("history")}
+            variant="secondary"
+            testId="doc-history"
+            onPress={() => void doctor.openHistory({ recordId: view.result.recordId, via: "checkup" }, null)}
+          />
+          <Button
             label={d("manualId")}
             variant="secondary"
             testId="doc-manual-id"

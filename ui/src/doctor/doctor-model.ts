@@ -4,6 +4,7 @@
  * ends (sign-out, idle, another doctor) every console screen closes at once.
  */
 import { batch, computed, type ReadonlySignal, signal } from "@preact/signals-core";
+import type { PersonHistory } from "../../../station/person-history/types.js";
 import type { DoctorSessionView, ServerMessage } from "../../../station/protocol.js";
 import type { StationClient } from "../client/station-client.js";
 import { DoctorApiError, type DoctorCall, doctorCall } from "./api.js";
@@ -18,7 +19,19 @@ export type DoctorScreen =
   | "manual-bp"
   | "manual-glucose"
   | "follow-up"
-  | "lists";
+  | "lists"
+  | "history";
+
+/** Whose history to open: a list or inbox entry, or the check-up just done; never an ID number. */
+export type HistoryRef = { entryKey: string; via: "list" | "inbox" } | { recordId: string; via: "checkup" };
+
+export interface HistoryView {
+  ref: HistoryRef;
+  /** Null while loading (or when the station refused: see error). */
+  data: PersonHistory | null;
+  /** Where 返回 goes. */
+  from: DoctorScreen | null;
+}
 
 export interface DoctorListItem {
   id: string;
@@ -54,14 +67,17 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
   const idReason = signal<"card-forgotten" | "card-broken">("card-forgotten");
   const audit = signal<AuditRow[]>([]);
   const listsTab = signal<"due" | "inbox" | "help" | "rejected" | "coverage">("due");
+  const history = signal<HistoryView | null>(null);
   const signedIn = computed(() => session.value?.signedIn === true);
   let lastTouch = Number.NEGATIVE_INFINITY;
 
   function apply(v: DoctorSessionView): void {
     const was = session.value?.signedIn === true;
+    const who = session.value?.doctor?.id;
     batch(() => {
       session.value = v;
-      if (was && !v.signedIn) close();
+      // Signed out, or another doctor signed in: nothing of the last doctor's screens stays.
+      if (was && (!v.signedIn || v.doctor?.id !== who)) close();
       // A doctor's card on the card screen: straight to that doctor's PIN.
       if (!v.signedIn && v.card && "doctorId" in v.card && screen.value === "names") {
         pinFor.value = { id: v.card.doctorId, name: v.card.name, via: "card" };
@@ -78,6 +94,8 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
   function close(): void {
     batch(() => {
       screen.value = null;
+      // The history is a person's data: gone from the page with the session.
+      history.value = null;
       pinFor.value = null;
       pin.value = "";
       error.value = null;
@@ -200,8 +218,27 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
     open("lists");
   }
 
+  /** Opens a person's history (the station writes a person-viewed audit event). */
+  async function openHistory(ref: HistoryRef, from: DoctorScreen | null): Promise<void> {
+    if (ref.via === "list") listsTab.value = "due";
+    if (ref.via === "inbox") listsTab.value = "inbox";
+    const view: HistoryView = { ref, data: null, from };
+    history.value = view;
+    open("history");
+    const data = await run<PersonHistory>("person-history", ref);
+    // Still the same view (not signed out or closed meanwhile).
+    if (data && history.value === view) history.value = { ...view, data };
+  }
+
+  function closeHistory(): void {
+    const from = history.value?.from ?? null;
+    history.value = null;
+    open(from);
+  }
+
   function open(s: DoctorScreen | null): void {
     error.value = null;
+    if (s !== "history") history.value = null;
     screen.value = s;
     if (s !== "names") void call("card-wait", { on: false }).catch(() => {});
     // Back home from the lists: their outcomes and exports are in the recent-actions list.
@@ -219,6 +256,9 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
     audit: audit as ReadonlySignal<AuditRow[]>,
     listsTab: listsTab as ReadonlySignal<"due" | "inbox" | "help" | "rejected" | "coverage">,
     openLists,
+    history: history as ReadonlySignal<HistoryView | null>,
+    openHistory,
+    closeHistory,
     signedIn,
     call,
     enter,

@@ -1,5 +1,5 @@
 /**
- * The follow-up visit form (随访服务记录表) in two pages, no scrolling. The visit class comes
+ * The follow-up visit form (随访服务记录表) in three pages, no scrolling. The visit class comes
  * from the station (computed from this check-up's readings); the doctor may choose 不良反应 or
  * 并发症 instead. Saved as its own record linked to the check-up, and uploaded.
  */
@@ -78,7 +78,7 @@ export function FollowUpScreen() {
   });
 
   useEffect(() => {
-    if (page !== 2 || programmes.length === 0) return;
+    if (page === 1 || programmes.length === 0) return;
     void doctor.call("follow-up/preview", { checkupRecordId: recordId, programmes, adherence }).then(
       (r) => {
         const p = r as { computed: string | null; nextVisit: string | null };
@@ -128,16 +128,37 @@ export function FollowUpScreen() {
           )
         }
       />
-      <Chips
-        label={d("adherence")}
-        options={[
-          ["regular", tx("regular")],
-          ["intermittent", tx("intermittent")],
-          ["none", tx("none")],
-        ]}
-        value={adherence}
-        set={setAdherence}
-      />
+    </>
+  );
+  const classes: Array<[string, string]> = [
+    ["adverse-reaction", tx("adverse-reaction")],
+    ["complication", tx("complication")],
+  ];
+  // Three pages: every control is a 48 px target and each page fits 800×480 under the doctor's strip.
+  const page2 = (
+    <>
+      <div class="doc-row doc-wrap">
+        <Chips
+          label={d("adherence")}
+          options={[
+            ["regular", tx("regular")],
+            ["intermittent", tx("intermittent")],
+            ["none", tx("none")],
+          ]}
+          value={adherence}
+          set={setAdherence}
+        />
+        <label class="doc-field doc-inline">
+          <span class="field-label">{d("adverse")}</span>
+          <input
+            class="doc-input"
+            name="adverse"
+            placeholder={d("adverseNone")}
+            value={adverse}
+            onInput={(e) => setAdverse(e.currentTarget.value)}
+          />
+        </label>
+      </div>
       <div class="doc-field doc-inline">
         <button
           type="button"
@@ -166,16 +187,23 @@ export function FollowUpScreen() {
           </>
         ) : null}
       </div>
+      <div class="doc-row">
+        <label class="doc-field doc-inline">
+          <span class="field-label">{d("nextVisit")}</span>
+          <input
+            class="doc-input"
+            name="next-visit"
+            type="date"
+            value={nextVisit}
+            onInput={(e) => setNextVisit(e.currentTarget.value)}
+          />
+        </label>
+      </div>
     </>
   );
-  const classes: Array<[string, string]> = [
-    ["adverse-reaction", tx("adverse-reaction")],
-    ["complication", tx("complication")],
-  ];
-  const page2 = (
+  const page3 = (
     <>
       <div class="doc-field">
-        <span class="field-label">{d("medicines")}</span>
         {meds.map((m, i) => (
           <div class="doc-row" key={i}>
             <input
@@ -216,28 +244,6 @@ export function FollowUpScreen() {
           </div>
         ))}
       </div>
-      <div class="doc-row">
-        <label class="doc-field doc-inline">
-          <span class="field-label">{d("adverse")}</span>
-          <input
-            class="doc-input"
-            name="adverse"
-            placeholder={d("adverseNone")}
-            value={adverse}
-            onInput={(e) => setAdverse(e.currentTarget.value)}
-          />
-        </label>
-        <label class="doc-field doc-inline">
-          <span class="field-label">{d("nextVisit")}</span>
-          <input
-            class="doc-input"
-            name="next-visit"
-            type="date"
-            value={nextVisit}
-            onInput={(e) => setNextVisit(e.currentTarget.value)}
-          />
-        </label>
-      </div>
       <div class="doc-field doc-inline">
         <span class="field-label">
           {d("visitClass")}:{" "}
@@ -270,14 +276,14 @@ export function FollowUpScreen() {
             label={page === 1 ? d("back") : d("prev")}
             variant="secondary"
             testId="fu-back"
-            onPress={() => (page === 1 ? doctor.open(null) : setPage(1))}
+            onPress={() => (page === 1 ? doctor.open(null) : setPage(page - 1))}
           />
-          {page === 1 ? (
+          {page < 3 ? (
             <Button
               label={d("next")}
               testId="fu-next"
               disabled={programmes.length === 0}
-              onPress={() => setPage(2)}
+              onPress={() => setPage(page + 1)}
             />
           ) : (
             <Button
@@ -291,10 +297,10 @@ export function FollowUpScreen() {
       }
     >
       <h1 class="doc-title">
-        {d("followUpTitle")} · {page}/2
+        {d("followUpTitle")} · {page}/3{page === 3 ? ` · ${d("medicines")}` : ""}
       </h1>
       <div class="doc-form" data-page={page}>
-        {page === 1 ? page1 : page2}
+        {page === 1 ? page1 : page === 2 ? page2 : page3}
       </div>
       {doctor.error.value ? (
         <NoticeBox text={pickLang(doctor.error.value, lang)} testId="doctor-error" />

@@ -61,7 +61,7 @@ export function SymptomsScreen() {
       }
     >
       <h1 class="doc-title">{d("symptomsTitle")}</h1>
-      <div class="doc-chips doc-chips-5">
+      <div class="doc-chips doc-chips-7">
         {DANGER.map(([code, zh, en]) => (
           <button
             type="button"
@@ -84,8 +84,9 @@ const REASONS = ["device-fault", "device-missing", "other-device"] as const;
 
 function Reasons({ value, set }: { value: string; set: (r: (typeof REASONS)[number]) => void }) {
   const { d } = useDoctor();
+  // Label and 48 px chips on one line: room for a refusal message at 800×480.
   return (
-    <div class="doc-field">
+    <div class="doc-field doc-inline">
       <span class="field-label">{d("reasonTitle")}</span>
       <div class="doc-row">
         {REASONS.map((r) => (

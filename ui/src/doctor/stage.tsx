@@ -1,6 +1,7 @@
 /** Picks the console screen; null leaves the kiosk's own screens on the stage. */
 import { useEffect } from "preact/hooks";
 import { DoctorListsScreen } from "../doctor-lists/screen.js";
+import { PersonHistoryScreen } from "../person-history/screen.js";
 import { KeypadScreen } from "../screens/keypad.js";
 import { FollowUpScreen } from "./follow-up.js";
 import { IdReasonScreen, ManualBpScreen, ManualGlucoseScreen, SymptomsScreen } from "./forms.js";
@@ -42,8 +43,11 @@ export function DoctorStage() {
           lang={lang}
           initialTab={doctor.listsTab.value}
           onClose={() => doctor.open("home")}
+          onHistory={(entryKey, via) => void doctor.openHistory({ entryKey, via }, "lists")}
         />
       );
+    case "history":
+      return <PersonHistoryScreen />;
     case null:
       return null;
   }
