@@ -3,6 +3,8 @@
  *   node dist/flows/archive-cli.js --config county.json count
  *   node dist/flows/archive-cli.js --config county.json list [--station st-001] [--limit 20] [--after <id>]
  *   node dist/flows/archive-cli.js --config county.json get <record id>
+ *   node dist/flows/archive-cli.js --config county.json audit|outcomes [--station S] [--limit N] [--after ID]
+ *     (the doctors' audit events and list outcomes, one JSON line each, in id order)
  * `--dir <folder>` or `--pg <url>` instead of --config. The file store is opened read-only, so
  * this is safe beside a running receiver. Output is JSON (list: one summary line per record).
  */
@@ -12,7 +14,7 @@ import type { ArchiveStore } from "./archive/store.js";
 import { loadConfigFile } from "./county-config.js";
 
 const USAGE =
-  "usage: archive-cli (--config <county.json> | --dir <store dir> | --pg <url>) count | list [--station S] [--limit N] [--after ID] | get <id>";
+  "usage: archive-cli (--config <county.json> | --dir <store dir> | --pg <url>) count | list [--station S] [--limit N] [--after ID] | get <id> | audit | outcomes";
 
 function flag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -39,7 +41,8 @@ export function storeFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const positional = argv.filter((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
   const [cmd, arg] = positional;
-  if (!cmd || !["count", "list", "get"].includes(cmd) || (cmd === "get" && !arg)) throw new Error(USAGE);
+  if (!cmd || !["count", "list", "get", "audit", "outcomes"].includes(cmd) || (cmd === "get" && !arg))
+    throw new Error(USAGE);
   const store = storeFromArgs(argv, env);
   await store.open();
   try {
@@ -49,11 +52,17 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       if (!r) throw new Error(`no record ${arg}`);
       return [JSON.stringify(r, null, 2)];
     }
-    const list = await store.list({
+    const opts = {
       station: flag(argv, "--station"),
       afterId: flag(argv, "--after"),
       limit: Number(flag(argv, "--limit") ?? 100),
-    });
+    };
+    if (cmd === "audit" || cmd === "outcomes") {
+      if (!store.listEvents) throw new Error("this store keeps no audit events or outcomes");
+      const events = await store.listEvents(cmd === "audit" ? "audit" : "outcome", opts);
+      return events.map((e) => JSON.stringify({ station: e.station, receivedAt: e.receivedAt, ...e.event }));
+    }
+    const list = await store.list(opts);
     return list.map((r) =>
       JSON.stringify({
         id: r.message.record.id,

@@ -3,12 +3,20 @@
  * username and password go to Node-RED's credential store (encrypted with credentialSecret),
  * never into the flow file.
  */
-import { topics } from "../station/mqtt/contract.js";
+import { ARCHIVE_SHARE_GROUP, topics } from "../station/mqtt/contract.js";
 import type { CountyConfig } from "./county-config.js";
 
 export type FlowNode = { id: string; type: string; z?: string; [k: string]: unknown };
 
-export const NODE_IDS = { broker: "hs-broker", tls: "hs-tls", mqttIn: "hs-mqtt-in", receiver: "hs-receiver" };
+export const NODE_IDS = {
+  broker: "hs-broker",
+  tls: "hs-tls",
+  mqttIn: "hs-mqtt-in",
+  /** The doctors' audit logs and list outcomes, into the same receiver (docs/mqtt-api.md). */
+  auditIn: "hs-mqtt-in-audit",
+  outcomeIn: "hs-mqtt-in-outcome",
+  receiver: "hs-receiver",
+};
 
 export interface GeneratedFlow {
   flows: FlowNode[];
@@ -39,6 +47,15 @@ export function buildCountyFlow(template: FlowNode[], c: CountyConfig): Generate
               : `hs/v1/${c.county}/+/record`,
             name: c.broker.sharedSubscription ? "records (shared)" : "records",
           };
+        case NODE_IDS.auditIn:
+        case NODE_IDS.outcomeIn: {
+          const kind = n.id === NODE_IDS.auditIn ? "audit" : "outcome";
+          const topic = `hs/v1/${c.county}/+/${kind}`;
+          return {
+            ...n,
+            topic: c.broker.sharedSubscription ? `$share/${ARCHIVE_SHARE_GROUP}/${topic}` : topic,
+          };
+        }
         case NODE_IDS.receiver:
           return { ...n, batchMs: c.batchMs, maxBatch: c.maxBatch };
         default:

@@ -244,7 +244,7 @@ async function main(argv: string[]): Promise<void> {
     const t = county.totals();
     if (t)
       console.log(
-        `STOPPED county=${c.county} stored=${t.stored} duplicates=${t.duplicates} rejected=${t.rejected} dropped=${t.dropped} failedBatches=${t.failedBatches}`,
+        `STOPPED county=${c.county} stored=${t.stored} duplicates=${t.duplicates} rejected=${t.rejected} dropped=${t.dropped} failedBatches=${t.failedBatches} events=${t.eventsStored} eventDuplicates=${t.eventDuplicates} eventsRejected=${t.eventsRejected}`,
       );
     county.stop().then(
       () => process.exit(0),

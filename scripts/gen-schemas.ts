@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { AuditMessage } from "../station/doctor/audit-message.js";
+import { OutcomeMessage } from "../station/doctor-lists/outcome-message.js";
 import { AckMessage, RecordMessageV1, RecordMessageV2, RecordMessageV3 } from "../station/mqtt/contract.js";
 import { Answer, Command, ConfigDesired, PackChunk } from "../station/mqtt/fleet-contract.js";
 import { AlarmsMessage, HealthMessage } from "../station/mqtt/fleet-reports.js";
@@ -29,6 +30,10 @@ const schemas = {
   "audit-message.v1.json": {
     schema: AuditMessage,
     title: "The village doctor's audit log (ids only), station → county",
+  },
+  "outcome-message.v1.json": {
+    schema: OutcomeMessage,
+    title: "The village doctor's list outcomes (ids only), station → county",
   },
   "presence-message.v1.json": {
     schema: PresenceMessageV1,

@@ -200,6 +200,7 @@ export class StationApp {
       today,
       now: () => new Date(clock.now()),
       stationId: config.station.id,
+      county: config.station.countyId,
       clinicName: config.station.clinicName,
       printer: () => this.#devices?.printer ?? null,
       // Written to the doctor console's durable audit log (and uploaded with it).
@@ -342,6 +343,20 @@ export class StationApp {
     // a newcomer can try the console. A station with a config file has only the doctors it names.
     const demoDoctor =
       this.o.loaded.path === null && sim !== null && roster.synthetic && config.doctor.doctors.length === 0;
+    const upstream = uploader
+      ? {
+          publish: (topic: string, payload: string) => uploader.publishConfirmed(topic, payload),
+          onUp: (fn: () => void) => {
+            let was = uploader.status.connected;
+            uploader.on("status", (s) => {
+              if (s.connected && !was) fn();
+              was = s.connected;
+            });
+          },
+        }
+      : null;
+    // The lists' outcomes go to the county beside the audit log, on the same link.
+    if (upstream) lists.startUpload(upstream);
     if (demoDoctor) doctorList.setConfig([DEMO_DOCTOR]);
     const doctor = new DoctorConsole({
       config: config.doctor,
@@ -354,20 +369,7 @@ export class StationApp {
       now: () => clock.now(),
       logger: log.child("doctor"),
       onSaved: () => uploader?.kick(),
-      ...(uploader
-        ? {
-            upload: {
-              publish: (topic: string, payload: string) => uploader.publishConfirmed(topic, payload),
-              onUp: (fn: () => void) => {
-                let was = uploader.status.connected;
-                uploader.on("status", (s) => {
-                  if (s.connected && !was) fn();
-                  was = s.connected;
-                });
-              },
-            },
-          }
-        : {}),
+      ...(upstream ? { upload: upstream } : {}),
     });
     await doctor.start();
     this.#doctor = doctor;

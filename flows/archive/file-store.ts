@@ -9,6 +9,7 @@ import { chmod, constants, type FileHandle, mkdir, open, readdir, readFile } fro
 import { join } from "node:path";
 import { StationError } from "../../station/util/errors.js";
 import { lockDir } from "./dir-lock.js";
+import { EventFile } from "./event-file.js";
 import {
   decodeLine,
   encodeLine,
@@ -18,9 +19,11 @@ import {
   segmentNumber,
 } from "./file-segments.js";
 import {
+  type ArchivedEvent,
   type ArchivedRecord,
   type ArchiveStore,
   DEFAULT_LIST_LIMIT,
+  type EventStream,
   type ListOptions,
   type PutStatus,
 } from "./store.js";
@@ -64,11 +67,16 @@ export class FileArchiveStore implements ArchiveStore {
   #writing: Promise<void> | null = null;
   #broken: unknown = null;
   #unlock: (() => Promise<void>) | null = null;
+  readonly #events: Record<EventStream, EventFile>;
 
   constructor(opts: FileArchiveStoreOptions) {
     this.dir = opts.dir;
     this.maxSegmentBytes = opts.maxSegmentBytes ?? 64 * 1024 * 1024;
     this.readOnly = opts.readOnly ?? false;
+    this.#events = {
+      audit: new EventFile(this.dir, "audit", this.readOnly),
+      outcome: new EventFile(this.dir, "outcome", this.readOnly),
+    };
   }
 
   async open(): Promise<void> {
@@ -104,6 +112,7 @@ export class FileArchiveStore implements ArchiveStore {
     }
     report.records = this.#index.size;
     this.lastOpen = report;
+    for (const e of Object.values(this.#events)) await e.open();
     if (!this.readOnly) await this.#openSegment(Math.max(this.#seg, 1));
   }
 
@@ -111,6 +120,7 @@ export class FileArchiveStore implements ArchiveStore {
     await this.#writing;
     await this.#fh?.close();
     this.#fh = null;
+    for (const e of Object.values(this.#events)) await e.close();
     const unlock = this.#unlock;
     this.#unlock = null;
     await unlock?.();
@@ -125,6 +135,27 @@ export class FileArchiveStore implements ArchiveStore {
       this.#queue.push({ records, resolve, reject });
       this.#writing ??= this.#drain();
     });
+  }
+
+  /** Audit events and outcomes, each stream in its own file (event-file.ts). */
+  async putEvents(events: ArchivedEvent[]): Promise<Result> {
+    if (this.readOnly) throw new StationError("store-read-only", "archive store opened read-only");
+    const byStream = new Map<EventStream, number[]>();
+    events.forEach((e, i) => {
+      byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), i]);
+    });
+    const out: Result = new Array(events.length);
+    for (const [stream, idx] of byStream) {
+      const r = await this.#events[stream].put(idx.map((i) => events[i]!));
+      idx.forEach((i, k) => {
+        out[i] = r[k]!;
+      });
+    }
+    return out;
+  }
+
+  listEvents(stream: EventStream, opts?: ListOptions): Promise<ArchivedEvent[]> {
+    return this.#events[stream].list(opts);
   }
 
   async count(): Promise<number> {

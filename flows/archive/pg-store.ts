@@ -7,9 +7,11 @@
 import pg from "pg";
 import type { RecordMessage } from "../../station/mqtt/contract.js";
 import {
+  type ArchivedEvent,
   type ArchivedRecord,
   type ArchiveStore,
   DEFAULT_LIST_LIMIT,
+  type EventStream,
   type ListOptions,
   type PutStatus,
 } from "./store.js";
@@ -40,6 +42,17 @@ const MIGRATIONS: Array<(t: string) => string> = [
     );
     CREATE INDEX ${t}_station_seq ON ${t} (station_id, seq);
     CREATE INDEX ${t}_county_created ON ${t} (county, created_at);`,
+  // The doctors' audit logs and list outcomes (docs/mqtt-api.md), one row per event.
+  (t) => `
+    CREATE TABLE ${t}_events (
+      id uuid PRIMARY KEY,
+      stream text NOT NULL,
+      station_id text NOT NULL,
+      county text NOT NULL,
+      received_at timestamptz NOT NULL,
+      event jsonb NOT NULL
+    );
+    CREATE INDEX ${t}_events_stream_station ON ${t}_events (stream, station_id, id);`,
 ];
 
 const IDENT = /^[a-z_][a-z0-9_]{0,40}$/;
@@ -143,6 +156,62 @@ export class PostgresArchiveStore implements ArchiveStore {
       const id = r.message.record.id;
       return { id, status: firstAt.get(id) === i && stored.has(id) ? "stored" : "duplicate" };
     });
+  }
+
+  /** Audit events and outcomes: one INSERT … ON CONFLICT (id) DO NOTHING per call, like putMany. */
+  async putEvents(events: ArchivedEvent[]): Promise<Array<{ id: string; status: PutStatus }>> {
+    const firstAt = new Map<string, number>();
+    events.forEach((e, i) => {
+      if (!firstAt.has(e.id)) firstAt.set(e.id, i);
+    });
+    const unique = [...firstAt.values()].map((i) => events[i]!).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const stored = new Set<string>();
+    if (unique.length > 0) {
+      const res = await this.#db().query<{ id: string }>(
+        `INSERT INTO ${this.table}_events (id, stream, station_id, county, received_at, event)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [
+          unique.map((e) => e.id),
+          unique.map((e) => e.stream),
+          unique.map((e) => e.station),
+          unique.map((e) => e.county),
+          unique.map((e) => e.receivedAt),
+          unique.map((e) => JSON.stringify(e.event)),
+        ],
+      );
+      for (const row of res.rows) stored.add(row.id);
+    }
+    return events.map((e, i) => ({
+      id: e.id,
+      status: firstAt.get(e.id) === i && stored.has(e.id) ? "stored" : "duplicate",
+    }));
+  }
+
+  async listEvents(stream: EventStream, opts: ListOptions = {}): Promise<ArchivedEvent[]> {
+    const args: unknown[] = [stream];
+    const where = ["stream = $1"];
+    if (opts.station) where.push(`station_id = $${args.push(opts.station)}`);
+    if (opts.afterId) where.push(`id > $${args.push(opts.afterId)}::uuid`);
+    const r = await this.#db().query<{
+      id: string;
+      stream: EventStream;
+      station_id: string;
+      county: string;
+      received_at: Date;
+      event: Record<string, unknown>;
+    }>(
+      `SELECT * FROM ${this.table}_events WHERE ${where.join(" AND ")} ORDER BY id LIMIT $${args.push(opts.limit ?? DEFAULT_LIST_LIMIT)}`,
+      args,
+    );
+    return r.rows.map((row) => ({
+      stream: row.stream,
+      county: row.county,
+      station: row.station_id,
+      id: row.id,
+      event: row.event,
+      receivedAt: row.received_at.toISOString(),
+    }));
   }
 
   async count(): Promise<number> {

@@ -7,6 +7,7 @@
 import { parseIdNumber } from "../../station/domain/id-number.js";
 import { formatIssues } from "../../station/domain/schema.js";
 import { parseTopic, RecordMessage } from "../../station/mqtt/contract.js";
+import { decideEvents, type EventDecision } from "./receive-events.js";
 import { formatAjvErrors, type Validators } from "./schemas.js";
 
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -23,7 +24,9 @@ export type DropCode = "bad-topic" | "no-record-id" | "internal";
 export type Decision =
   | { kind: "store"; county: string; station: string; message: RecordMessage }
   | { kind: "reject"; county: string; station: string; id: string; code: RejectCode; reason: string }
-  | { kind: "drop"; code: DropCode; reason: string; topic: string; size: number };
+  | { kind: "drop"; code: DropCode; reason: string; topic: string; size: number }
+  // The doctor's audit log and list outcomes (receive-events.ts).
+  | Exclude<EventDecision, { kind: "drop" }>;
 
 export interface DecideContext {
   validators: Validators;
@@ -91,6 +94,8 @@ export function decide(topic: unknown, payload: unknown, ctx: DecideContext): De
 function decideUnsafe(topic: string, payload: unknown, ctx: DecideContext): Decision {
   const bytes = toBytes(payload);
   const size = bytes?.length ?? 0;
+  const ev = decideEvents(topic, bytes, payload, MAX_PAYLOAD_BYTES, ctx.validators);
+  if (ev) return ev;
   const t = parseTopic(topic);
   if (t?.kind !== "record")
     return { kind: "drop", code: "bad-topic", reason: "not a record topic", topic, size };

@@ -18,6 +18,8 @@ export interface AckOut {
 
 export type Drop = Extract<Decision, { kind: "drop" }>;
 export type Reject = Extract<Decision, { kind: "reject" }>;
+export type EventReject = Extract<Decision, { kind: "reject-events" }>;
+type StoreEvents = Extract<Decision, { kind: "store-events" }>;
 
 export interface BatchOutcome {
   acks: AckOut[];
@@ -25,6 +27,8 @@ export interface BatchOutcome {
   duplicates: number;
   rejects: Reject[];
   drops: Drop[];
+  /** Audit events and list outcomes (receive-events.ts): stored, repeats, refused messages. */
+  events: { stored: number; duplicates: number; rejects: EventReject[] };
   /** Set when the store failed: nothing in this batch was stored or acked as stored. */
   error?: unknown;
 }
@@ -35,6 +39,9 @@ export interface ReceiverTotals {
   rejected: number;
   dropped: number;
   failedBatches: number;
+  eventsStored: number;
+  eventDuplicates: number;
+  eventsRejected: number;
 }
 
 export interface ReceiverCoreOptions {
@@ -65,7 +72,16 @@ interface AckEntry {
 }
 
 export class ReceiverCore {
-  readonly totals: ReceiverTotals = { stored: 0, duplicates: 0, rejected: 0, dropped: 0, failedBatches: 0 };
+  readonly totals: ReceiverTotals = {
+    stored: 0,
+    duplicates: 0,
+    rejected: 0,
+    dropped: 0,
+    failedBatches: 0,
+    eventsStored: 0,
+    eventDuplicates: 0,
+    eventsRejected: 0,
+  };
   #waiting: Waiting[] = [];
   #timer: ReturnType<typeof setTimeout> | null = null;
   #inFlight = new Set<Promise<void>>();
@@ -117,7 +133,14 @@ export class ReceiverCore {
     const toStore = batch.filter((w) => w.decision.kind === "store");
     const receivedAt = this.#o.now().toISOString();
     const acks: AckEntry[] = [];
-    const outcome: BatchOutcome = { acks: [], stored: 0, duplicates: 0, rejects: [], drops: [] };
+    const outcome: BatchOutcome = {
+      acks: [],
+      stored: 0,
+      duplicates: 0,
+      rejects: [],
+      drops: [],
+      events: { stored: 0, duplicates: 0, rejects: [] },
+    };
     try {
       const results = await this.#o.store.putMany(
         toStore.map((w) => ({
@@ -131,6 +154,7 @@ export class ReceiverCore {
         if (r.status === "stored") outcome.stored++;
         else outcome.duplicates++;
       });
+      await this.#storeEvents(batch, receivedAt, acks, outcome);
     } catch (err) {
       outcome.error = err;
     }
@@ -140,6 +164,14 @@ export class ReceiverCore {
         const ack = { id: d.id, status: ACK_STATUSES[2], code: d.code, reason: d.reason };
         acks.push({ county: d.county, station: d.station, ack });
         outcome.rejects.push(d);
+      } else if (d.kind === "reject-events") {
+        for (const id of d.ids)
+          acks.push({
+            county: d.county,
+            station: d.station,
+            ack: { id, status: ACK_STATUSES[2], code: d.code, reason: d.reason },
+          });
+        outcome.events.rejects.push(d);
       } else if (d.kind === "drop") outcome.drops.push(d);
     }
     outcome.acks = groupAcks(acks, receivedAt);
@@ -147,15 +179,35 @@ export class ReceiverCore {
     this.totals.duplicates += outcome.duplicates;
     this.totals.rejected += outcome.rejects.length;
     this.totals.dropped += outcome.drops.length;
+    this.totals.eventsStored += outcome.events.stored;
+    this.totals.eventDuplicates += outcome.events.duplicates;
+    this.totals.eventsRejected += outcome.events.rejects.length;
     if (outcome.error !== undefined) this.totals.failedBatches++;
     try {
       this.#o.onBatch(outcome);
     } finally {
       for (const w of batch) {
-        if (w.decision.kind === "store" && outcome.error !== undefined) w.reject(outcome.error);
+        const stores = w.decision.kind === "store" || w.decision.kind === "store-events";
+        if (stores && outcome.error !== undefined) w.reject(outcome.error);
         else w.resolve();
       }
     }
+  }
+
+  /** Stores the batch's audit events and outcomes; each event id is acked like a record id. */
+  async #storeEvents(batch: Waiting[], receivedAt: string, acks: AckEntry[], outcome: BatchOutcome) {
+    const msgs = batch.map((w) => w.decision).filter((d): d is StoreEvents => d.kind === "store-events");
+    if (msgs.length === 0) return;
+    const put = this.#o.store.putEvents?.bind(this.#o.store);
+    if (!put) throw new Error("this archive store keeps no audit events or outcomes");
+    const events = msgs.flatMap((d) => d.events.map((e) => ({ ...e, receivedAt })));
+    const results = await put(events);
+    results.forEach((r, i) => {
+      const e = events[i]!;
+      acks.push({ county: e.county, station: e.station, ack: { id: r.id, status: r.status } });
+      if (r.status === "stored") outcome.events.stored++;
+      else outcome.events.duplicates++;
+    });
   }
 }
 

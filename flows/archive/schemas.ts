@@ -22,6 +22,10 @@ export interface Validators {
   /** record-message.v3.json: v3 is a doctor's correction naming the record it supersedes. */
   recordV3: ValidateFunction;
   ack: ValidateFunction;
+  /** audit-message.v1.json: the doctor's audit log. */
+  audit: ValidateFunction;
+  /** outcome-message.v1.json: the doctor's list outcomes. */
+  outcome: ValidateFunction;
 }
 
 /** Walks up from `from` until `rel` exists below a directory; null at the filesystem root. */
@@ -51,6 +55,8 @@ export function loadValidators(dir = schemaDir()): Validators {
     recordV2: ajv.compile(read("record-message.v2.json")),
     recordV3: ajv.compile(read("record-message.v3.json")),
     ack: ajv.compile(read("ack-message.v1.json")),
+    audit: ajv.compile(read("audit-message.v1.json")),
+    outcome: ajv.compile(read("outcome-message.v1.json")),
   };
 }
 

@@ -20,7 +20,7 @@ export interface ListOptions {
   limit?: number;
 }
 
-export interface ArchiveStore {
+export interface ArchiveStore extends Partial<ArchiveEventStore> {
   open(): Promise<void>;
   close(): Promise<void>;
   /**
@@ -36,3 +36,27 @@ export interface ArchiveStore {
 }
 
 export const DEFAULT_LIST_LIMIT = 100;
+
+/** The doctor's audit log and list outcomes (docs/mqtt-api.md): events, not records. */
+export type EventStream = "audit" | "outcome";
+
+export interface ArchivedEvent {
+  stream: EventStream;
+  county: string;
+  station: string;
+  /** The event's UUIDv7: each is stored once. */
+  id: string;
+  /** The event as the station sent it (AuditEvent or OutcomeEvent). */
+  event: Record<string, unknown>;
+  receivedAt: string;
+}
+
+/**
+ * Optional on ArchiveStore so test doubles need not implement it; both shipped stores do. Same
+ * rules as putMany: idempotent by id, durable when the promise resolves, results in input order.
+ */
+export interface ArchiveEventStore {
+  putEvents(events: ArchivedEvent[]): Promise<Array<{ id: string; status: PutStatus }>>;
+  /** One stream, sorted by id. */
+  listEvents(stream: EventStream, opts?: ListOptions): Promise<ArchivedEvent[]>;
+}

@@ -44,6 +44,7 @@ export interface ArchiveHost {
 function sideMessages(o: BatchOutcome, totals: object): NodeMessage[] {
   const out: NodeMessage[] = [
     ...o.rejects.map((r) => ({ topic: "archive/rejected", payload: r })),
+    ...o.events.rejects.map((r) => ({ topic: "archive/rejected", payload: r })),
     ...o.drops.map((d) => ({ topic: "archive/dropped", payload: d })),
   ];
   if (o.error !== undefined) out.push({ topic: "archive/store-error", payload: String(o.error) });
@@ -52,6 +53,9 @@ function sideMessages(o: BatchOutcome, totals: object): NodeMessage[] {
     duplicates: o.duplicates,
     rejected: o.rejects.length,
     dropped: o.drops.length,
+    events: o.events.stored,
+    eventDuplicates: o.events.duplicates,
+    eventsRejected: o.events.rejects.length,
   };
   out.push({ topic: "archive/metrics", payload: { batch, totals } });
   return out;

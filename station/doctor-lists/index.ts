@@ -8,6 +8,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Printer } from "../../drivers/types.js";
 import type { PolicyPack } from "../assessment/policy-schema.js";
+import { personKey as countyPersonKey } from "../doctor/audit.js";
 import type { CheckupRecord, RosterEntry } from "../domain/schema.js";
 import { personKey } from "../storage/person-index.js";
 import { readDay, readIndexSecret, storedDays } from "../storage/read-only.js";
@@ -17,6 +18,7 @@ import type { Logger } from "../util/logger.js";
 import { type Coverage, computeCoverage } from "./coverage.js";
 import { coverageCsv, coverageSlip } from "./coverage-output.js";
 import { DoctorListQueries, type InboxRow, type ListPage, type ListQuery } from "./lists.js";
+import { OutcomeUpload } from "./outcome-upload.js";
 import { type Outcome, type OutcomeInput, OutcomeLog } from "./outcomes.js";
 import { PersonIndex } from "./person-index.js";
 
@@ -36,6 +38,8 @@ export interface DoctorListsOptions {
   today: () => string;
   now: () => Date;
   stationId: string;
+  /** The station's county: outcomes name the person by personKey(county, ID number) when uploaded. */
+  county: string;
   clinicName: string;
   /** Read when printing: the devices start after the lists. */
   printer: () => Printer | null;
@@ -52,6 +56,7 @@ export class DoctorLists {
   readonly queries: DoctorListQueries;
   #ready: Promise<void> | null = null;
   #stopped = false;
+  #upload: OutcomeUpload | null = null;
 
   constructor(private readonly o: DoctorListsOptions) {
     this.index = new PersonIndex(o.policy, o.dayOffsetMinutes);
@@ -76,7 +81,26 @@ export class DoctorLists {
     this.#ready.catch((e: Error) => this.o.logger.error(`doctor lists: index build failed: ${e.message}`));
   }
 
+  /** Starts sending outcomes to the county on the station's MQTT link (docs/mqtt-api.md). */
+  startUpload(up: {
+    publish: (topic: string, payload: string) => Promise<boolean>;
+    onUp: (fn: () => void) => void;
+  }): void {
+    const u = new OutcomeUpload({
+      log: this.outcomes,
+      county: this.o.county,
+      stationId: this.o.stationId,
+      publish: up.publish,
+      now: () => this.o.now().getTime(),
+      logger: this.o.logger,
+    });
+    u.start();
+    up.onUp(() => u.kick());
+    this.#upload = u;
+  }
+
   async stop(): Promise<void> {
+    this.#upload?.stop();
     this.#stopped = true;
     await this.#ready?.catch(() => {});
   }
@@ -120,7 +144,8 @@ export class DoctorLists {
     await this.ready();
     const idNumber = this.queries.personOf(input.entryKey);
     if (!idNumber) throw new StationError("not-found", `no list entry ${input.entryKey}`);
-    const o = await this.outcomes.record(input, idNumber, doctorId, this.o.now(), this.o.today());
+    const key = countyPersonKey(this.o.county, idNumber);
+    const o = await this.outcomes.record(input, idNumber, doctorId, this.o.now(), this.o.today(), key);
     await this.o.audit({ type: "outcome-recorded", doctorId, outcomeId: o.id });
     return o;
   }

@@ -3,8 +3,8 @@
  * durable adapter (fsync + rename, docs/adr/0001): an outcome reported saved survives a power cut.
  * Kinds and hide periods follow Simple.org's overdue list (care-notes.md): agreed to visit hides
  * the entry for 7 days, remind later for 30; removed takes it off with a reason.
- * Each outcome carries a sync state for the upload to the county (not yet wired: see
- * docs/doctor-lists.md).
+ * Each outcome carries a sync state for the upload to the county (outcome-upload.ts): pending
+ * until the county broker has taken it.
  *
  * No ID number is written: the person is the same keyed hash the store's person index uses
  * (HMAC under the station's secret), and so is the ID part of an entry key (docs/security.md).
@@ -45,6 +45,8 @@ export const Outcome = z.object({
   entryKey: z.string(),
   /** HMAC of the ID number under the station's index secret. */
   person: z.string().regex(/^[0-9a-f]{64}$/),
+  /** personKey(county, ID number) as the audit log has it: what the county can join on when uploaded. */
+  personKey: z.string().optional(),
   kind: openEnum(OUTCOME_KINDS),
   reason: openEnum(REMOVE_REASONS).optional(),
   note: z.string().optional(),
@@ -71,6 +73,7 @@ export class OutcomeLog {
   readonly #latest = new Map<string, Outcome>();
   /** People removed as moved or died: off every list. */
   readonly #gone = new Map<string, Outcome>();
+  #listeners: Array<(o: Outcome) => void> = [];
 
   constructor(
     private readonly dir: string,
@@ -122,6 +125,7 @@ export class OutcomeLog {
     doctorId: string,
     at: Date,
     day: string,
+    countyPersonKey?: string,
   ): Promise<Outcome> {
     const db = this.#db;
     if (!db) throw new StationError("not-ready", "outcome log not open");
@@ -129,6 +133,7 @@ export class OutcomeLog {
       id: uuidv7({ msecs: at.getTime() }),
       entryKey: this.#stored(input.entryKey),
       person: this.#person(idNumber),
+      ...(countyPersonKey ? { personKey: countyPersonKey } : {}),
       kind: input.kind,
       ...(input.reason ? { reason: input.reason } : {}),
       ...(input.note ? { note: input.note } : {}),
@@ -148,7 +153,28 @@ export class OutcomeLog {
       throw e;
     }
     this.#index(o);
+    for (const fn of this.#listeners) fn(o);
     return o;
+  }
+
+  onRecord(fn: (o: Outcome) => void): () => void {
+    this.#listeners.push(fn);
+    return () => {
+      this.#listeners = this.#listeners.filter((f) => f !== fn);
+    };
+  }
+
+  /** Not yet taken by the county broker, oldest first. */
+  pending(): Outcome[] {
+    return (this.#db?.data.outcomes ?? []).filter((o) => o.sync.status === "pending");
+  }
+
+  /** Durable: marks these uploaded. A failed write leaves them to be sent again (the county drops repeats). */
+  async markAcked(ids: ReadonlySet<string>): Promise<void> {
+    const db = this.#db;
+    if (!db) throw new StationError("not-ready", "outcome log not open");
+    for (const o of db.data.outcomes) if (ids.has(o.id)) o.sync = { status: "acked" };
+    await db.write();
   }
 
   latest(entryKey: string): Outcome | undefined {

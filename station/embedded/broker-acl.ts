@@ -20,6 +20,7 @@ export const ACL: {
       ["write", "hs/v1/+/+/ack"],
       ["read", "hs/v1/+/+/status"],
       ["read", "hs/v1/+/+/audit"],
+      ["read", "hs/v1/+/+/outcome"],
     ],
     [ADMIN_USER]: [
       ["read", "hs/v1/+/+/status"],
@@ -38,6 +39,7 @@ export const ACL: {
     ["write", "hs/v1/+/%u/alarms"],
     ["write", "hs/v1/+/%u/answer"],
     ["write", "hs/v1/+/%u/audit"],
+    ["write", "hs/v1/+/%u/outcome"],
     ["read", "hs/v1/+/%u/ack"],
     ["read", "hs/v1/+/%u/config"],
     ["read", "hs/v1/+/%u/pack/+"],

@@ -135,6 +135,11 @@ export async function startEmbeddedCounty(opts: {
       for (const a of b.acks) client.publish(a.topic, JSON.stringify(a.payload), { qos: 1 });
       if (b.stored || b.duplicates || b.rejects.length)
         log.info(`archive: ${b.stored} stored, ${b.duplicates} duplicate, ${b.rejects.length} rejected`);
+      const ev = b.events;
+      if (ev.stored || ev.duplicates || ev.rejects.length)
+        log.info(
+          `archive: ${ev.stored} audit/outcome events stored, ${ev.duplicates} duplicate, ${ev.rejects.length} messages refused`,
+        );
       if (b.error) log.error("archive store failed; records will be re-sent", b.error);
     },
     onDrop: (d) => log.warn(`archive dropped a message on ${d.topic}: ${d.reason}`),
@@ -146,7 +151,10 @@ export async function startEmbeddedCounty(opts: {
       // Store failure: already logged by onBatch; the station re-sends unacked records.
     });
   });
-  await client.subscribeAsync(topics.record(opts.county, "+"), { qos: 1 });
+  await client.subscribeAsync(
+    [topics.record(opts.county, "+"), topics.audit(opts.county, "+"), topics.outcome(opts.county, "+")],
+    { qos: 1 },
+  );
   let dashboard: (EmbeddedCounty["dashboard"] & { stop(): Promise<void> }) | null = null;
   if (opts.dashboardPort !== undefined) {
     try {

@@ -9,6 +9,7 @@
  *   hs/v1/{county}/{station}/status   station presence    QoS 1, retained, also the Last Will
  *                                     (PresenceMessage in presence.ts)
  *   hs/v1/{county}/{station}/audit    station → county    QoS 1, not retained (the doctor's audit log)
+ *   hs/v1/{county}/{station}/outcome  station → county    QoS 1, not retained (the doctor's list outcomes)
  * Archive receivers share the load with `$share/archive/hs/v1/{county}/+/record`.
  */
 import { z } from "zod";
@@ -26,6 +27,8 @@ export const topics = {
   ack: (county: string, station: string) => `${TOPIC_ROOT}/${county}/${station}/ack`,
   /** The doctor's audit log, station → county (AuditMessage in station/doctor/audit-message.ts). */
   audit: (county: string, station: string) => `${TOPIC_ROOT}/${county}/${station}/audit`,
+  /** The doctor's list outcomes, station → county (OutcomeMessage in station/doctor-lists/outcome-message.ts). */
+  outcome: (county: string, station: string) => `${TOPIC_ROOT}/${county}/${station}/outcome`,
   /** What a county's archive receivers subscribe to (shared subscription: each record goes to one). */
   archiveRecords: (county: string, group = ARCHIVE_SHARE_GROUP) =>
     `$share/${group}/${TOPIC_ROOT}/${county}/+/record`,

@@ -1,5 +1,5 @@
 /**
- * The person index's append-only delta (docs/adr/0008-person-index-delta.md):
+ * The person index's append-only delta (docs/adr/0009-person-index-delta.md):
  *
  *   persons/<year>/delta.log   frames `<sha256 prefix> {"e": [[hmac, id], …]}\n` (journal.ts framing)
  *

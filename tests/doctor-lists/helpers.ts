@@ -45,6 +45,7 @@ export async function rig(
     today: () => day,
     now: () => new Date(at(day, 10)),
     stationId: "demo-0001",
+    county: "demo-county",
     clinicName: "演示村卫生室",
     printer: () => printer,
     audit: (e) => void audit.push(e),

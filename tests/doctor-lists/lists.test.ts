@@ -111,6 +111,7 @@ describe("outcomes", () => {
       today: () => "2026-04-01",
       now: () => new Date(at("2026-04-01", 11)),
       stationId: "demo-0001",
+      county: "demo-county",
       clinicName: "x",
       printer: () => null,
       audit: () => {},

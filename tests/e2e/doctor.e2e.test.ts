@@ -6,10 +6,11 @@
  * Both kiosk sizes share one browser context (one cookie jar), as one kiosk screen would.
  */
 
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileArchiveStore } from "../../flows/archive/file-store.js";
 import { type RawRecord, rawRecords } from "../lib/raw-records.js";
 import { launchChromium, SIZES, shotPath } from "./kiosk-driver.js";
 import { E2E_DOCTOR, ensureUiBuilt, ROOT, type RunningStation, startStation } from "./station-process.js";
@@ -62,11 +63,15 @@ const LAYOUT = `(() => {
   for (const b of document.querySelectorAll('[data-screen^="doctor-"] .screen-body')) {
     if (b.scrollHeight > b.clientHeight + 1) out.push("screen body scrolls: " + b.scrollHeight + " > " + b.clientHeight);
   }
+  const stage = document.querySelector(".stage")?.getBoundingClientRect();
   for (const b of document.querySelectorAll("button")) {
     const r = b.getBoundingClientRect();
     if (r.width === 0) continue;
     if (r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5)
       out.push("button " + JSON.stringify(b.textContent) + " is off screen");
+    // The stage sits between the bars and clips what does not fit: a button there must end inside it.
+    else if (stage && b.closest(".stage") && r.bottom > stage.bottom + 0.5)
+      out.push("button " + JSON.stringify(b.textContent) + " is cut off below the stage");
   }
   return out;
 })()`;
@@ -253,25 +258,91 @@ describe("the village doctor's console in Chromium", () => {
     });
     expect(["controlled", "uncontrolled"]).toContain(f.followUp.visitClass);
 
-    // The console home lists what was done; then one tap signs out and the kiosk is the villager's again.
+    // The console home lists what was done.
     await tap("doc-home");
     await main().waitForSelector('[data-testid="audit-list"] li');
     await shot("11-home-audit", [main()]);
-    // The urgent referral waits in the lists module's inbox, opened from the console home.
+
+    // The urgent referral waits in the lists module's inbox, opened from the console home. The
+    // coverage screen before and after the doctor records what happened (agreed to visit).
     await tap("entry-inbox");
-    await main().waitForSelector('[data-screen="doctor-lists"] [data-testid="dl-inbox-row"]');
+    const lists = '[data-screen="doctor-lists"]';
+    await main().waitForSelector(`${lists} [data-testid="dl-inbox-row"]`);
+    const referrals = async () => {
+      await main().click(`${lists} [data-testid="tab-coverage"]`);
+      const cell = await main().waitForSelector(
+        `${lists} [data-testid="ind-referral-14d"] td:nth-child(2) small`,
+      );
+      const [n, d] = ((await cell.textContent()) ?? "").split("/").map(Number);
+      return { n: n!, d: d! };
+    };
+    const before = await referrals();
+    await main().click(`${lists} [data-testid="tab-inbox"]`);
+    const row = main().locator(`${lists} [data-testid="dl-inbox-row"]`, { hasText: third.name });
+    await row.waitFor();
     await main().screenshot({ path: await shotPath(0, "doctor-11b-inbox") });
-    await main().click('[data-screen="doctor-lists"] [data-testid="back"]');
+    expect(await main().evaluate(LAYOUT), "inbox at 800×480").toEqual([]);
+    // The doctor looks at the person's history first (audited as person-viewed), then comes back.
+    await row.click();
+    await tap("dl-history");
+    await main().waitForSelector('[data-screen="doctor-history"] [data-testid="ph-body"]');
+    await main().screenshot({ path: await shotPath(0, "doctor-11bb-history-from-inbox") });
+    await tap("ph-back");
+    await row.click();
+    await main().waitForSelector(`${lists} [data-testid="dl-outcome"]`);
+    await shot("11c-outcome", [main()]);
+    await main().click(`${lists} [data-testid="outcome-agreed"]`);
+    await main().waitForSelector(`${lists} [data-testid="dl-message"]:has-text("已记录")`);
+    const after = await referrals();
+    // The referral raised today is followed up: it now counts, and counts as met.
+    expect(after).toEqual({ n: before.n + 1, d: before.d + 1 });
+    await shot("11d-coverage", [main()]);
+    await main().click('[data-testid="lang"]');
+    await main().waitForSelector(`${lists} [data-testid="dl-scope"]:has-text("Station")`);
+    await shot("11d-coverage-en", [main()]);
+    await main().click('[data-testid="lang"]');
+    // The same screen on the large kiosk (same session: one cookie jar).
+    const big = pages[1]!;
+    await big.click('[data-testid="doc-home"]');
+    await big.click('[data-testid="entry-coverage"]');
+    await big.waitForSelector(`${lists} [data-testid="ind-referral-14d"]`);
+    await shot("11d-coverage", [big]);
+    await big.click(`${lists} [data-testid="back"]`);
+    await big.click('[data-testid="doc-close"]');
+
+    // CSV export to the folder the doctor picks (the station's own exports folder, in the temp data dir).
+    await main().click(`${lists} [data-testid="dl-export"]`);
+    const folder = main().locator(`${lists} [data-testid="dl-folder"]`).first();
+    const exportDir = (await folder.textContent())!;
+    expect(exportDir).toBe(join(station.dataDir, "exports"));
+    await shot("11e-export-folders", [main()]);
+    await folder.click();
+    await main().waitForSelector(`${lists} [data-testid="dl-message"]:has-text("已保存到")`);
+    const csvFiles = (await readdir(exportDir)).filter((f) => f.endsWith(".csv"));
+    expect(csvFiles).toHaveLength(1);
+    const csv = await readFile(join(exportDir, csvFiles[0]!), "utf8");
+    // The station's row for the year holds what the screen showed.
+    const yearRow = csv.split("\r\n").find((l) => /^[^,]+,\(全站 station\),\d{4},referral-14d,/.test(l));
+    expect(yearRow?.split(",").slice(5, 7)).toEqual([String(after.n), String(after.d)]);
+    for (const v of [plain, second, third]) expect(csv).not.toContain(v.idNumber);
+
+    // Back to the home, then one tap signs out and the kiosk is the villager's again.
+    await main().click(`${lists} [data-testid="back"]`);
     await waitScreen("doctor-home", [main()]);
+    // The console home's audit list shows the outcome and the export as they were written.
+    await main().waitForSelector('[data-testid="audit-list"] li:has-text("导出覆盖率")');
+    expect(await main().textContent('[data-testid="audit-list"]')).toContain("记录随访结果");
+    await shot("11f-home-audit-after", [main()]);
     await tap("doc-sign-out");
     await waitScreen("attract");
     for (const p of pages) expect(await p.isVisible('[data-testid="doctor-bar"]')).toBe(false);
     await shot("12-signed-out");
 
+    type Event = { id: string; type: string; doctorId: string; detail?: Record<string, unknown> };
     const audit = (await readFile(join(station.dataDir, "doctor/audit.jsonl"), "utf8"))
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l) as { type: string; doctorId: string });
+      .map((l) => JSON.parse(l) as Event);
     expect(audit.map((e) => e.type)).toEqual([
       "sign-in-failed",
       "sign-in",
@@ -283,13 +354,42 @@ describe("the village doctor's console in Chromium", () => {
       "consent-verbal",
       "danger-symptoms",
       "follow-up",
+      "person-viewed",
+      "outcome-recorded",
+      "coverage-exported",
       "sign-out",
     ]);
+    expect(audit.slice(1).every((e) => e.doctorId === E2E_DOCTOR.id)).toBe(true);
+
+    // Everything reached the county: each audit event once, and the outcome as data.
+    const county = async () => {
+      const archive = new FileArchiveStore({ dir: station.archiveDir, readOnly: true });
+      await archive.open();
+      return {
+        audit: (await archive.listEvents("audit", { limit: 1000 })).map((e) => e.id),
+        outcomes: (await archive.listEvents("outcome")).map((e) => e.event),
+      };
+    };
+    await expect
+      .poll(async () => (await county()).audit, { timeout: 30_000, interval: 250 })
+      .toEqual(audit.map((e) => e.id).sort());
+    const { outcomes } = await county();
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        kind: "agreed",
+        programme: "referral",
+        recordId: r3.id,
+        doctorId: E2E_DOCTOR.id,
+      }),
+    ]);
+    expect(audit.find((e) => e.type === "outcome-recorded")!.detail).toMatchObject({
+      outcomeId: (outcomes[0] as { id: string }).id,
+    });
     const text = JSON.stringify(audit);
     for (const v of [plain, second, third]) {
       expect(text).not.toContain(v.idNumber);
       expect(text).not.toContain(v.name);
     }
     expect(pageErrors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });

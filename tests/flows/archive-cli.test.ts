@@ -32,6 +32,25 @@ describe("archive-cli on the file store", () => {
     expect(JSON.parse(got!)).toEqual(archived(2));
   });
 
+  it("lists the doctors' audit events and outcomes the receiver stored, by station", async () => {
+    const ev = (n: number, stream: "audit" | "outcome", station: string) => ({
+      stream,
+      county: "demo-county",
+      station,
+      id: `0190a000-0000-7000-8000-${String(n).padStart(12, "0")}`,
+      event: { v: 1, id: `0190a000-0000-7000-8000-${String(n).padStart(12, "0")}`, type: "sign-in" },
+      receivedAt: "2026-04-01T02:00:00.000Z",
+    });
+    await live.putEvents([ev(1, "audit", "st-001"), ev(2, "audit", "st-002"), ev(3, "outcome", "st-001")]);
+    const store = ["--dir", join(dir, "store")];
+    const audit = (await runCli([...store, "audit", "--station", "st-002"])).map((l) => JSON.parse(l));
+    expect(audit).toEqual([
+      { station: "st-002", receivedAt: "2026-04-01T02:00:00.000Z", ...ev(2, "audit", "").event },
+    ]);
+    const outcomes = (await runCli([...store, "outcomes"])).map((l) => JSON.parse(l).id);
+    expect(outcomes).toEqual([ev(3, "outcome", "").id]);
+  });
+
   it("reads the store named in the county config", async () => {
     const cfg = join(dir, "county.json");
     await writeFile(

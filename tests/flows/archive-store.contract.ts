@@ -3,7 +3,7 @@
  * calls archiveStoreContract with a factory that gives a fresh, empty store.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { ArchiveStore } from "../../flows/archive/store.js";
+import type { ArchivedEvent, ArchiveStore, EventStream } from "../../flows/archive/store.js";
 import { archived, recordId } from "./fixtures.js";
 
 export interface StoreHarness {
@@ -135,6 +135,37 @@ export function archiveStoreContract(name: string, factory: () => Promise<StoreH
       const r = await store.putMany(many);
       expect(r.every((x) => x.status === "stored")).toBe(true);
       expect(await store.count()).toBe(2500);
+    });
+    it("stores audit events and outcomes once by id, apart from records, durably across a reopen", async () => {
+      const store = await start();
+      const ev = (n: number, stream: EventStream, station = "st-001"): ArchivedEvent => ({
+        stream,
+        county: "demo-county",
+        station,
+        id: `0190a000-0000-7000-8000-${String(n).padStart(12, "0")}`,
+        event: { v: 1, id: `0190a000-0000-7000-8000-${String(n).padStart(12, "0")}`, kind: "agreed", n },
+        receivedAt: "2026-04-01T02:00:00.000Z",
+      });
+      const batch = [ev(1, "audit"), ev(2, "outcome"), ev(1, "audit"), ev(3, "audit", "st-002")];
+      expect(await store.putEvents!(batch)).toEqual([
+        { id: ev(1, "audit").id, status: "stored" },
+        { id: ev(2, "outcome").id, status: "stored" },
+        { id: ev(1, "audit").id, status: "duplicate" },
+        { id: ev(3, "audit").id, status: "stored" },
+      ]);
+      expect(await store.count()).toBe(0); // events are not records
+      const again = await h!.reopen();
+      expect(await again.putEvents!([ev(2, "outcome"), ev(4, "outcome")])).toEqual([
+        { id: ev(2, "outcome").id, status: "duplicate" },
+        { id: ev(4, "outcome").id, status: "stored" },
+      ]);
+      expect(await again.listEvents!("audit")).toEqual([ev(1, "audit"), ev(3, "audit", "st-002")]);
+      expect((await again.listEvents!("audit", { station: "st-002" })).map((e) => e.id)).toEqual([
+        ev(3, "audit").id,
+      ]);
+      expect(await again.listEvents!("outcome", { afterId: ev(2, "outcome").id })).toEqual([
+        ev(4, "outcome"),
+      ]);
     });
   });
 }

@@ -62,6 +62,16 @@ describe("county flow", () => {
       qos: "1",
       datatype: "buffer",
     });
+    expect(node(flows, "hs-mqtt-in-audit")).toMatchObject({
+      topic: "$share/archive/hs/v1/demo-county/+/audit",
+      qos: "1",
+      wires: [["hs-receiver"]],
+    });
+    expect(node(flows, "hs-mqtt-in-outcome")).toMatchObject({
+      topic: "$share/archive/hs/v1/demo-county/+/outcome",
+      qos: "1",
+      wires: [["hs-receiver"]],
+    });
     expect(JSON.stringify(flows)).not.toContain("pw");
     expect(credentials).toEqual({ "hs-broker": { user: "archive", password: "pw" } });
   });
@@ -76,6 +86,7 @@ describe("county flow", () => {
     expect(node(flows, "hs-tls")).toBeUndefined();
     expect(node(flows, "hs-broker")).toMatchObject({ usetls: false, tls: "" });
     expect(node(flows, "hs-mqtt-in")!.topic).toBe("hs/v1/demo-county/+/record");
+    expect(node(flows, "hs-mqtt-in-outcome")!.topic).toBe("hs/v1/demo-county/+/outcome");
   });
 
   it("replaces its own nodes in an existing flow file and keeps a county's other nodes", () => {

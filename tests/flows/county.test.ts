@@ -95,13 +95,68 @@ describe("county archive from dist/", () => {
     await garbage.publishAsync(`hs/v1/${COUNTY}/st-001/record`, Buffer.from([1, 2, 3]), { qos: 1 });
     await garbage.endAsync();
     const r = await runStations(broker.url, { stations: 2, perStation: 40, duplicateEvery: 5 });
+    // A doctor's audit event and list outcome reach the same receiver through the flow's own subscriptions.
+    const doctor = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 });
+    const acked = new Promise<string[]>((resolve) => {
+      const ids: string[] = [];
+      doctor.on("message", (_t, p) => {
+        ids.push(
+          ...JSON.parse(p.toString()).acks.map((a: { id: string; status: string }) => `${a.id}:${a.status}`),
+        );
+        if (ids.length === 2) resolve(ids);
+      });
+    });
+    await doctor.subscribeAsync(`hs/v1/${COUNTY}/st-001/ack`, { qos: 1 });
+    const auditId = "0190a000-0000-7000-8000-0000000000a1";
+    const outcomeId = "0190a000-0000-7000-8000-0000000000b1";
+    const at = new Date().toISOString();
+    await doctor.publishAsync(
+      `hs/v1/${COUNTY}/st-001/audit`,
+      JSON.stringify({
+        v: 1,
+        type: "audit",
+        stationId: "st-001",
+        sentAt: at,
+        events: [
+          { v: 1, id: auditId, seq: 1, at, stationId: "st-001", type: "sign-out", doctorId: "dr-wang" },
+        ],
+      }),
+      { qos: 1 },
+    );
+    await doctor.publishAsync(
+      `hs/v1/${COUNTY}/st-001/outcome`,
+      JSON.stringify({
+        v: 1,
+        type: "outcomes",
+        stationId: "st-001",
+        sentAt: at,
+        outcomes: [
+          {
+            v: 1,
+            id: outcomeId,
+            kind: "unreachable",
+            programme: "hypertension",
+            doctorId: "dr-wang",
+            at,
+            day: "2026-04-01",
+          },
+        ],
+      }),
+      { qos: 1 },
+    );
+    expect((await acked).sort()).toEqual([`${auditId}:stored`, `${outcomeId}:stored`]);
+    await doctor.endAsync();
     const log = await county.stop();
     expectExactlyOnceAcks(r);
-    expect(log).toMatch(/STOPPED county=demo-county stored=80 duplicates=\d+ rejected=0 dropped=1/);
+    expect(log).toMatch(
+      /STOPPED county=demo-county stored=80 duplicates=\d+ rejected=0 dropped=1 failedBatches=0 events=2 eventDuplicates=0 eventsRejected=0/,
+    );
 
     const store = new FileArchiveStore({ dir: join(dir, "store") });
     await store.open();
     expect(await store.count()).toBe(80);
+    expect((await store.listEvents("audit")).map((e) => e.id)).toEqual([auditId]);
+    expect((await store.listEvents("outcome")).map((e) => e.id)).toEqual([outcomeId]);
     await store.close();
     const dead = (await readFile(join(dir, "data", "dead-letter.jsonl"), "utf8")).trim().split("\n");
     expect(dead.map((l) => JSON.parse(l).code)).toEqual(["no-record-id"]);

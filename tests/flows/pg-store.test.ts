@@ -34,19 +34,19 @@ archiveStoreContract("PostgresArchiveStore", async () => {
 });
 
 describe("PostgresArchiveStore schema", () => {
-  it("creates the table and records schema version 1 once, even when two receivers open at once", async () => {
+  it("creates the tables and records schema versions 1 and 2 once, even when two receivers open at once", async () => {
     const a = new PostgresArchiveStore({ url: server.url, table: "mig_records" });
     const b = new PostgresArchiveStore({ url: server.url, table: "mig_records" });
     await Promise.all([a.open(), b.open()]);
-    expect(await a.schemaVersion()).toBe(1);
+    expect(await a.schemaVersion()).toBe(2);
     const c = new pg.Client(server.url);
     await c.connect();
-    const versions = await c.query("SELECT version FROM mig_records_schema_version");
+    const versions = await c.query("SELECT version FROM mig_records_schema_version ORDER BY version");
     const cols = await c.query<{ column_name: string; data_type: string }>(
       "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'mig_records'",
     );
     await c.end();
-    expect(versions.rows).toEqual([{ version: 1 }]);
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
     const types = Object.fromEntries(cols.rows.map((r) => [r.column_name, r.data_type]));
     expect(types).toMatchObject({
       id: "uuid",

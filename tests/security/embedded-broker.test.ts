@@ -56,6 +56,14 @@ describe("embedded broker ACL table", () => {
     expect(allowed(ARCHIVE_USER, "read", topics.archiveRecords(COUNTY))).toBe(true);
     expect(allowed(ARCHIVE_USER, "read", "hs/v1/#")).toBe(false);
     expect(allowed(ARCHIVE_USER, "write", "hs/v1/+/+/ack")).toBe(false); // no wildcard publishes
+    // The doctor's audit log and list outcomes: the station writes its own, only the archive reads.
+    for (const t of [topics.audit, topics.outcome]) {
+      expect(allowed(STATION, "write", t(COUNTY, STATION))).toBe(true);
+      expect(allowed(STATION, "write", t(COUNTY, "st-other-02"))).toBe(false);
+      expect(allowed(STATION, "read", t(COUNTY, STATION))).toBe(false);
+      expect(allowed(ARCHIVE_USER, "read", t(COUNTY, "+"))).toBe(true);
+      expect(allowed(ARCHIVE_USER, "write", t(COUNTY, STATION))).toBe(false);
+    }
     expect(allowed(null, "read", ack)).toBe(false);
     expect(allowed("a/b", "read", "hs/v1/x/a/b/ack")).toBe(false);
   });
@@ -160,5 +168,44 @@ describe("embedded broker", () => {
     await until(() => got.length >= 1, "the archive's ack");
     expect(got.map((m) => JSON.parse(m.body).acks[0].id)).toEqual([real.id]);
     expect(await c.archive.get(forged.id)).toBeNull();
+  });
+  it("stores a station's own outcomes and drops outcomes it sends as another station", async () => {
+    const c = await start();
+    const st = await connect(c.url, { clientId: STATION, ...c.station });
+    const got: string[] = [];
+    st.on("message", (_t, p) => got.push(...JSON.parse(p.toString()).acks.map((a: { id: string }) => a.id)));
+    await st.subscribeAsync(topics.ack(COUNTY, STATION), { qos: 1 });
+    const outcome = (id: string) => ({
+      v: 1,
+      id,
+      kind: "unreachable",
+      programme: "referral",
+      recordId: "0190a000-0000-7000-8000-000000000009",
+      doctorId: "dr-wang",
+      at: new Date().toISOString(),
+      day: "2026-04-01",
+    });
+    const msg = (stationId: string, id: string) =>
+      JSON.stringify({
+        v: 1,
+        type: "outcomes",
+        stationId,
+        sentAt: new Date().toISOString(),
+        outcomes: [outcome(id)],
+      });
+    const forgedId = "0190a000-0000-7000-8000-00000000000f";
+    const closed = new Promise<void>((r) => st.once("close", () => r()));
+    st.publish(topics.outcome(COUNTY, "st-other-02"), msg("st-other-02", forgedId), { qos: 1 });
+    await closed;
+    const again = await connect(c.url, { clientId: STATION, ...c.station });
+    again.on("message", (_t, p) =>
+      got.push(...JSON.parse(p.toString()).acks.map((a: { id: string }) => a.id)),
+    );
+    await again.subscribeAsync(topics.ack(COUNTY, STATION), { qos: 1 });
+    const ownId = "0190a000-0000-7000-8000-00000000000a";
+    await again.publishAsync(topics.outcome(COUNTY, STATION), msg(STATION, ownId), { qos: 1 });
+    await until(() => got.length >= 1, "the archive's ack");
+    expect(got).toEqual([ownId]);
+    expect((await c.archive.listEvents("outcome")).map((e) => [e.station, e.id])).toEqual([[STATION, ownId]]);
   });
 });

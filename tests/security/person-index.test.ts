@@ -119,7 +119,7 @@ describe("keyed person index", () => {
     await store.save(rec);
     await store.close();
     expect(await leaks(dir, [person])).toEqual([]);
-    // A compaction appends index entries to the year's delta (docs/adr/0008-person-index-delta.md).
+    // A compaction appends index entries to the year's delta (docs/adr/0009-person-index-delta.md).
     const deltas = (await files(join(dir, "persons"))).filter((f) => f.endsWith("delta.log"));
     const keys = [...decodeDelta(await readFile(deltas[0]!, "utf8")).entries.keys()];
     expect(keys).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);

@@ -3,7 +3,7 @@
  * after each kill that nothing reported saved was lost. (A kill tests crash atomicity; fsync's
  * part, surviving a power cut, is shown by the call-order test in durable-adapter.test.ts.)
  * Saves go through the day journals (docs/adr/0007-save-journal.md); one lane compacts every 8
- * frames and folds the person-index delta every 5 entries (docs/adr/0008-person-index-delta.md),
+ * frames and folds the person-index delta every 5 entries (docs/adr/0009-person-index-delta.md),
  * so kills land mid-compaction and mid-fold as well as mid-append. After each kill every JSON
  * file parses, no journal or delta has a damaged frame (only a torn last one), nothing is
  * quarantined, and the person index names every stored record of each person.

@@ -1,5 +1,5 @@
 /**
- * The person index's append-only delta (docs/adr/0008-person-index-delta.md): compaction appends
+ * The person index's append-only delta (docs/adr/0009-person-index-delta.md): compaction appends
  * one frame instead of rewriting buckets, readers (store and read-only) see delta entries, the
  * delta is folded at its bound and when a later year begins, and a torn or failed append never
  * loses an entry nor leaves a frame appended after a torn one.

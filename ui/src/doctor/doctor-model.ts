@@ -241,6 +241,8 @@ export function createDoctorModel(client: StationClient, call: DoctorCall = doct
     if (s !== "history") history.value = null;
     screen.value = s;
     if (s !== "names") void call("card-wait", { on: false }).catch(() => {});
+    // Back home from the lists: their outcomes and exports are in the recent-actions list.
+    if (s === "home") void loadAudit();
   }
 
   return {
