@@ -219,6 +219,8 @@ describe("doctor inbox tabs", () => {
           (await inbox.rejected()).find((r) => r.id === readingRejected.id)!.supersededBy!,
         );
         expect(fixedReading?.readings[0]).toMatchObject({ kind: "bp", systolic: 192 });
+        // Wait for the list to show the correction, or the click below may land on the stale row.
+        await expect.poll(() => page.textContent('[data-testid="tab-rejected"] .dl-count')).toBe("1");
 
         await page.click(`[data-testid="rejected-row"]:not([disabled]) >> nth=0`);
         await page.waitForSelector('[data-testid="field-idNumber"]');
