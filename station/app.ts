@@ -382,7 +382,8 @@ export class StationApp {
       help,
       stationId: config.station.id,
       now: () => clock.now(),
-      clockSuspect: (ms) => clockSuspect(ms, null),
+      clockSuspect: (ms) => clockSuspect(ms, null) || (this.#timeGuard?.check().suspect ?? false),
+      today: (ms) => localDate(ms, config.station.timezone),
       assess: (original, readings, person) =>
         assessCorrected(original, readings, person, {
           pack: policy.current,

@@ -70,7 +70,9 @@ export type CardCheck = { ok: true; card: CardRead } | { ok: false; fault: Devic
 
 /** `today` is the station's local date, YYYY-MM-DD. */
 export function checkCard(t: IdCardText, today: string): CardCheck {
-  const id = parseIdNumber(t.idNumber, today);
+  // No `today` here: the reader's clock may be wrong, and only the runtime knows whether it is
+  // (TimeGuard). A birth date after today is judged there (station/runtime/identify.ts).
+  const id = parseIdNumber(t.idNumber);
   if (!id.ok) return { ok: false, fault: deviceFault("id-invalid") };
   if (id.value.birthDate !== t.birthDate || (t.sex !== "unknown" && t.sex !== id.value.sex))
     return { ok: false, fault: deviceFault("id-inconsistent") };

@@ -4,7 +4,7 @@
  * or drop it when it cannot be attributed to a record (nothing to acknowledge).
  * Never throws, whatever the bytes.
  */
-import { parseIdNumber } from "../../station/domain/id-number.js";
+import { ID_NUMBER_REASON, type IdNumberError, parseIdNumber } from "../../station/domain/id-number.js";
 import { formatIssues } from "../../station/domain/schema.js";
 import { parseTopic, RecordMessage } from "../../station/mqtt/contract.js";
 import { decideEvents, type EventDecision } from "./receive-events.js";
@@ -30,7 +30,7 @@ export type Decision =
 
 export interface DecideContext {
   validators: Validators;
-  /** YYYY-MM-DD at the archive: a birth date after it is impossible. */
+  /** YYYY-MM-DD at the archive, in the county's time zone: a birth date after it is impossible. */
   today: string;
 }
 
@@ -45,12 +45,7 @@ const REASONS: Record<RejectCode, string> = {
   "record-invalid": "记录内容前后矛盾 / Record contents are inconsistent",
 };
 
-const ID_NUMBER_DETAIL: Record<string, string> = {
-  format: "应为17位数字加校验位 / expected 17 digits and a check character",
-  "check-digit": "校验位错误 / wrong check character (GB 11643)",
-  "birth-date": "出生日期不存在或晚于今天 / birth date impossible or in the future",
-  region: "地区码无效 / region code out of range",
-};
+const idNumberDetail = (e: IdNumberError): string => `${ID_NUMBER_REASON[e].zh} / ${ID_NUMBER_REASON[e].en}`;
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const ID_IN_TEXT = new RegExp(`"id"\\s*:\\s*"(${UUID})"`);
@@ -149,7 +144,7 @@ function decideUnsafe(topic: string, payload: unknown, ctx: DecideContext): Deci
     );
 
   const idNumber = parseIdNumber(msg.record.person.idNumber, ctx.today);
-  if (!idNumber.ok) return reject(id, "id-number", ID_NUMBER_DETAIL[idNumber.error]);
+  if (!idNumber.ok) return reject(id, "id-number", idNumberDetail(idNumber.error));
 
   // The domain model's own rules (e.g. birth date and sex must agree with the ID number).
   const parsed = RecordMessage.safeParse(json);

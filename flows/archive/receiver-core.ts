@@ -4,6 +4,8 @@
  * per station per batch. Transport-free: the node (or a test) feeds messages in and sends
  * what comes out of onBatch.
  */
+
+import { dateIn } from "../../station/domain/id-number.js";
 import { ACK_STATUSES, type AckMessage, QOS, topics } from "../../station/mqtt/contract.js";
 import { type Decision, decide } from "./receive.js";
 import type { Validators } from "./schemas.js";
@@ -55,6 +57,8 @@ export interface ReceiverCoreOptions {
   /** Flush at once when this many are waiting. Default 500. */
   maxBatch?: number;
   now?: () => Date;
+  /** Judges birth dates by this zone's date, as the stations do. Default Asia/Shanghai. */
+  timeZone?: string;
 }
 
 interface Waiting {
@@ -88,7 +92,7 @@ export class ReceiverCore {
   readonly #o: Required<Omit<ReceiverCoreOptions, "onDrop">> & Pick<ReceiverCoreOptions, "onDrop">;
 
   constructor(opts: ReceiverCoreOptions) {
-    this.#o = { batchMs: 10, maxBatch: 500, now: () => new Date(), ...opts };
+    this.#o = { batchMs: 10, maxBatch: 500, now: () => new Date(), timeZone: "Asia/Shanghai", ...opts };
   }
 
   /**
@@ -98,7 +102,7 @@ export class ReceiverCore {
   accept(topic: unknown, payload: unknown): Promise<void> {
     const decision = decide(topic, payload, {
       validators: this.#o.validators,
-      today: this.#o.now().toISOString().slice(0, 10),
+      today: dateIn(this.#o.now().getTime(), this.#o.timeZone),
     });
     if (decision.kind === "drop") this.#o.onDrop?.(decision, payload);
     return new Promise<void>((resolve, reject) => {

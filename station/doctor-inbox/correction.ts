@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { checkBpReading } from "../assessment/bp.js";
 import { glucosePlausible } from "../assessment/glucose.js";
-import { normaliseIdNumber, parseIdNumber } from "../domain/id-number.js";
+import { ID_NUMBER_REASON, normaliseIdNumber, parseIdNumber } from "../domain/id-number.js";
 import {
   type Assessment,
   type CheckupRecord,
@@ -70,6 +70,8 @@ export interface CorrectionContext {
   stationId: string;
   seq: number;
   nowMs: number;
+  /** The station's local date (YYYY-MM-DD) at nowMs. */
+  today: string;
   clockSuspect: boolean;
   /** The assessment for the corrected readings and person (same policy as a check-up). */
   assess: (readings: readonly Reading[], person: CheckupRecord["person"]) => Assessment | null;
@@ -133,8 +135,12 @@ export function buildCorrection(
   let person = original.person;
   if (req.idNumber !== undefined && normaliseIdNumber(req.idNumber) !== person.idNumber) {
     want("idNumber");
-    const p = parseIdNumber(req.idNumber, new Date(ctx.nowMs).toISOString().slice(0, 10));
-    if (!p.ok) refuse("id-number-invalid", `身份证号无效（${p.error}）`, `invalid ID number (${p.error})`);
+    // The station's local date, as at a card tap; a suspect clock does not judge the birth date.
+    const p = parseIdNumber(req.idNumber, ctx.clockSuspect ? undefined : ctx.today);
+    if (!p.ok) {
+      const why = ID_NUMBER_REASON[p.error];
+      refuse("id-number-invalid", `身份证号码无效：${why.zh}`, `invalid ID number: ${why.en}`);
+    }
     // Birth date and sex come from the number: a record may never disagree with it. What the
     // card said (issuer, address) was about the old number, so it goes; the number is typed.
     const { card: _card, ...rest } = person;

@@ -48,6 +48,8 @@ export interface DoctorInboxOptions {
   stationId: string;
   now: () => number;
   clockSuspect: (nowMs: number) => boolean;
+  /** The station's local date (YYYY-MM-DD) at an instant: a birth date after it is refused. */
+  today: (nowMs: number) => string;
   assess: (
     record: CheckupRecord,
     readings: readonly Reading[],
@@ -218,6 +220,7 @@ export class DoctorInbox {
         stationId: this.o.stationId,
         seq: await store.nextSeq(),
         nowMs,
+        today: this.o.today(nowMs),
         clockSuspect: this.o.clockSuspect(nowMs),
         assess: (readings, person) => this.o.assess(original, readings, person),
       });

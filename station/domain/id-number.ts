@@ -14,6 +14,18 @@ export type IdNumberError =
   | "birth-after-today" // a real date, but after `today`: the card or the clock is wrong
   | "region"; // address code cannot be a real region (province part out of range)
 
+/**
+ * Why a number was refused, in words a village doctor can act on (Chinese first). One table for
+ * the station (doctor's forms) and the county archive (reject reasons), so both say the same.
+ */
+export const ID_NUMBER_REASON: Record<IdNumberError, { zh: string; en: string }> = {
+  format: { zh: "应为17位数字加校验位", en: "expected 17 digits and a check character" },
+  "check-digit": { zh: "校验位错误", en: "wrong check character (GB 11643)" },
+  "birth-date": { zh: "出生日期不存在", en: "the birth date is not a real calendar date" },
+  "birth-after-today": { zh: "出生日期晚于今天", en: "the birth date is after today" },
+  region: { zh: "地区码无效", en: "region code out of range" },
+};
+
 export interface IdNumberInfo {
   idNumber: string;
   regionCode: string;
@@ -85,4 +97,20 @@ export function maskName(name: string): string {
   if (chars.length <= 1) return name;
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${"*".repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/**
+ * Today's date (YYYY-MM-DD) in `timeZone`: the date a birth date is judged against. The station and
+ * the archive both judge by the clinic's local date, so a baby born today in Beijing is not
+ * "born tomorrow" at 07:00 Beijing time, when it is still yesterday in UTC.
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+export function dateIn(ms: number, timeZone: string): string {
+  let f = dateFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dateFormats.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
 }

@@ -193,7 +193,8 @@ export class CheckupRuntime {
     // The roster is keyed by the normalised number (an IME may type full-width digits or "x").
     const roster = this.o.roster.get(normaliseIdNumber(idNumber));
     const r = identifyManual(idNumber, name, roster, today, this.#clockSuspect());
-    if (!r.ok) throw new StationError(r.fault.code, r.fault.message.zh, r.fault);
+    // Both languages: the doctor console shows the one the doctor reads (pickLang).
+    if (!r.ok) throw new StationError(r.fault.code, `${r.fault.message.zh} / ${r.fault.message.en}`, r.fault);
     const refused = this.o.admit?.() ?? null;
     if (refused) throw new StationError(refused.code, refused.message.zh, refused);
     if (this.#model.step !== "attract" && this.#model.step !== "result")

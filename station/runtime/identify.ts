@@ -2,15 +2,22 @@
  * Turns a card read or a manual entry into a validated Person, or a specific fault the villager
  * and the doctor can act on. Nothing unvalidated becomes a record's identity.
  */
+
+import { FAULT_TEXT as CARD_TEXT } from "../../drivers/idcard/card.js";
 import type { CardRead } from "../../drivers/types.js";
-import { normaliseIdNumber, parseIdNumber } from "../domain/id-number.js";
+import {
+  ID_NUMBER_REASON,
+  type IdNumberError,
+  normaliseIdNumber,
+  parseIdNumber,
+} from "../domain/id-number.js";
 import { nameProblem } from "../domain/names.js";
 import { type Person, Person as PersonSchema, type RosterEntry } from "../domain/schema.js";
 import type { Fault } from "../workflow/types.js";
 
 export type Identified = { ok: true; person: Person } | { ok: false; fault: Fault };
 
-const ID_FAULT: Record<string, Fault> = {
+const ID_FAULT: Record<Exclude<IdNumberError, "birth-after-today">, Fault> = {
   format: {
     code: "id-invalid",
     message: {
@@ -35,14 +42,6 @@ const ID_FAULT: Record<string, Fault> = {
     },
     retryable: false,
   },
-  "birth-after-today": {
-    code: "clock-suspect",
-    message: {
-      zh: "身份证上的出生日期晚于本机日期，可能是本机时钟不对。请找医生核对时钟。",
-      en: "The birth date on the card is after this station's date: the station clock may be wrong. Please ask the doctor to check it.",
-    },
-    retryable: false,
-  },
   region: {
     code: "id-invalid",
     message: {
@@ -52,6 +51,30 @@ const ID_FAULT: Record<string, Fault> = {
     retryable: false,
   },
 };
+
+/**
+ * A card whose birth date is after today, on a clock TimeGuard trusts: the county archive would
+ * refuse the record, so the villager is told the card cannot be used and sent to the doctor. The
+ * reader's own words, so the recorded clip `card-rejected-id-invalid` speaks them.
+ */
+const CARD_ID_INVALID: Fault = {
+  code: "id-invalid",
+  message: { zh: CARD_TEXT["id-invalid"]!.zh, en: CARD_TEXT["id-invalid"]!.en },
+  retryable: false,
+};
+
+/** The doctor typed the number: tell them exactly what is wrong with it, so they can check it. */
+function manualIdFault(error: IdNumberError): Fault {
+  const r = ID_NUMBER_REASON[error];
+  return {
+    code: "id-invalid",
+    message: {
+      zh: `身份证号码无效：${r.zh}。请核对号码。`,
+      en: `The ID number is not valid: ${r.en}. Please check it.`,
+    },
+    retryable: true,
+  };
+}
 
 export const CARD_EXPIRED: Fault = {
   code: "card-expired",
@@ -86,8 +109,14 @@ export const NAME_INVALID: Fault = {
  * or a card's expiry; the card is accepted on its own checks and the record is flagged.
  */
 export function identifyFromCard(card: CardRead, today: string, clockSuspect = false): Identified {
+  // A suspect clock cannot judge a birth date: refusing then would turn villagers away for the
+  // station's fault. The record carries clockSuspect, and the archive judges by its own date.
   const parsed = parseIdNumber(card.idNumber, clockSuspect ? undefined : today);
-  if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      fault: parsed.error === "birth-after-today" ? CARD_ID_INVALID : ID_FAULT[parsed.error]!,
+    };
   if (!clockSuspect && card.card.validTo && card.card.validTo < today)
     return { ok: false, fault: CARD_EXPIRED };
   if (nameProblem(card.name.trim()) === "control-character") return { ok: false, fault: NAME_INVALID };
@@ -119,7 +148,7 @@ export function identifyManual(
   clockSuspect = false,
 ): Identified {
   const parsed = parseIdNumber(normaliseIdNumber(rawId), clockSuspect ? undefined : today);
-  if (!parsed.ok) return { ok: false, fault: ID_FAULT[parsed.error]! };
+  if (!parsed.ok) return { ok: false, fault: manualIdFault(parsed.error) };
   const finalName = roster?.name ?? name?.trim();
   if (!finalName) return { ok: false, fault: NOT_ON_ROSTER_NEEDS_NAME };
   if (nameProblem(finalName) === "control-character") return { ok: false, fault: NAME_INVALID };

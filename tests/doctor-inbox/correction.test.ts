@@ -27,6 +27,7 @@ const ctx = (over: Partial<CorrectionContext> = {}): CorrectionContext => ({
   stationId: "st-test-01",
   seq: 99,
   nowMs: NOW,
+  today: "2026-11-30",
   clockSuspect: false,
   assess: () => assessed,
   ...over,
@@ -200,5 +201,28 @@ describe("buildCorrection", () => {
         ),
       ),
     ).toBe("nothing-changed");
+  });
+});
+
+describe("buildCorrection judges a corrected birth date like a card tap", () => {
+  const original = rejected("id-number: bad", { person: FUTURE_ID });
+  const fix = (id: string, over: Partial<CorrectionContext> = {}) =>
+    buildCorrection(original, { recordId: original.id, reason: "typing-error", idNumber: id }, ctx(over));
+
+  it("accepts a birth date of today and refuses tomorrow, saying why", () => {
+    expect(fix(idNumber("20261130", 11)).person.birthDate).toBe("2026-11-30");
+    let message = "";
+    try {
+      fix(idNumber("20261201", 11));
+    } catch (e) {
+      if (e instanceof StationError) message = `${e.code}: ${e.message}`;
+    }
+    expect(message).toBe(
+      "id-number-invalid: 身份证号码无效：出生日期晚于今天 / invalid ID number: the birth date is after today",
+    );
+  });
+
+  it("does not refuse on the date alone when the clock is suspect", () => {
+    expect(fix(idNumber("20261201", 11), { clockSuspect: true }).person.birthDate).toBe("2026-12-01");
   });
 });

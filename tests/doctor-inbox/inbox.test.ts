@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DoctorInbox } from "../../station/doctor-inbox/index.js";
+import { dateIn } from "../../station/domain/id-number.js";
 import { CheckupRecord } from "../../station/domain/schema.js";
 import { HelpStore } from "../../station/help/help-store.js";
 import { createFileStore } from "../../station/storage/file-store.js";
@@ -32,6 +33,7 @@ async function rig(dir?: string, wrap: (s: RecordStore) => RecordStore = (s) => 
     stationId: "st-test-01",
     now: () => Date.now(),
     clockSuspect: () => false,
+    today: (ms) => dateIn(ms, "Asia/Shanghai"),
     assess: () => null,
     personKey: () => "k",
     audit: async (e) => {

@@ -7,6 +7,12 @@ import { bytes, COUNTY, idNumber, makeMessage, recordId, recordTopic, STATION, T
 const ctx = { validators: loadValidators(), today: TODAY };
 const run = (payload: unknown, topic = recordTopic()) => decide(topic, payload, ctx);
 
+/** A record for a baby born on `date` (YYYY-MM-DD): number and birth date agree. */
+function bornOn(date: string) {
+  const msg = makeMessage({ idNumber: idNumber(date.replaceAll("-", ""), "371") });
+  msg.record.person.birthDate = date;
+  return msg;
+}
 function expectReject(d: Decision, code: string): Extract<Decision, { kind: "reject" }> {
   expect(d).toMatchObject({ kind: "reject", code, county: COUNTY, station: STATION });
   const r = d as Extract<Decision, { kind: "reject" }>;
@@ -77,9 +83,22 @@ describe("decide: reject with a code the station can show", () => {
     expect(expectReject(run(bytes(msg)), "id-number").reason).toContain("GB 11643");
   });
 
-  it("rejects a birth date after the archive's today", () => {
+  it("rejects a birth date after the archive's today, and says so", () => {
     const msg = makeMessage({ idNumber: idNumber("20270101", "371") });
-    expectReject(run(bytes(msg)), "id-number");
+    expect(expectReject(run(bytes(msg)), "id-number").reason).toBe(
+      "身份证号码无效 / Resident ID number is not valid: 出生日期晚于今天 / the birth date is after today",
+    );
+  });
+
+  it("stores a baby born on the archive's today and refuses one born the day after", () => {
+    expect(run(bytes(bornOn(TODAY))).kind).toBe("store");
+    const tomorrow = bornOn("2026-11-23");
+    expect(expectReject(run(bytes(tomorrow)), "id-number").reason).toContain("出生日期晚于今天");
+  });
+
+  it("names an impossible calendar date as such, not as a future one", () => {
+    const msg = makeMessage({ idNumber: idNumber("19500230", "371") });
+    expect(expectReject(run(bytes(msg)), "id-number").reason).toContain("出生日期不存在");
   });
 
   it("rejects a record whose birth date disagrees with its ID number (domain rule)", () => {

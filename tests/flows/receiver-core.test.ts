@@ -7,7 +7,7 @@ import { FileArchiveStore } from "../../flows/archive/file-store.js";
 import { type BatchOutcome, ReceiverCore } from "../../flows/archive/receiver-core.js";
 import { loadValidators } from "../../flows/archive/schemas.js";
 import type { ArchiveStore } from "../../flows/archive/store.js";
-import { bytes, makeMessage, NOW, recordId, recordTopic } from "./fixtures.js";
+import { bytes, idNumber, makeMessage, NOW, recordId, recordTopic } from "./fixtures.js";
 
 const validators = loadValidators();
 
@@ -72,6 +72,25 @@ describe("ReceiverCore", () => {
       expect(validators.ack(a.payload), JSON.stringify(validators.ack.errors)).toBe(true);
     }
     expect(await file.count()).toBe(4);
+  });
+
+  it("judges birth dates by the county's local date: at 07:30 Beijing time a baby born that day is stored", async () => {
+    const at = new Date("2026-11-22T23:30:00Z"); // 2026-11-23 07:30 in Asia/Shanghai
+    const r = core(file, { now: () => at });
+    const bornOn = (n: number, date: string) => {
+      const msg = makeMessage({ n, idNumber: idNumber(date.replaceAll("-", ""), "371") });
+      msg.record.person.birthDate = date;
+      return msg;
+    };
+    const bornToday = bornOn(1, "2026-11-23");
+    const bornTomorrow = bornOn(2, "2026-11-24");
+    const done = [r.accept(recordTopic(), bytes(bornToday)), r.accept(recordTopic(), bytes(bornTomorrow))];
+    await vi.advanceTimersByTimeAsync(10);
+    await Promise.all(done);
+    expect(outcomes[0]!.acks[0]!.payload.acks.map((a) => [a.id, a.status])).toEqual([
+      [bornToday.record.id, "stored"],
+      [bornTomorrow.record.id, "rejected"],
+    ]);
   });
 
   it("acks a re-sent record as duplicate and a bad one as rejected with its code", async () => {

@@ -11,6 +11,7 @@ import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DoctorInbox } from "../../station/doctor-inbox/index.js";
 import { doctorInboxRoutes } from "../../station/doctor-inbox/routes.js";
+import { dateIn } from "../../station/domain/id-number.js";
 import { CheckupRecord } from "../../station/domain/schema.js";
 import { HelpStore } from "../../station/help/help-store.js";
 import { readJson, sendJson } from "../../station/server/http-util.js";
@@ -69,6 +70,7 @@ beforeAll(async () => {
     stationId: "st-test-01",
     now: () => Date.now(),
     clockSuspect: () => false,
+    today: (ms) => dateIn(ms, "Asia/Shanghai"),
     assess: () => null,
     personKey: (id) => `k${id.length}`,
     audit: async (e) => {

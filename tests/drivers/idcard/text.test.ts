@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { cardFromReadData, checkCard, splitReadData } from "../../../drivers/idcard/card.js";
 import { describeSw3, SamError, SW3 } from "../../../drivers/idcard/sw3.js";
 import { decodeTextBlock, encodeTextBlock, NATIONS, nationName } from "../../../drivers/idcard/text.js";
+import { idCheckChar } from "../../../station/domain/id-number.js";
 import { MAN_ID, WOMAN_ID } from "./fixtures.js";
 
 /** Writes a field at the published byte offsets, space padded, independent of encodeTextBlock. */
@@ -114,6 +115,13 @@ describe("card checks", () => {
     const r = checkCard({ ...base, idNumber: bad }, today);
     expect(r).toMatchObject({ ok: false, fault: { code: "id-invalid", retryable: false } });
     if (!r.ok) expect(r.fault.message).toMatch(/身份证号码.*\/ The ID number/);
+  });
+
+  it("leaves a birth date after today to the runtime, which knows whether the clock is right", () => {
+    const first17 = `${WOMAN_ID.slice(0, 6)}20260502${WOMAN_ID.slice(14, 17)}`;
+    const future = first17 + idCheckChar(first17);
+    const r = checkCard({ ...base, idNumber: future, birthDate: "2026-05-02" }, today);
+    expect(r.ok && r.card.birthDate).toBe("2026-05-02");
   });
 
   it("id-inconsistent when birth date or sex disagree with the number", () => {
