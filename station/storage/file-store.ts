@@ -237,9 +237,13 @@ class FileStore implements InspectableRecordStore {
     try {
       const n = await this.#persons.foldAll();
       const ms = Math.round(performance.now() - started);
-      if (n > 0) this.#log.info(`person index: ${n} delta entries folded into the buckets at close in ${ms} ms`);
+      if (n > 0)
+        this.#log.info(`person index: ${n} delta entries folded into the buckets at close in ${ms} ms`);
     } catch (err) {
-      this.#log.warn("person index delta not folded at close: this release reads it, an older one would not", err);
+      this.#log.warn(
+        "person index delta not folded at close: this release reads it, an older one would not",
+        err,
+      );
     }
   }
 
