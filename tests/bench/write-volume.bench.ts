@@ -82,7 +82,7 @@ interface Row {
   saveSyncs: number;
   closeBytes: number;
   closeSyncs: number;
-  /** Person-delta design: a planned stop after the run (the delta folded into the buckets). */
+  /** Person-delta design: a folding close after the run (prepare-rollback: the delta into the buckets). */
   stopBytes?: number;
   stopSyncs?: number;
   saveP99: number;
@@ -131,7 +131,7 @@ async function run(designs: readonly Design[], perDay: number, history: number, 
         logger: folds.log,
         journal: design !== "earlier",
         personDelta: design === "delta",
-        // Day end compacts without a stop; the stop-time fold is measured on its own below.
+        // A stop does not fold; the fold (prepare-rollback) is measured on its own below.
         personDeltaFoldAtClose: false,
       });
       setups.push({ design, dir, counter, folds, store, times: [] as number[] });
@@ -172,10 +172,10 @@ async function run(designs: readonly Design[], perDay: number, history: number, 
       row.closeSyncs = s.counter.syncs;
       row.folds = s.folds.folds;
       if (s.design === "delta") {
-        // A planned stop folds what the delta holds into the buckets (docs/adr/0009): a cost per
-        // stop, not per check-up; a station stopped every evening pays it every day.
+        // What folding the delta at a stop would cost (docs/adr/0009): why only
+        // `prepare-rollback` folds; at every stop, a station shut down nightly would pay it daily.
         const stop = countingFs();
-        const again = createFileStore({ dir: s.dir, fs: stop.fs });
+        const again = createFileStore({ dir: s.dir, fs: stop.fs, personDeltaFoldAtClose: true });
         await again.open();
         stop.reset();
         await again.close();
@@ -231,7 +231,7 @@ for (const r of rows.filter((x) => x.design === "delta")) {
   const stop =
     r.stopBytes === undefined
       ? ""
-      : `; a stop after it folds ${(r.stopBytes / 1024).toFixed(0)} KiB, ${r.stopSyncs} fsyncs (with one stop per run: ${((pr.bytes + r.stopBytes / r.checkups) / r.recordBytes).toFixed(2)}× the record)`;
+      : `; a fold after it (prepare-rollback, or a stop that folded) writes ${(r.stopBytes / 1024).toFixed(0)} KiB, ${r.stopSyncs} fsyncs (one such fold per run: ${((pr.bytes + r.stopBytes / r.checkups) / r.recordBytes).toFixed(2)}× the record)`;
   const vsE = e ? `, earlier ÷ delta bytes ${(per(e).bytes / pr.bytes).toFixed(1)}×` : "";
   console.log(
     `  history ${r.history}, ${r.days} × ${r.checkups / r.days}: bucket-rewrite ÷ delta bytes ${(per(b).bytes / pr.bytes).toFixed(2)}×, fsyncs ${(per(b).syncs / pr.syncs).toFixed(2)}×${vsE}; save p99 delta ÷ bucket-rewrite ${(r.saveP99 / b.saveP99).toFixed(2)}×; delta total ÷ record ${ratio.toFixed(2)}× (${ratio <= BUDGET ? "within" : "OVER"} ${BUDGET}×)${stop}`,

@@ -1,5 +1,5 @@
 /**
- * A planned stop folds the person-index delta into its buckets (docs/adr/0009-person-index-delta.md).
+ * `health-station prepare-rollback` folds the person-index delta into its buckets at close (docs/adr/0009-person-index-delta.md).
  * SIGKILL the store during that close, again and again over one folder, and check after each kill
  * that every JSON file parses, the delta has no damaged frame, and the store names every saved
  * record of each person; then that a clean close afterwards leaves no delta and the buckets alone
@@ -77,7 +77,7 @@ it(`a SIGKILL during the stop-time fold loses no index entry (${ROUNDS} kills)`,
       const inBuckets = await bucketsOnly(dir);
       const entries = [...delta].flatMap(([k, ids]) => ids.map((id) => inBuckets.get(k)?.has(id) ?? false));
       if (entries.includes(true) && entries.includes(false)) midFold++;
-      const store = createFileStore({ dir });
+      const store = createFileStore({ dir, personDeltaFoldAtClose: true });
       await store.open();
       const byPerson = new Map<string, Set<string>>();
       for (const [id, person] of saved) {
@@ -89,7 +89,7 @@ it(`a SIGKILL during the stop-time fold loses no index entry (${ROUNDS} kills)`,
         ).toBe(true);
       }
       await store.close();
-      // The clean close after recovery leaves what an older release reads completely.
+      // The folding close after recovery (prepare-rollback again) leaves what an older release reads.
       expect(await deltaLeft(dir)).toEqual(new Map());
       const buckets = await bucketsOnly(dir);
       for (const [id, person] of saved)

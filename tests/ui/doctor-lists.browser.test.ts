@@ -1,9 +1,8 @@
 // The lists screen in Chromium at 800×480 and 1280×800, zh and en: pages never scroll, every target is
 // at least 48 px, and search, outcome, inbox, coverage and CSV export work against the real routes
 // (a real DoctorLists over a file store, behind a stand-in for the doctor console's session).
-import { mkdtemp, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
