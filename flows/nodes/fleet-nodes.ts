@@ -226,7 +226,8 @@ export default function register(RED: NodeRedApi): void {
           this.log(`config version ${form.version} sent to ${form.stations.length} station(s)`);
         }
       }
-      const latest = s.fleet.rollouts()[0];
+      // Pack rollouts have their own view (fleet-packs).
+      const latest = s.fleet.rollouts().find((r) => r.kind === "config");
       const prog = latest ? s.fleet.progress(latest.id) : null;
       send([
         out.length ? out.map(toMsg) : null,
