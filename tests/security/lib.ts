@@ -60,13 +60,17 @@ export async function startRig(
     },
   ];
   // The doctor's lists, real routes over a recorder: every row is walked like any other.
+  const recorded = <T>(effect: string, answer: T): T => {
+    effects.push(effect);
+    return answer;
+  };
   const lists: ListsApi = {
-    list: async () => (effects.push("lists:due"), {}),
-    inbox: async () => (effects.push("lists:inbox"), {}),
-    recordOutcome: async (_i, doctorId) => (effects.push(`lists:outcome:${doctorId}`), { id: "o-1" }),
-    coverage: async () => (effects.push("lists:coverage"), {}),
+    list: async () => recorded("lists:due", {}),
+    inbox: async () => recorded("lists:inbox", {}),
+    recordOutcome: async (_i, doctorId) => recorded(`lists:outcome:${doctorId}`, { id: "o-1" }),
+    coverage: async () => recorded("lists:coverage", {}),
     print: async (doctorId) => void effects.push(`lists:print:${doctorId}`),
-    exportCsv: async (_f, doctorId) => (effects.push(`lists:export:${doctorId}`), { file: "c.csv" }),
+    exportCsv: async (_f, doctorId) => recorded(`lists:export:${doctorId}`, { file: "c.csv" }),
   };
   doctorRoutes.push(...doctorListRoutes(lists, mkdtempSync(join(tmpdir(), "lists-"))));
   const server = new StationServer({
