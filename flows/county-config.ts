@@ -58,6 +58,8 @@ export const CountyConfig = z.object({
       password: z.string().optional(),
       offlineAlarmSeconds: z.number().int().min(10).default(600),
       pageSize: z.number().int().min(5).max(200).default(20),
+      /** Data-pack files the dashboard may send (roster, policy, doctors); default {dataDir}/packs. */
+      packsDir: z.string().optional(),
     })
     .optional(),
   /** false: no archive receiver in this county process (the embedded demo has its own). */
@@ -90,6 +92,7 @@ export function resolveConfig(
   c.broker.password = env.HS_MQTT_PASSWORD ?? c.broker.password;
   if (c.store.kind === "postgres") c.store.url = env.HS_ARCHIVE_PG_URL ?? c.store.url;
   if (c.fleet) c.fleet.password = env.HS_FLEET_MQTT_PASSWORD ?? c.fleet.password;
+  if (c.fleet?.packsDir) c.fleet.packsDir = abs(c.fleet.packsDir);
   const problems: string[] = [];
   if (c.http.editor && c.http.users.length === 0)
     problems.push("http.editor: the editor needs http.users (the county login); it is never open to anyone");

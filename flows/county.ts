@@ -156,7 +156,11 @@ export async function startCounty(
       dashboard: { ioMiddleware: login.ioMiddleware },
       nodesDir: [prepareNodesDir(config.dataDir)],
       healthArchive: { store, deadLetterFile: join(config.dataDir, "dead-letter.jsonl") },
-      healthFleet: { whoIs: login.userOfSocket, ...host },
+      healthFleet: {
+        whoIs: login.userOfSocket,
+        packsDir: config.fleet?.packsDir ?? join(config.dataDir, "packs"),
+        ...host,
+      },
       logging: { console: { level: "warn", metrics: false, audit: false } },
       editorTheme: { tours: false },
       // A health archive never phones home.

@@ -79,7 +79,7 @@ for (const dir of packages(root)) {
     version: pkg.version,
     status,
     why: native
-      ? `${forTarget.length ? forTarget.map((f) => relative(dir, f)).join(", ") : "no binary for " + target}`
+      ? `${forTarget.length ? forTarget.map((f) => relative(dir, f)).join(", ") : `no binary for ${target}`}`
       : `install script only (${scripts.join(", ")}), no native code`,
   });
 }

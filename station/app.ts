@@ -426,7 +426,11 @@ export class StationApp {
       action: (a) => runtime.action(a),
       health: () => this.#health(),
       staticDir: resolvePath(this.o.projectRoot, "ui/dist"),
-      declaredRoutes: [...doctorInboxRoutes(() => this.#inbox), ...personHistoryRoutes(history)],
+      declaredRoutes: [
+        ...doctorInboxRoutes(() => this.#inbox),
+        ...personHistoryRoutes(history),
+        ...doctorListRoutes(lists, dataDir),
+      ],
       doctorSession: async (req) => {
         try {
           return await gate.require(req);
@@ -434,9 +438,8 @@ export class StationApp {
           return null;
         }
       },
-      // /api/doctor/lists/ belongs to the lists; the rest of /api/doctor/ to the console.
+      // The rest of /api/doctor/ belongs to the console.
       routes: [
-        doctorListRoutes(lists, gate, dataDir),
         async (req, res, url) => {
           if (!url.pathname.startsWith(DOCTOR_PREFIX)) return false;
           await consoleRoutes(req, res, url.pathname);

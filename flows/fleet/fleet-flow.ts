@@ -1,12 +1,13 @@
 /**
  * The county fleet view as a Node-RED flow (pure): the fleet nodes (flows/nodes/fleet-nodes.ts)
  * on the county-admin MQTT login, and a Dashboard 2.0 page at `{httpNodeRoot}/dashboard/fleet`
- * with the paged station table, the alarm list with acknowledge, and a config rollout with its
- * progress. County IT edits it in the editor: only the MQTT connection is rewritten from the
+ * with the paged station table, the alarm list with acknowledge, a config rollout with its
+ * progress, and a data-pack rollout (pack-flow.ts). County IT edits it in the editor: only the MQTT connection is rewritten from the
  * config at each start; every other node here is written once and then left as IT keeps it.
  */
 import type { FlowNode } from "../county-flow.js";
 import { FleetState } from "./fleet-state.js";
+import { buildPackFlow } from "./pack-flow.js";
 
 export const FLEET_IDS = { tab: "hs-fleet-tab", broker: "hs-fleet-broker", state: "hs-fleet-state" };
 export const FLEET_DASHBOARD_PATH = "/dashboard";
@@ -353,6 +354,7 @@ export function buildFleetFlow(o: FleetFlowOptions): FlowNode[] {
       col("detail", "原因 Detail"),
       col("at", "时间 At"),
     ]),
+    ...buildPackFlow({ z, state: FLEET_IDS.state, pageSize: o.pageSize, out: "hs-fleet-out" }),
   ];
 
   function table(

@@ -8,9 +8,12 @@
  *   fleet-stations  one page of stations at a time for a `ui-table` (replace), and a page line
  *   fleet-alarms    the alarm list; a table's button_click acknowledges (the command goes out)
  *   fleet-rollout   a config rollout from a `ui-form`; each station's progress for a table
+ *   fleet-packs     a data-pack rollout from a file in the county's packs folder; progress, paged
+ * Every rollout sent and every final answer heard (not chunk progress) go to the audit log.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { Answer, parseFleetTopic } from "../../station/mqtt/fleet-contract.js";
 import { FleetState, type Outgoing } from "../fleet/fleet-state.js";
 import {
   alarmRows,
@@ -20,6 +23,7 @@ import {
   rolloutRowLabel,
   stationRows,
 } from "../fleet/fleet-view.js";
+import { filesLine, listPackFiles, packRolloutView, parsePackForm } from "../fleet/pack-view.js";
 import { PostgresFleetStateStore } from "../fleet/pg-state-store.js";
 import { FileFleetStateStore, FleetSaver, type FleetStateStore } from "../fleet/state-store.js";
 import type { NodeMessage, NodeRedApi, RedNode } from "./red-types.js";
@@ -29,6 +33,8 @@ export interface FleetHost {
   store?: FleetStateStore;
   /** The county user behind a dashboard connection (flows/county-auth.ts). */
   whoIs?: (socketId: unknown) => string | undefined;
+  /** The county host's folder of data-pack files the dashboard may send (default {userDir}/packs). */
+  packsDir?: string;
 }
 
 interface StateNode extends RedNode {
@@ -37,6 +43,7 @@ interface StateNode extends RedNode {
   /** The county's audit log of what the view sent, and who asked for it. */
   audit(line: object): void;
   whoIs(msg: NodeMessage): string;
+  packsDir: string;
 }
 
 const MAX_ALARM_ROWS = 200;
@@ -67,6 +74,7 @@ export default function register(RED: NodeRedApi): void {
         this.error(`fleet audit not written: ${err}`);
       }
     };
+    this.packsDir = host?.packsDir ?? join(RED.settings.userDir ?? ".", "packs");
     this.whoIs = (msg) =>
       host?.whoIs?.((msg._client as { socketId?: unknown } | undefined)?.socketId) ?? "unknown";
     this.ready = saver.then(() => {});
@@ -95,7 +103,9 @@ export default function register(RED: NodeRedApi): void {
       s.ready
         .then(() => {
           const now = Date.now();
-          const out = s.fleet.hear(String(msg.topic ?? ""), msg.payload as Buffer | string, now);
+          const topic = String(msg.topic ?? "");
+          const out = s.fleet.hear(topic, msg.payload as Buffer | string, now);
+          auditAnswer(s, topic, msg.payload as Buffer | string);
           if (out.length) send([out.map(toMsg)]);
           // The status is cheap but not free at 2,000 stations: at most once a second.
           if (now - shown > 1000) {
@@ -216,7 +226,8 @@ export default function register(RED: NodeRedApi): void {
           this.log(`config version ${form.version} sent to ${form.stations.length} station(s)`);
         }
       }
-      const latest = s.fleet.rollouts()[0];
+      // Pack rollouts have their own view (fleet-packs).
+      const latest = s.fleet.rollouts().find((r) => r.kind === "config");
       const prog = latest ? s.fleet.progress(latest.id) : null;
       send([
         out.length ? out.map(toMsg) : null,
@@ -233,4 +244,89 @@ export default function register(RED: NodeRedApi): void {
     });
   }
   RED.nodes.registerType("fleet-rollout", FleetRolloutNode as never);
+
+  function FleetPacksNode(this: RedNode, config: { state?: string; pageSize?: number | string }) {
+    RED.nodes.createNode(this, config);
+    const s = stateOf(this, config.state);
+    const size = Math.min(200, Math.max(1, Number(config.pageSize) || 20));
+    let page = 0;
+    let note = "";
+    this.on("input", (msg, send, done) => {
+      if (!s) return done(new Error("no fleet-state configured"));
+      const files = listPackFiles(s.packsDir);
+      let out: Outgoing[] = [];
+      const t = msg.topic;
+      if (t === "pack") {
+        const form = parsePackForm(
+          msg.payload,
+          s.fleet.presence.all().map((p) => p.stationId),
+          files,
+        );
+        if (!form.ok) note = form.error;
+        else {
+          try {
+            // The same path as the monitor's POST /fleet/pack: FleetState cuts and tracks it.
+            const bytes = readFileSync(join(s.packsDir, form.file));
+            const r = s.fleet.packRollout(form.stations, form.name, form.version, bytes, Date.now());
+            out = r.messages;
+            s.audit({
+              kind: "pack",
+              by: s.whoIs(msg),
+              pack: form.name,
+              version: form.version,
+              file: form.file,
+              bytes: bytes.length,
+              chunks: r.chunks,
+              stations: form.stations,
+            });
+            this.log(
+              `pack ${form.name} ${form.version} (${form.file}) sent to ${form.stations.length} station(s)`,
+            );
+            note = "";
+            page = 0;
+          } catch (err) {
+            note = `读取失败 — cannot read ${form.file}: ${(err as Error).message}`;
+          }
+        }
+        if (note) this.status({ fill: "red", shape: "ring", text: note.slice(0, 60) });
+      } else if (t === "pack-next") page++;
+      else if (t === "pack-prev") page--;
+      else if (t === "pack-first") page = 0;
+      else if (t === "pack-last") page = Number.MAX_SAFE_INTEGER;
+      const v = packRolloutView(s.fleet, page, size);
+      page = v.page;
+      send([
+        out.length ? out.map(toMsg) : null,
+        { topic: "packs", payload: v.rows },
+        { topic: "packs-summary", payload: note || v.line },
+        { topic: "packs-page", payload: v.pageLine },
+        { topic: "packs-files", payload: filesLine(s.packsDir, files) },
+      ]);
+      if (!note) this.status({ fill: "blue", shape: "dot", text: v.line.slice(0, 60) });
+      done();
+    });
+  }
+  RED.nodes.registerType("fleet-packs", FleetPacksNode as never);
+
+  /** A station's final answer (applied, rejected, failed, done …) into the county's audit log. */
+  function auditAnswer(s: StateNode, topic: string, payload: Buffer | string): void {
+    const t = parseFleetTopic(topic);
+    if (t?.kind !== "answer" || t.county !== s.fleet.county || t.sub !== undefined) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString());
+    } catch {
+      return;
+    }
+    const a = Answer.safeParse(json);
+    if (!a.success || a.data.status === "progress") return;
+    s.audit({
+      kind: "answer",
+      station: t.station,
+      id: a.data.id,
+      status: a.data.status,
+      ...(a.data.reason ? { reason: a.data.reason } : {}),
+      ...(a.data.errors?.length ? { errors: a.data.errors.slice(0, 10) } : {}),
+    });
+  }
 }

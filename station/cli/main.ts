@@ -15,6 +15,8 @@ commands:
                             what each programme owes that person (prints JSON)
   config check --config F   validate a station config, listing every error (exit 78 if invalid)
   udev-rules --config FILE  udev rules naming the config's USB serial devices (install.sh)
+  prepare-rollback [--config FILE]
+                            with the service stopped: fold the data so an older release reads it all
   help                      this text
 `;
 
@@ -78,6 +80,13 @@ async function main(argv: string[]): Promise<number> {
     case "udev-rules": {
       const { runUdevRules } = await import("./install-tools.js");
       return runUdevRules(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    }
+    case "prepare-rollback": {
+      const { runPrepareRollback } = await import("./prepare-rollback.js");
+      return runPrepareRollback(rest, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
       });

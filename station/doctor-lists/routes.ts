@@ -1,9 +1,8 @@
 /**
- * HTTP routes of the doctor's lists. Who may use them: a signed-in doctor, from the kiosk's own
- * page, and nobody else. Every route here first checks Host and Origin (a page from another site
- * cannot drive the station), then asks the doctor console's session gate (station/doctor/) for
- * the doctor; without a session the request is refused and nothing changes. The self-service
- * path has no way to get a session.
+ * HTTP routes of the doctor's lists, declared in the server's route table with access "doctor"
+ * (station/server/access.ts): the server checks Host, Origin, the JSON body and the doctor
+ * console's session before any handler runs, so only a signed-in doctor on the kiosk's own page
+ * reaches them, and tests/security/access.test.ts walks them like every other row.
  *
  *   GET  /api/doctor/lists/due?q=&status=all|overdue|due&page=&pageSize=
  *   GET  /api/doctor/lists/inbox
@@ -14,54 +13,41 @@
  *   POST /api/doctor/lists/coverage/export    {folder}
  */
 import { readdir, stat } from "node:fs/promises";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { isAbsolute, join } from "node:path";
 import { formatIssues } from "../domain/schema.js";
-import { readJson, sendJson } from "../server/http-util.js";
-import { StationError, toEnvelope } from "../util/errors.js";
+import type { Route } from "../server/routes.js";
+import { StationError } from "../util/errors.js";
 import type { DoctorLists } from "./index.js";
 import { OutcomeInput } from "./outcomes.js";
 
-/** The doctor console's session check, as the lists need it. */
+export const LISTS_PREFIX = "/api/doctor/lists";
+
+/** What the routes need of the lists (DoctorLists has it; tests can stand in a recorder). */
+export interface ListsApi {
+  list(q: Parameters<DoctorLists["list"]>[0]): Promise<unknown>;
+  inbox(): Promise<unknown>;
+  recordOutcome(
+    input: OutcomeInput,
+    doctorId: string,
+  ): Promise<{ id: string; hideUntil?: string | undefined }>;
+  coverage(): Promise<unknown>;
+  print(doctorId: string): Promise<void>;
+  exportCsv(folder: string, doctorId: string): Promise<{ file: string }>;
+}
+
+/** The doctor console's session check, as the composition root hands it to the server. */
 export interface DoctorGate {
   /** The signed-in doctor behind this request; throws StationError when there is none. */
   require(req: IncomingMessage): { doctorId: string } | Promise<{ doctorId: string }>;
 }
 
-/** Until the doctor console's sign-in is wired in, nobody is a doctor: every list route refuses. */
+/** A gate that lets nobody in (a station without the console's sign-in). */
 export const noDoctorSignIn: DoctorGate = {
   require() {
     throw new StationError("doctor-session-required", "请医生先登录 / a doctor must sign in first");
   },
 };
-
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
-
-const STATUS: Record<string, number> = {
-  "doctor-session-required": 401,
-  "doctor-session-expired": 401,
-  "bad-origin": 403,
-  "not-found": 404,
-  "printer-missing": 409,
-  "export-folder-missing": 422,
-  "export-folder-full": 507,
-  "export-folder-readonly": 422,
-};
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
-/** Host must be the station's own loopback name; Origin, when sent (always on a POST), must be that host. */
-export function checkOrigin(req: IncomingMessage): void {
-  const host = req.headers.host ?? "";
-  const name = host.replace(/:\d+$/, "");
-  if (!LOOPBACK.has(name))
-    throw new StationError("bad-origin", `refused: Host ${host || "(none)"} is not the station`);
-  const origin = req.headers.origin;
-  if (origin === undefined && req.method !== "GET")
-    throw new StationError("bad-origin", "refused: a doctor action must come from the station's own page");
-  if (origin !== undefined && origin !== `http://${host}`)
-    throw new StationError("bad-origin", `refused: Origin ${origin} is not the station's page`);
-}
 
 async function exportFolders(dataDir: string): Promise<string[]> {
   // USB sticks mount under /media/<label> (Raspberry Pi OS) or /run/media/<user>/<label>.
@@ -75,63 +61,63 @@ async function exportFolders(dataDir: string): Promise<string[]> {
   return dirs;
 }
 
-export function doctorListRoutes(lists: DoctorLists, gate: DoctorGate, dataDir: string): RouteHandler {
-  return async (req, res, url) => {
-    if (!url.pathname.startsWith("/api/doctor/lists/")) return false;
-    const key = `${req.method} ${url.pathname.slice("/api/doctor/lists".length)}`;
-    try {
-      checkOrigin(req);
-      const { doctorId } = await gate.require(req);
-      const body = req.method === "POST" ? await readJson(req) : undefined;
-      const q = url.searchParams;
-      const num = (k: string) => (q.get(k) ? Number(q.get(k)) || undefined : undefined);
-      let out: unknown;
-      switch (key) {
-        case "GET /due": {
-          const status = q.get("status");
-          out = await lists.list({
-            q: q.get("q") ?? "",
-            status: status === "overdue" || status === "due" ? status : "all",
-            ...(num("page") ? { page: num("page") } : {}),
-            ...(num("pageSize") ? { pageSize: num("pageSize") } : {}),
-          });
-          break;
-        }
-        case "GET /inbox":
-          out = await lists.inbox();
-          break;
-        case "POST /outcome": {
-          const r = OutcomeInput.safeParse(body);
-          if (!r.success) throw new StationError("bad-request", formatIssues(r.error).join("; "));
-          const o = await lists.recordOutcome(r.data, doctorId);
-          out = { ok: true, id: o.id, hideUntil: o.hideUntil ?? null };
-          break;
-        }
-        case "GET /coverage":
-          out = await lists.coverage();
-          break;
-        case "POST /coverage/print":
-          await lists.print(doctorId);
-          out = { ok: true };
-          break;
-        case "GET /export-folders":
-          out = { folders: await exportFolders(dataDir) };
-          break;
-        case "POST /coverage/export": {
-          const folder = (body as { folder?: unknown })?.folder;
-          if (typeof folder !== "string" || !isAbsolute(folder))
-            throw new StationError("bad-request", "folder must be an absolute path");
-          out = await lists.exportCsv(folder, doctorId);
-          break;
-        }
-        default:
-          throw new StationError("not-found", `no route ${req.method} ${url.pathname}`);
-      }
-      sendJson(res, 200, out);
-    } catch (err) {
-      const env = toEnvelope(err);
-      sendJson(res, STATUS[env.code] ?? (err instanceof StationError ? 400 : 500), env);
-    }
-    return true;
-  };
+export function doctorListRoutes(lists: ListsApi, dataDir: string): Route[] {
+  const num = (q: URLSearchParams, k: string) => (q.get(k) ? Number(q.get(k)) || undefined : undefined);
+  return [
+    {
+      method: "GET",
+      path: `${LISTS_PREFIX}/due`,
+      access: "doctor",
+      handle: ({ query: q }) => {
+        const status = q.get("status");
+        const page = num(q, "page");
+        const pageSize = num(q, "pageSize");
+        return lists.list({
+          q: q.get("q") ?? "",
+          status: status === "overdue" || status === "due" ? status : "all",
+          ...(page ? { page } : {}),
+          ...(pageSize ? { pageSize } : {}),
+        });
+      },
+    },
+    { method: "GET", path: `${LISTS_PREFIX}/inbox`, access: "doctor", handle: () => lists.inbox() },
+    {
+      method: "POST",
+      path: `${LISTS_PREFIX}/outcome`,
+      access: "doctor",
+      handle: async ({ body, session }) => {
+        const r = OutcomeInput.safeParse(body);
+        if (!r.success) throw new StationError("bad-request", formatIssues(r.error).join("; "));
+        const o = await lists.recordOutcome(r.data, session.doctorId);
+        return { ok: true, id: o.id, hideUntil: o.hideUntil ?? null };
+      },
+    },
+    { method: "GET", path: `${LISTS_PREFIX}/coverage`, access: "doctor", handle: () => lists.coverage() },
+    {
+      method: "POST",
+      path: `${LISTS_PREFIX}/coverage/print`,
+      access: "doctor",
+      handle: async ({ session }) => {
+        await lists.print(session.doctorId);
+        return { ok: true };
+      },
+    },
+    {
+      method: "GET",
+      path: `${LISTS_PREFIX}/export-folders`,
+      access: "doctor",
+      handle: async () => ({ folders: await exportFolders(dataDir) }),
+    },
+    {
+      method: "POST",
+      path: `${LISTS_PREFIX}/coverage/export`,
+      access: "doctor",
+      handle: ({ body, session }) => {
+        const folder = (body as { folder?: unknown } | undefined)?.folder;
+        if (typeof folder !== "string" || !isAbsolute(folder))
+          throw new StationError("bad-request", "folder must be an absolute path");
+        return lists.exportCsv(folder, session.doctorId);
+      },
+    },
+  ];
 }

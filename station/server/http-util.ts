@@ -40,6 +40,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   "origin-not-allowed": 403,
   "doctor-session-required": 401,
   "unsupported-media-type": 415,
+  // The doctor's lists (station/doctor-lists): printer and export-folder faults.
+  "printer-missing": 409,
+  "export-folder-missing": 422,
+  "export-folder-readonly": 422,
+  "export-folder-full": 507,
   internal: 500,
 };
 

@@ -36,7 +36,7 @@ export interface StationServerOptions {
   /** Extra host names to answer to (config server.allowedHosts); loopback names always work. */
   allowedHosts?: readonly string[];
   /**
-   * Route modules that match their own paths under /api/ (doctor-lists/routes.ts); true =
+   * Route modules that match their own paths under /api/ (the doctor console); true =
    * handled. They run after the Host and Origin checks; their own session gate does the rest.
    */
   routes?: ReadonlyArray<(req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>>;

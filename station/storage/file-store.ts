@@ -63,6 +63,12 @@ export interface FileStoreOptions {
   personDelta?: boolean;
   /** Fold a year's person-index delta into its buckets at this many entries (default 4000). */
   personDeltaMaxEntries?: number;
+  /**
+   * Fold the delta into the buckets at close (default false), so the folder is one a release
+   * older than the delta reads completely (docs/adr/0009). Only `health-station prepare-rollback`
+   * asks for it: folding at every stop rewrites buckets, ~9× the record per check-up at a nightly stop.
+   */
+  personDeltaFoldAtClose?: boolean;
 }
 
 /** Folders open in this process: a second store on the same folder would overwrite the first's files. */
@@ -91,6 +97,7 @@ class FileStore implements InspectableRecordStore {
   readonly #quarantine = new Map<string, QuarantinedRecord>();
   /** Always there, so even a store saving the older way replays journals a crash left. */
   readonly #journal: SaveJournal;
+  readonly #foldAtClose: boolean;
   readonly #useJournal: boolean;
   /** Compactions started after a save (day end, full journal); close() waits for them. */
   #background: Promise<void> = Promise.resolve();
@@ -115,6 +122,7 @@ class FileStore implements InspectableRecordStore {
     });
     this.#summaries = new SummaryIndex(this.#io, (idNumber) => this.#persons.key(idNumber));
     this.#useJournal = opts.journal !== false;
+    this.#foldAtClose = opts.personDeltaFoldAtClose === true;
     this.#journal = new SaveJournal({
       io: this.#io,
       outbox: this.#outbox,
@@ -206,6 +214,8 @@ class FileStore implements InspectableRecordStore {
         this.#log.warn(`journal ${day}: not compacted at close; the next open replays it`, err),
       );
     await this.#persons.idle();
+    // ... and no person-index delta, which a release older than docs/adr/0009 would not read.
+    if (this.#foldAtClose) await this.#foldPersonDelta();
     try {
       await this.#counts.persist();
     } catch (err) {
@@ -219,6 +229,22 @@ class FileStore implements InspectableRecordStore {
     this.#rejected.clear();
     this.#counts.reset();
     this.#journal.clear();
+  }
+
+  /** A kill midway leaves whole buckets and the delta (both read at the next open). */
+  async #foldPersonDelta(): Promise<void> {
+    const started = performance.now();
+    try {
+      const n = await this.#persons.foldAll();
+      const ms = Math.round(performance.now() - started);
+      if (n > 0)
+        this.#log.info(`person index: ${n} delta entries folded into the buckets at close in ${ms} ms`);
+    } catch (err) {
+      this.#log.warn(
+        "person index delta not folded at close: this release reads it, an older one would not",
+        err,
+      );
+    }
   }
 
   nextSeq(): Promise<number> {

@@ -5,8 +5,9 @@
  *
  * A journal compaction appends one fsynced frame here instead of rewriting every person bucket
  * it touches (each grows to several KB over a year). The delta is folded into the buckets, and
- * deleted, once it holds `maxEntries` entries, when a later year's first entry arrives, or at
- * open when a crash left it with a torn last frame. Entries are (key, id) pairs, so applying a
+ * deleted, once it holds `maxEntries` entries, when a later year's first entry arrives, at a
+ * clean close (an older release reads buckets only), or at open when a crash left it with a torn
+ * last frame. Entries are (key, id) pairs, so applying a
  * frame twice, or a frame already folded, is harmless.
  */
 import { join } from "node:path";

@@ -181,6 +181,22 @@ export class PersonIndex {
           .catch((err: unknown) => this.log.warn(`person index ${y}: delta fold failed; retried later`, err));
   }
 
+  /**
+   * Folds every year's delta into its buckets (a planned stop: docs/adr/0009). A release older
+   * than the delta reads buckets only, so a clean stop must leave none. Crash-safe like any fold:
+   * a kill midway leaves whole buckets and the delta, which the next open reads again.
+   */
+  async foldAll(): Promise<number> {
+    let folded = 0;
+    for (const [year, d] of this.#deltas)
+      await this.io.lock.run(d.file, async () => {
+        if (!d.exists && d.count === 0) return;
+        folded += d.count;
+        await this.#foldLocked(year, d);
+      });
+    return folded;
+  }
+
   /** Resolves when folds started in the background are done (close waits for it). */
   async idle(): Promise<void> {
     await this.#folding;

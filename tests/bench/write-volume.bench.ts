@@ -82,6 +82,9 @@ interface Row {
   saveSyncs: number;
   closeBytes: number;
   closeSyncs: number;
+  /** Person-delta design: a folding close after the run (prepare-rollback: the delta into the buckets). */
+  stopBytes?: number;
+  stopSyncs?: number;
   saveP99: number;
   folds: number;
 }
@@ -128,8 +131,10 @@ async function run(designs: readonly Design[], perDay: number, history: number, 
         logger: folds.log,
         journal: design !== "earlier",
         personDelta: design === "delta",
+        // A stop does not fold; the fold (prepare-rollback) is measured on its own below.
+        personDeltaFoldAtClose: false,
       });
-      setups.push({ design, counter, folds, store, times: [] as number[] });
+      setups.push({ design, dir, counter, folds, store, times: [] as number[] });
     }
     execFileSync("sync");
     for (const s of setups) await s.store.open();
@@ -166,6 +171,17 @@ async function run(designs: readonly Design[], perDay: number, history: number, 
       row.closeBytes = s.counter.bytes;
       row.closeSyncs = s.counter.syncs;
       row.folds = s.folds.folds;
+      if (s.design === "delta") {
+        // What folding the delta at a stop would cost (docs/adr/0009): why only
+        // `prepare-rollback` folds; at every stop, a station shut down nightly would pay it daily.
+        const stop = countingFs();
+        const again = createFileStore({ dir: s.dir, fs: stop.fs, personDeltaFoldAtClose: true });
+        await again.open();
+        stop.reset();
+        await again.close();
+        row.stopBytes = stop.bytes;
+        row.stopSyncs = stop.syncs;
+      }
       rows.push(row);
     }
     return rows;
@@ -197,7 +213,7 @@ for (const r of rows) {
   );
 }
 console.log(
-  "\n(total = the saves, the background compactions during them and the compaction at close; the earlier design's close writes only the count cache)",
+  "\n(total = the saves, the background compactions during them and the compaction at close, without a stop; the earlier design's close writes only the count cache)",
 );
 console.log("ratios, same run (higher = the person delta writes less):");
 let pass = true;
@@ -212,9 +228,13 @@ for (const r of rows.filter((x) => x.design === "delta")) {
   const pr = per(r);
   const ratio = pr.bytes / r.recordBytes;
   pass &&= ratio <= BUDGET;
+  const stop =
+    r.stopBytes === undefined
+      ? ""
+      : `; a fold after it (prepare-rollback, or a stop that folded) writes ${(r.stopBytes / 1024).toFixed(0)} KiB, ${r.stopSyncs} fsyncs (one such fold per run: ${((pr.bytes + r.stopBytes / r.checkups) / r.recordBytes).toFixed(2)}× the record)`;
   const vsE = e ? `, earlier ÷ delta bytes ${(per(e).bytes / pr.bytes).toFixed(1)}×` : "";
   console.log(
-    `  history ${r.history}, ${r.days} × ${r.checkups / r.days}: bucket-rewrite ÷ delta bytes ${(per(b).bytes / pr.bytes).toFixed(2)}×, fsyncs ${(per(b).syncs / pr.syncs).toFixed(2)}×${vsE}; save p99 delta ÷ bucket-rewrite ${(r.saveP99 / b.saveP99).toFixed(2)}×; delta total ÷ record ${ratio.toFixed(2)}× (${ratio <= BUDGET ? "within" : "OVER"} ${BUDGET}×)`,
+    `  history ${r.history}, ${r.days} × ${r.checkups / r.days}: bucket-rewrite ÷ delta bytes ${(per(b).bytes / pr.bytes).toFixed(2)}×, fsyncs ${(per(b).syncs / pr.syncs).toFixed(2)}×${vsE}; save p99 delta ÷ bucket-rewrite ${(r.saveP99 / b.saveP99).toFixed(2)}×; delta total ÷ record ${ratio.toFixed(2)}× (${ratio <= BUDGET ? "within" : "OVER"} ${BUDGET}×)${stop}`,
   );
   summary.push({
     history: r.history,
@@ -227,6 +247,7 @@ for (const r of rows.filter((x) => x.design === "delta")) {
     deltaOverRecord: Number(ratio.toFixed(2)),
     saveP99DeltaOverBuckets: Number((r.saveP99 / b.saveP99).toFixed(2)),
     folds: r.folds,
+    stopFoldBytes: r.stopBytes ?? 0,
   });
 }
 console.log(

@@ -54,7 +54,7 @@ async function waitScreen(screen: string, which: Page[] = pages): Promise<void> 
 
 /**
  * No horizontal overflow, every button on screen, and the console's own screens never scroll
- * (the kiosk's result screen may scroll its details by design).
+ * (the villager's result under the strip has its own, whole-screen check: RESULT_LAYOUT).
  */
 const LAYOUT = `(() => {
   const out = [];
@@ -75,6 +75,52 @@ const LAYOUT = `(() => {
   }
   return out;
 })()`;
+
+/**
+ * The villager's result under the doctor's strip, measured whole: the screen body does not scroll,
+ * every element ends inside the stage and the window, villager text is at least 16 px and every
+ * button at least 48 px high.
+ */
+const RESULT_LAYOUT = `(() => {
+  const out = [];
+  const screen = document.querySelector('[data-screen="result"]');
+  const stage = document.querySelector(".stage")?.getBoundingClientRect();
+  if (!screen || !stage) return ["no result screen"];
+  if (!document.querySelector(".doc-bar")) out.push("the doctor's strip is not shown");
+  const body = screen.querySelector(".screen-body");
+  if (body && body.scrollHeight > body.clientHeight + 1) out.push("result body scrolls: " + body.scrollHeight + " > " + body.clientHeight);
+  for (const el of screen.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const what = el.tagName + " " + JSON.stringify((el.textContent || "").slice(0, 30));
+    if (r.bottom > stage.bottom + 0.5 || r.top < stage.top - 0.5 || r.right > innerWidth + 0.5 || r.left < -0.5)
+      out.push(what + " is outside the stage");
+    const hasText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (hasText && parseFloat(getComputedStyle(el).fontSize) < 15.95) out.push(what + " text is " + getComputedStyle(el).fontSize);
+    if (el.tagName === "BUTTON" && r.height < 47.5) out.push(what + " is " + Math.round(r.height) + "px high");
+  }
+  return out;
+})()`;
+
+/** The result at both sizes in zh and en (each page switched to English and back). */
+async function resultShots(name: string, overall: string): Promise<void> {
+  for (const p of pages) {
+    const i = pages.indexOf(p);
+    expect(await p.getAttribute('[data-screen="result"] .result', "data-overall")).toBe(overall);
+    for (const lang of ["zh", "en"] as const) {
+      if (lang === "en") {
+        await p.click('[data-testid="lang"]');
+        await p.waitForSelector('.kiosk[lang="en"]');
+      }
+      await p.screenshot({ path: await shotPath(i, `doctor-result-${name}-${lang}`) });
+      const where = `result ${name} ${lang} at ${SIZES[i]!.width}×${SIZES[i]!.height}`;
+      expect(await p.evaluate(RESULT_LAYOUT), where).toEqual([]);
+      expect(await p.evaluate(LAYOUT), where).toEqual([]);
+    }
+    await p.click('[data-testid="lang"]');
+    await p.waitForSelector('.kiosk[lang="zh-CN"]');
+  }
+}
 
 async function shot(name: string, which: Page[] = pages): Promise<void> {
   for (const p of which) {
@@ -168,6 +214,7 @@ describe("the village doctor's console in Chromium", () => {
     await sim("glucose", { profile: "normal", mmolL: 5.3 });
     await waitScreen("result");
     expect(taps).toBe(1);
+    await resultShots("normal", "normal");
     const r1 = await latestRecord();
     expect(r1).toMatchObject({ schemaVersion: 2, operator: { kind: "doctor", doctorId: E2E_DOCTOR.id } });
 
@@ -196,9 +243,11 @@ describe("the village doctor's console in Chromium", () => {
     await tap("manual-save");
     await main().waitForSelector('[data-screen^="glucose"]');
     await tap("doc-manual-glucose");
-    await main().fill('input[name="mmolL"]', "6.2");
+    // Fasting 8.0 is in the diabetes range: a "very high" (很高) result, not a referral.
+    await main().fill('input[name="mmolL"]', "8.0");
     await tap("manual-save");
     await waitScreen("result");
+    await resultShots("high", "high");
     const r2 = await latestRecord();
     expect(r2.readings.map((x: { source: string }) => x.source)).toEqual(["manual", "manual"]);
     expect(r2.assisted).toMatchObject({
@@ -227,6 +276,7 @@ describe("the village doctor's console in Chromium", () => {
       reasons: ["symptom:blurred-vision", "symptom:palpitations-chest-tightness"],
     });
     await shot("08-result-urgent");
+    await resultShots("urgent", "danger");
     expect(taps).toBe(5); // consent, then the danger signs: open, two signs, save
 
     await tap("doc-follow-up");

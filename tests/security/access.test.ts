@@ -65,6 +65,8 @@ describe("route table", () => {
     expect(table).toContainEqual({ method: "POST", path: "/api/action", access: "kiosk" });
     expect(table).toContainEqual({ method: "GET", path: "/api/sim/roster", access: "sim" });
     expect(table.filter((x) => x.access === "sim").length).toBeGreaterThanOrEqual(9);
+    expect(table).toContainEqual({ method: "POST", path: "/api/doctor/lists/outcome", access: "doctor" });
+    expect(table.filter((x) => x.path.startsWith("/api/doctor/lists/")).length).toBe(7);
   });
 
   it("refuses to start a doctor route without the doctor's session check", () => {
@@ -88,6 +90,8 @@ describe("route table", () => {
       expect(res.status, `${route.method} ${route.path}: ${res.body}`).toBe(200);
     }
     expect(r.effects).toContain("doctor:doc-1");
+    for (const e of ["due", "inbox", "outcome:doc-1", "coverage", "print:doc-1", "export:doc-1"])
+      expect(r.effects).toContain(`lists:${e}`);
     expect(r.effects).toContain("action:touch");
     expect(r.effects).toContain("bp");
   });

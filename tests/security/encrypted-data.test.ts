@@ -64,18 +64,18 @@ describe("encrypted data folder (gocryptfs)", () => {
     );
     expect(r.status, r.stderr + r.stdout).toBe(0);
     expect((statSync(join(usb, "station.key")).mode & 0o777).toString(8)).toBe("600");
-    expect(existsSync(join(data + ".enc", "gocryptfs.conf"))).toBe(true);
+    expect(existsSync(join(`${data}.enc`, "gocryptfs.conf"))).toBe(true);
     // The old clear-text folder is kept for the technician to check, then delete.
-    expect(readFileSync(join(data + ".plain-old", "records", "2026-11-30.json"), "utf8")).toContain(MARKER);
+    expect(readFileSync(join(`${data}.plain-old`, "records", "2026-11-30.json"), "utf8")).toContain(MARKER);
     // Nothing of the record is readable in the encrypted folder, and the mount point is empty.
-    expect(grepTree(data + ".enc", Buffer.from(MARKER))).toEqual([]);
+    expect(grepTree(`${data}.enc`, Buffer.from(MARKER))).toEqual([]);
     expect(readdirSync(data)).toEqual([]);
     expect((statSync(data).mode & 0o777).toString(8)).toBe("700");
 
     // What health-station-data.service runs at boot: the key helper opens the volume.
     const mnt = join(dir, "mnt");
     await mkdir(mnt);
-    execFileSync("gocryptfs", ["-q", "-extpass", join(dir, "lib", "data-key"), data + ".enc", mnt]);
+    execFileSync("gocryptfs", ["-q", "-extpass", join(dir, "lib", "data-key"), `${data}.enc`, mnt]);
     mounts.push(mnt);
     expect(readFileSync(join(mnt, "records", "2026-11-30.json"), "utf8")).toContain(MARKER);
     execFileSync("fusermount3", ["-u", mnt]);

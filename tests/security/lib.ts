@@ -7,6 +7,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SimControl } from "../../station/devices/sim-devices.js";
+import { doctorListRoutes, type ListsApi } from "../../station/doctor-lists/routes.js";
 import type { UiAction } from "../../station/protocol.js";
 import { createRoster } from "../../station/roster/roster.js";
 import { Hub } from "../../station/runtime/hub.js";
@@ -58,6 +59,20 @@ export async function startRig(
       },
     },
   ];
+  // The doctor's lists, real routes over a recorder: every row is walked like any other.
+  const recorded = <T>(effect: string, answer: T): T => {
+    effects.push(effect);
+    return answer;
+  };
+  const lists: ListsApi = {
+    list: async () => recorded("lists:due", {}),
+    inbox: async () => recorded("lists:inbox", {}),
+    recordOutcome: async (_i, doctorId) => recorded(`lists:outcome:${doctorId}`, { id: "o-1" }),
+    coverage: async () => recorded("lists:coverage", {}),
+    print: async (doctorId) => void effects.push(`lists:print:${doctorId}`),
+    exportCsv: async (_f, doctorId) => recorded(`lists:export:${doctorId}`, { file: "c.csv" }),
+  };
+  doctorRoutes.push(...doctorListRoutes(lists, mkdtempSync(join(tmpdir(), "lists-"))));
   const server = new StationServer({
     hub,
     action,
@@ -144,6 +159,8 @@ export function validBody(path: string): string {
     "/api/sim/bp": { profile: "normal" },
     "/api/sim/glucose": { profile: "normal" },
     "/api/sim/device": { name: "printer", plugged: true },
+    "/api/doctor/lists/outcome": { entryKey: "referral:p-1", kind: "unreachable" },
+    "/api/doctor/lists/coverage/export": { folder: "/tmp" },
   };
   return JSON.stringify(bodies[path] ?? {});
 }

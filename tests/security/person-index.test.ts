@@ -112,17 +112,26 @@ describe("keyed person index", () => {
 
   it("new saves index by HMAC; a lost key is replaced and the index rebuilt from the records", async () => {
     const dir = join(await temp(), "data");
-    const store = createFileStore({ dir });
+    // Kept at close here so the delta (docs/adr/0009-person-index-delta.md) can be checked too.
+    const store = createFileStore({ dir, personDeltaFoldAtClose: false });
     await store.open();
     const person = idNumber("19900101", 7);
     const rec = makeRecord({ seq: 1, person });
     await store.save(rec);
     await store.close();
     expect(await leaks(dir, [person])).toEqual([]);
-    // A compaction appends index entries to the year's delta (docs/adr/0009-person-index-delta.md).
     const deltas = (await files(join(dir, "persons"))).filter((f) => f.endsWith("delta.log"));
     const keys = [...decodeDelta(await readFile(deltas[0]!, "utf8")).entries.keys()];
     expect(keys).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    // A folding close (prepare-rollback) moves it into the buckets, keyed the same way.
+    const folding = createFileStore({ dir, personDeltaFoldAtClose: true });
+    await folding.open();
+    await folding.close();
+    expect(await leaks(dir, [person])).toEqual([]);
+    const indexFiles = (await files(join(dir, "persons"))).filter((f) => f.endsWith(".json"));
+    expect(indexFiles).toHaveLength(1);
+    const bucket = JSON.parse(await readFile(indexFiles[0]!, "utf8")) as { people: Record<string, string[]> };
+    expect(Object.keys(bucket.people)).toEqual(keys);
 
     // Restored without keys/: a new key, and the index made again from the records.
     await rm(join(dir, "keys"), { recursive: true });

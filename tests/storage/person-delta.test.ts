@@ -12,6 +12,7 @@ import type { CheckupRecord } from "../../station/domain/schema.js";
 import { createFileStore } from "../../station/storage/file-store.js";
 import { shardDayOf } from "../../station/storage/keys.js";
 import { decodeDelta } from "../../station/storage/person-delta.js";
+import { personKey } from "../../station/storage/person-index.js";
 import { readPersonRecords } from "../../station/storage/read-only.js";
 import { countingFs } from "./fixtures/counting-fs.js";
 import { spyFs } from "./fixtures/fs-spy.js";
@@ -24,6 +25,9 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+// These tests look at the delta a close leaves; production folds it at close (last test).
+const keep = { personDeltaFoldAtClose: false } as const;
 
 const people = Array.from({ length: 6 }, (_, i) => idNumber("19500101", 100 + i));
 
@@ -50,7 +54,7 @@ async function expectIndexed(recs: CheckupRecord[]): Promise<void> {
 describe("person index delta", () => {
   it("compaction appends one delta frame and writes no person bucket; both readers see it", async () => {
     const c = countingFs(dir);
-    const store = createFileStore({ dir, fs: c.fs });
+    const store = createFileStore({ dir, fs: c.fs, ...keep });
     await store.open();
     const recs = records(12);
     for (const r of recs) await store.save(r);
@@ -66,14 +70,14 @@ describe("person index delta", () => {
   });
 
   it("replaying a journal whose entries are already in the delta appends nothing", async () => {
-    const store = createFileStore({ dir });
+    const store = createFileStore({ dir, ...keep });
     await store.open();
     const recs = records(4);
     for (const r of recs) await store.save(r);
     await store.close();
     const file = join(dir, "persons", yearOf(recs[0]!), "delta.log");
     const before = await readFile(file, "utf8");
-    const again = createFileStore({ dir });
+    const again = createFileStore({ dir, ...keep });
     await again.open();
     for (const r of recs) await again.save(r); // same ids: an upsert
     await again.close();
@@ -81,7 +85,7 @@ describe("person index delta", () => {
   });
 
   it("folds the delta into the buckets at its bound, then deletes it", async () => {
-    const store = createFileStore({ dir, personDeltaMaxEntries: 10, journalMaxFrames: 4 });
+    const store = createFileStore({ dir, personDeltaMaxEntries: 10, journalMaxFrames: 4, ...keep });
     await store.open();
     const recs = records(24);
     for (const r of recs) await store.save(r);
@@ -97,13 +101,13 @@ describe("person index delta", () => {
   });
 
   it("folds an earlier year's delta when a later year's first entry arrives", async () => {
-    const store = createFileStore({ dir });
+    const store = createFileStore({ dir, ...keep });
     await store.open();
     const old = records(3, 1, Date.parse("2024-12-30T10:00:00+08:00"));
     for (const r of old) await store.save(r);
     await store.close();
     expect(await yearFiles("2024")).toEqual(["delta.log"]);
-    const again = createFileStore({ dir });
+    const again = createFileStore({ dir, ...keep });
     await again.open();
     const next = records(3, 10, Date.parse("2025-01-02T10:00:00+08:00"));
     for (const r of next) await again.save(r);
@@ -114,7 +118,7 @@ describe("person index delta", () => {
   });
 
   it("a torn last delta frame is folded away at open and the journal's entries come back", async () => {
-    const store = createFileStore({ dir });
+    const store = createFileStore({ dir, ...keep });
     await store.open();
     const recs = records(5);
     for (const r of recs) await store.save(r);
@@ -148,17 +152,46 @@ describe("person index delta", () => {
   });
 
   it("personDelta: false rewrites buckets and still reads a delta left by the default design", async () => {
-    const a = createFileStore({ dir });
+    const a = createFileStore({ dir, ...keep });
     await a.open();
     const first = records(3);
     for (const r of first) await a.save(r);
     await a.close();
-    const b = createFileStore({ dir, personDelta: false });
+    const b = createFileStore({ dir, personDelta: false, ...keep });
     await b.open();
     const more = records(3, 10, dayAt(0) + 1000);
     for (const r of more) await b.save(r);
     await b.close();
     expect((await yearFiles(yearOf(first[0]!))).some((f) => f.endsWith(".json"))).toBe(true);
     await expectIndexed([...first, ...more]);
+  });
+
+  it("a folding close (prepare-rollback) leaves buckets that alone (an older release) name every record", async () => {
+    const store = createFileStore({ dir, personDeltaFoldAtClose: true });
+    await store.open();
+    const old = records(4, 1, Date.parse("2024-12-30T10:00:00+08:00"));
+    const recs = records(30, 10);
+    for (const r of [...old, ...recs]) await store.save(r);
+    await store.close();
+    for (const year of ["2024", yearOf(recs[0]!)]) expect(await yearFiles(year)).not.toContain("delta.log");
+    // Read as a release before the delta does: buckets only, keyed by the station's HMAC.
+    const secret = Buffer.from(
+      (JSON.parse(await readFile(join(dir, "keys", "index.json"), "utf8")) as { key: string }).key,
+      "hex",
+    );
+    for (const p of people) {
+      const k = personKey(secret, p);
+      const got = new Set<string>();
+      for (const year of await readdir(join(dir, "persons"))) {
+        const file = join(dir, "persons", year, `${k.slice(0, 2)}.json`);
+        const text = await readFile(file, "utf8").catch(() => null);
+        if (text === null) continue;
+        const bucket = JSON.parse(text) as { people: Record<string, string[]> };
+        for (const id of bucket.people[k] ?? []) got.add(id);
+      }
+      const want = [...old, ...recs].filter((r) => r.person.idNumber === p).map((r) => r.id);
+      expect(got).toEqual(new Set(want));
+    }
+    await expectIndexed([...old, ...recs]);
   });
 });

@@ -1,14 +1,14 @@
 // The lists screen in Chromium at 800×480 and 1280×800, zh and en: pages never scroll, every target is
 // at least 48 px, and search, outcome, inbox, coverage and CSV export work against the real routes
 // (a real DoctorLists over a file store, behind a stand-in for the doctor console's session).
-import { mkdtemp, readdir } from "node:fs/promises";
-import type { IncomingMessage } from "node:http";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { doctorListRoutes } from "../../station/doctor-lists/routes.js";
+import { readJson, sendError, sendJson } from "../../station/server/http-util.js";
 import { StationError } from "../../station/util/errors.js";
 import { projectRoot } from "../../station/util/project-root.js";
 import { demoRecord } from "../doctor-lists/demo-records.js";
@@ -53,7 +53,23 @@ beforeAll(async () => {
       return { doctorId: "doc-1" };
     },
   };
-  const routes = doctorListRoutes(r.lists, gate, join(r.dir, "data"));
+  // The routes are rows of the server's table; this dispatches them as the server does after its
+  // Host and Origin checks (tests/security proves those): session first, then the handler.
+  const table = new Map(
+    doctorListRoutes(r.lists, join(r.dir, "data")).map((x) => [`${x.method} ${x.path}`, x]),
+  );
+  const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const route = table.get(`${req.method} ${url.pathname}`);
+    if (route?.access !== "doctor") return false;
+    try {
+      const session = await gate.require(req);
+      const body = req.method === "POST" ? await readJson(req) : undefined;
+      sendJson(res, 200, await route.handle({ req, res, body, query: url.searchParams, session }));
+    } catch (e) {
+      sendError(res, e);
+    }
+    return true;
+  };
   const root = projectRoot();
   vite = await createServer({
     configFile: false,

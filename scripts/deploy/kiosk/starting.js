@@ -7,13 +7,13 @@
   var started = Date.now();
   var waited = document.getElementById("waited");
   function poll() {
-    fetch(target + "api/health", { mode: "no-cors", cache: "no-store" }).then(
+    fetch(`${target}api/health`, { mode: "no-cors", cache: "no-store" }).then(
       () => {
         location.replace(target);
       },
       () => {
         var s = Math.round((Date.now() - started) / 1000);
-        if (s >= 60) waited.textContent = "已等待 " + s + " 秒。如果一直停在这里，请联系县里的技术人员。";
+        if (s >= 60) waited.textContent = `已等待 ${s} 秒。如果一直停在这里，请联系县里的技术人员。`;
         setTimeout(poll, 1000);
       },
     );

@@ -79,6 +79,8 @@ export async function measureDrain(
     records: number;
     perDay: number;
     timeoutMs: number;
+    /** Records already uploaded, stored before the backlog (the same records stored, less to drain). */
+    uploaded?: number;
     window?: number;
     /** Extra Node flags for the station (e.g. a heap cap). */
     nodeArgs?: string[];
@@ -91,8 +93,9 @@ export async function measureDrain(
   },
 ): Promise<DrainResult> {
   const dataDir = stationDataDir(o.dir);
-  const backlog = makeBacklog(o.stationId, o.records, o.perDay);
-  await seedBacklog(dataDir, backlog);
+  const stored = makeBacklog(o.stationId, o.records + (o.uploaded ?? 0), o.perDay, Date.now(), o.uploaded);
+  await seedBacklog(dataDir, stored);
+  const backlog = stored.filter((r) => r.sync.status === "pending");
 
   const station = await startStation({
     dir: o.dir,

@@ -81,22 +81,20 @@ export async function readStation(dataDir: string): Promise<StationHoldings> {
 
 /** A villager as /api/sim/roster lists them: a ref (their place in the roster), never the full ID number. */
 type Villager = { ref: string; name: string };
+/** What driving the kiosk needs: the upgrade test drives a station it started itself. */
+type Kiosk = Pick<StationProcess, "get" | "post">;
 
-export async function roster(station: StationProcess, limit: number): Promise<Villager[]> {
+export async function roster(station: Kiosk, limit: number): Promise<Villager[]> {
   return station.get<Villager[]>(`/api/sim/roster?q=&limit=${limit}`);
 }
 
-async function waitState(
-  station: StationProcess,
-  ok: (s: ViewState) => boolean,
-  what: string,
-): Promise<ViewState> {
+async function waitState(station: Kiosk, ok: (s: ViewState) => boolean, what: string): Promise<ViewState> {
   return until(() => station.get<ViewState>("/api/state"), ok, `kiosk ${what}`, 20_000, 50);
 }
 
 /** One whole check-up (card, consent, blood pressure, glucose) through the sim API; the saved record's id. */
 /** A whole check-up through the sim API, as a villager would; returns the saved record's id. */
-export async function checkupViaSim(station: StationProcess, villager: Villager): Promise<string> {
+export async function checkupViaSim(station: Kiosk, villager: Villager): Promise<string> {
   await checkupToGlucose(station, villager);
   await station.post("/api/sim/glucose", { profile: "normal" });
   const result = await waitState(station, (s) => s.step === "result", "result (record saved)");
@@ -106,7 +104,7 @@ export async function checkupViaSim(station: StationProcess, villager: Villager)
 }
 
 /** A check-up up to the glucose meter waiting: the next reading completes it and it is saved. */
-export async function checkupToGlucose(station: StationProcess, villager: Villager): Promise<void> {
+export async function checkupToGlucose(station: Kiosk, villager: Villager): Promise<void> {
   await waitState(station, (s) => s.step === "attract", "at attract");
   await station.post("/api/sim/card", { ref: villager.ref });
   await waitState(station, (s) => s.step === "identified", "identified");
