@@ -6,6 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { idCheckChar } from "../../station/domain/id-number.js";
 import { type Booted, bootStation, DOCTOR_CARD, pagePost, post, signIn } from "./harness.js";
 
 let st: Booted | null = null;
@@ -156,6 +157,25 @@ describe("doctor sign-in", () => {
     const text = JSON.stringify(events);
     expect(text).not.toContain("11010519491231002X");
     expect(text).not.toContain("测试");
+  });
+
+  it("tells the doctor exactly why a typed ID number is refused, and makes no check-up of it", async () => {
+    st = await bootStation();
+    const cookie = await signIn(st.port);
+    const first17 = "11010520991231002"; // born 2099: after today on any trusted clock
+    const r = await post(
+      st.port,
+      "/api/doctor/manual-id",
+      { idNumber: first17 + idCheckChar(first17), name: "测试", reason: "card-broken" },
+      { cookie },
+    );
+    expect({ status: r.status, code: r.body.code, error: r.body.error }).toEqual({
+      status: 400,
+      code: "id-invalid",
+      error:
+        "身份证号码无效：出生日期晚于今天。请核对号码。 / The ID number is not valid: the birth date is after today. Please check it.",
+    });
+    expect(st.app.runtime?.model.step).toBe("attract");
   });
 
   it("signs in with the doctor's own card and PIN; a villager's card on that screen is not a doctor", async () => {
