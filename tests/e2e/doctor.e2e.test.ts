@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileArchiveStore } from "../../flows/archive/file-store.js";
+import { idCheckChar } from "../../station/domain/id-number.js";
 import { type RawRecord, rawRecords } from "../lib/raw-records.js";
 import { launchChromium, SIZES, shotPath } from "./kiosk-driver.js";
 import { E2E_DOCTOR, ensureUiBuilt, ROOT, type RunningStation, startStation } from "./station-process.js";
@@ -224,6 +225,14 @@ describe("the village doctor's console in Chromium", () => {
     await waitScreen("doctor-id-reason", [main()]);
     await shot("05-id-reason", [main()]);
     await tap("reason-card-forgotten");
+    // A number born after today is refused with exactly why, before any record is made.
+    const first17 = `${second.idNumber.slice(0, 6)}20990101123`;
+    for (const ch of first17 + idCheckChar(first17)) await main().click(`[data-key="${ch}"]`);
+    await tap("keypad-submit");
+    await main().waitForSelector('[data-testid="keypad-problem"]');
+    expect(await main().textContent('[data-testid="keypad-problem"]')).toContain("出生日期晚于今天");
+    await shot("05-id-born-after-today", [main()]);
+    for (let k = 0; k < 18; k++) await main().click('[data-key="del"]');
     for (const ch of second.idNumber) await main().click(`[data-key="${ch}"]`);
     await tap("keypad-submit");
     await waitScreen("identified");

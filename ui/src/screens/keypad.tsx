@@ -2,6 +2,7 @@
 import { Button, NoticeBox, Screen, useT } from "../components/common.js";
 import { BackspaceIcon } from "../components/icons.js";
 import { useModels } from "../context.js";
+import { pickLang } from "../doctor/doctor-model.js";
 import { groupIdNumber } from "../format.js";
 import type { TextKey } from "../i18n.js";
 
@@ -13,20 +14,27 @@ const PROBLEM_KEYS: Record<string, TextKey> = {
 };
 
 export function KeypadScreen() {
-  const { keypad } = useModels();
-  const { tr } = useT();
+  const { keypad, doctor } = useModels();
+  const { tr, lang } = useT();
   const id = keypad.id.value;
   const problem = keypad.problem.value;
+  // A refusal says exactly why (e.g. born after today) when the station gave a reason.
+  const reason = problem === "rejected" ? doctor.error.value : null;
+  const problemText = problem ? (reason ? pickLang(reason, lang) : tr(PROBLEM_KEYS[problem]!)) : null;
   return (
     <Screen
       name="keypad"
       actions={
-        <Button
-          label={tr("keypadSubmit")}
-          testId="keypad-submit"
-          disabled={!keypad.complete.value || keypad.busy.value}
-          onPress={() => void keypad.submit()}
-        />
+        <>
+          {/* Beside the button, not under the fields: there it would be cut off at 800×480. */}
+          {problemText ? <NoticeBox text={problemText} testId="keypad-problem" /> : null}
+          <Button
+            label={tr("keypadSubmit")}
+            testId="keypad-submit"
+            disabled={!keypad.complete.value || keypad.busy.value}
+            onPress={() => void keypad.submit()}
+          />
+        </>
       }
     >
       <div class="keypad-layout">
@@ -50,7 +58,6 @@ export function KeypadScreen() {
             value={keypad.name.value}
             onInput={(e) => keypad.setName(e.currentTarget.value)}
           />
-          {problem ? <NoticeBox text={tr(PROBLEM_KEYS[problem]!)} testId="keypad-problem" /> : null}
         </div>
         <fieldset class="keypad">
           {KEYS.map((key) => (
