@@ -6,6 +6,7 @@
  * for the audit log (station/doctor/audit-upload.ts); the county stores each outcome id once.
  */
 import { topics } from "../mqtt/contract.js";
+import { DrainLoop } from "../util/drain-loop.js";
 import type { Logger } from "../util/logger.js";
 import { OutcomeMessage, toOutcomeEvent } from "./outcome-message.js";
 import type { OutcomeLog } from "./outcomes.js";
@@ -22,48 +23,33 @@ export interface OutcomeUploadOptions {
 }
 
 export class OutcomeUpload {
-  #running = false;
-  #busy = false;
-  #again = false;
+  readonly #loop: DrainLoop;
   #off: (() => void) | null = null;
   /** Outcomes the broker has taken in this run. */
   sent = 0;
-  constructor(private readonly o: OutcomeUploadOptions) {}
+  constructor(private readonly o: OutcomeUploadOptions) {
+    this.#loop = new DrainLoop(() => this.#drain(), o.logger, "outcome upload");
+  }
 
   start(): void {
-    this.#running = true;
     this.#off = this.o.log.onRecord(() => this.kick());
-    this.kick();
+    this.#loop.start();
   }
 
   stop(): void {
-    this.#running = false;
+    this.#loop.stop();
     this.#off?.();
   }
 
   /** Sends whatever is pending now; call on each new outcome and whenever the link comes up. */
   kick(): void {
-    if (!this.#running) return;
-    if (this.#busy) {
-      this.#again = true;
-      return;
-    }
-    this.#busy = true;
-    void this.#drain()
-      .catch((e: Error) => this.o.logger.warn(`outcome upload: ${e.message}`))
-      .finally(() => {
-        this.#busy = false;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#loop.kick();
   }
 
   async #drain(): Promise<void> {
     for (;;) {
       const batch = this.o.log.pending().slice(0, this.o.batch ?? 50);
-      if (batch.length === 0 || !this.#running) return;
+      if (batch.length === 0 || !this.#loop.running) return;
       const msg = OutcomeMessage.parse({
         v: 1,
         type: "outcomes",

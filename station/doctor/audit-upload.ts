@@ -8,6 +8,7 @@
 import { Low } from "lowdb";
 import { topics } from "../mqtt/contract.js";
 import { DurableJSONFile } from "../storage/durable-adapter.js";
+import { DrainLoop } from "../util/drain-loop.js";
 import type { Logger } from "../util/logger.js";
 import type { AuditLog } from "./audit.js";
 import { AuditMessage } from "./audit-message.js";
@@ -26,11 +27,11 @@ export interface AuditUploadOptions {
 
 export class AuditUpload {
   #db: Low<{ sentSeq: number }> | null = null;
-  #running = false;
-  #busy = false;
-  #again = false;
+  readonly #loop: DrainLoop;
   #off: (() => void) | null = null;
-  constructor(private readonly o: AuditUploadOptions) {}
+  constructor(private readonly o: AuditUploadOptions) {
+    this.#loop = new DrainLoop(() => this.#drain(), o.logger, "audit upload");
+  }
 
   get sentSeq(): number {
     return this.#db?.data.sentSeq ?? 0;
@@ -40,33 +41,18 @@ export class AuditUpload {
     const db = new Low(new DurableJSONFile<{ sentSeq: number }>(this.o.cursorFile), { sentSeq: 0 });
     await db.read();
     this.#db = db;
-    this.#running = true;
     this.#off = this.o.log.onAppend(() => this.kick());
-    this.kick();
+    this.#loop.start();
   }
 
   stop(): void {
-    this.#running = false;
+    this.#loop.stop();
     this.#off?.();
   }
 
   /** Sends whatever is unsent now; call on each new event and whenever the link comes up. */
   kick(): void {
-    if (!this.#running) return;
-    if (this.#busy) {
-      this.#again = true;
-      return;
-    }
-    this.#busy = true;
-    void this.#drain()
-      .catch((e: Error) => this.o.logger.warn(`audit upload: ${e.message}`))
-      .finally(() => {
-        this.#busy = false;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#loop.kick();
   }
 
   async #drain(): Promise<void> {
@@ -74,7 +60,7 @@ export class AuditUpload {
     if (!db) return;
     for (;;) {
       const events = (await this.o.log.read(db.data.sentSeq)).slice(0, this.o.batch ?? 50);
-      if (events.length === 0 || !this.#running) return;
+      if (events.length === 0 || !this.#loop.running) return;
       const msg = AuditMessage.parse({
         v: 1,
         type: "audit",
